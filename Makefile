@@ -1,0 +1,24 @@
+# Two commands set everything up on a fresh machine:
+#   make demo   -> virtualenv, install, build the demo deck into output/
+#   make test   -> virtualenv, install with test extras, run the test suite
+PY ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+
+$(BIN)/posterdeck: pyproject.toml
+	$(PY) -m venv $(VENV)
+	$(BIN)/pip install -q --upgrade pip
+	$(BIN)/pip install -q -e '.[test]'
+	touch $@
+
+.PHONY: install demo test check
+install: $(BIN)/posterdeck
+
+demo: install
+	$(BIN)/posterdeck build
+
+check: install
+	$(BIN)/posterdeck check
+
+test: install
+	$(BIN)/python -m pytest -q

@@ -1,0 +1,3 @@
+from posterdeck.cli import main
+
+main()

@@ -1,0 +1,97 @@
+"""build() and check(): what the CLI and the tests call."""
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from posterdeck.errors import InputError, UsageError
+from posterdeck.loading.deck import Model, load_deck
+from posterdeck.output import write_atomic
+
+
+@dataclass
+class TargetResult:
+    deck: str
+    target: str
+    files: list[Path]
+    pages: dict[str, int]
+    seconds: float
+    warnings: list[str] = field(default_factory=list)
+
+
+def discover(paths: list[Path] | None, root: Path | None = None) -> list[Path]:
+    """The deck folders named, or every folder under data/ that holds a deck.yaml."""
+    if paths:
+        for p in paths:
+            if not (p / "deck.yaml").is_file():
+                raise UsageError(f"{p} is not a deck folder (no deck.yaml)",
+                                 hint="name folders such as data/inovate-salvage")
+        return list(paths)
+    data = (root or Path.cwd()) / "data"
+    decks = sorted(p.parent for p in data.glob("*/deck.yaml"))
+    if not decks:
+        raise UsageError(f"no decks under {data}", hint="run posterdeck from the project folder, or name a deck folder")
+    return decks
+
+
+def check(deck_dir: Path) -> tuple[Model, list[str]]:
+    """Load, validate, resolve and compose every target without writing; return lint warnings."""
+    from posterdeck.compose.build import compose
+    from posterdeck.lint import lint
+    from posterdeck.resolve.target import make_target
+
+    model = load_deck(deck_dir)
+    warnings = lint(model)
+    for tag in model.info.targets:
+        compose(model, make_target(tag, model.info, model.markets))
+    return model, warnings
+
+
+def targets_of(model: Model, wanted: list[str] | None) -> list[str]:
+    if not wanted:
+        return list(model.info.targets)
+    unknown = [t for t in wanted if t not in model.info.targets]
+    if unknown:
+        raise UsageError(f"deck {model.name} does not declare target(s) {', '.join(unknown)}",
+                         hint=f"its targets: {', '.join(model.info.targets)}")
+    return list(wanted)
+
+
+def build_target(model: Model, tag: str, out: Path) -> TargetResult:
+    """Compose and render one target; write its files only once all of them rendered."""
+    from posterdeck.compose.build import compose
+    from posterdeck.render.pdf import render_pdf
+    from posterdeck.render.pptx import render_pptx
+    from posterdeck.resolve.target import make_target
+
+    start = time.perf_counter()
+    target = make_target(tag, model.info, model.markets)
+    docs = compose(model, target)
+    files: dict[str, bytes] = {}
+    pages = {}
+    if "poster" in docs:
+        files["poster.pdf"] = render_pdf(docs["poster"])
+        pages["poster"] = len(docs["poster"].pages)
+    if "deck" in docs:
+        files["deck.pptx"] = render_pptx(docs["deck"])
+        files["deck.pdf"] = render_pdf(docs["deck"])
+        pages["deck"] = len(docs["deck"].pages)
+    folder = out / model.name / tag
+    written = []
+    for name, data in files.items():
+        write_atomic(folder / name, data)
+        written.append(folder / name)
+    return TargetResult(model.name, tag, written, pages, time.perf_counter() - start)
+
+
+def build(deck_dir: Path, targets: list[str] | None = None, out: Path = Path("output")) -> list[TargetResult]:
+    """Build every target of one deck. Nothing is written for a target that fails."""
+    model = load_deck(deck_dir)
+    return [build_target(model, tag, out) for tag in targets_of(model, targets)]
+
+
+def require(path: Path) -> Path:
+    if not path.exists():
+        raise InputError(f"not found: {path}")
+    return path

@@ -1,0 +1,105 @@
+"""A resolved chart -> a one-page vector PDF of exactly the slot's size (so font sizes are true
+points), text kept as text in embedded TrueType (pdf.fonttype 42), no timestamps."""
+from __future__ import annotations
+
+import io
+
+
+def chart_pdf(chart, w: float, h: float, font_size: float, rgb: dict[str, str], font_file: str,
+              bold_file: str) -> bytes:
+    import matplotlib
+
+    matplotlib.use("Agg")
+    from matplotlib.figure import Figure
+    from matplotlib.font_manager import FontProperties
+
+    with matplotlib.rc_context({"pdf.fonttype": 42, "svg.fonttype": "none", "hatch.linewidth": 0.5,
+                                "axes.linewidth": 0.6, "font.size": font_size}):
+        fp = FontProperties(fname=font_file, size=font_size)
+        fp_small = FontProperties(fname=font_file, size=font_size * 0.9)
+        fp_bold = FontProperties(fname=bold_file, size=font_size)
+        fig = Figure(figsize=(w / 72, h / 72))
+        ax = fig.add_subplot()
+        _bars(ax, chart, rgb, fp, fp_small)
+        horizontal = chart.type.endswith("_bar")
+        value_axis = ax.xaxis if horizontal else ax.yaxis
+        cat_axis = ax.yaxis if horizontal else ax.xaxis
+        if chart.value_title:
+            (ax.set_xlabel if horizontal else ax.set_ylabel)(chart.value_title, fontproperties=fp)
+        if chart.category_title:
+            (ax.set_ylabel if horizontal else ax.set_xlabel)(chart.category_title, fontproperties=fp)
+        if chart.title:
+            ax.set_title(chart.title, fontproperties=fp_bold)
+        for lab in value_axis.get_ticklabels() + cat_axis.get_ticklabels():
+            lab.set_fontproperties(fp_small)
+        if chart.decimal_comma:
+            from matplotlib.ticker import FuncFormatter
+
+            value_axis.set_major_formatter(FuncFormatter(lambda v, _: f"{v:g}".replace(".", ",")))
+        for side in ("top", "right"):
+            ax.spines[side].set_visible(False)
+        ax.tick_params(colors=rgb["text"], labelsize=font_size * 0.9)
+        if chart.legend and len(chart.series) > 1:
+            ax.legend(prop=fp_small, frameon=False, loc="lower center", bbox_to_anchor=(0.5, 1.0),
+                      ncol=min(len(chart.series), 3), handlelength=1.0)
+        fig.tight_layout(pad=0.3)
+        buf = io.BytesIO()
+        fig.savefig(buf, format="pdf", metadata={"Creator": None, "Producer": None, "CreationDate": None})
+        return buf.getvalue()
+
+
+def _bars(ax, chart, rgb, fp, fp_small) -> None:
+    n_cat = len(chart.categories)
+    n_ser = len(chart.series)
+    stacked = chart.type.startswith("stacked")
+    horizontal = chart.type.endswith("_bar")
+    width = 0.6 if stacked else 0.8 / n_ser
+    bottoms = [0.0] * n_cat
+    positions = list(range(n_cat))
+    for j, s in enumerate(chart.series):
+        pos = positions if stacked else [p - 0.4 + width * (j + 0.5) for p in positions]
+        colour = rgb[s.color]
+        kw = dict(color=colour, edgecolor="white", linewidth=0.5, label=s.name)
+        if horizontal:
+            bars = ax.barh(pos, s.values, width, left=bottoms if stacked else 0, **kw)
+        else:
+            bars = ax.bar(pos, s.values, width, bottom=bottoms if stacked else 0, **kw)
+        if chart.error_bars and any(s.cis):
+            lo = [v - c[0] if c else 0 for v, c in zip(s.values, s.cis)]
+            hi = [c[1] - v if c else 0 for v, c in zip(s.values, s.cis)]
+            err = dict(ecolor=rgb["text"], elinewidth=0.6, capsize=2.5, capthick=0.6, fmt="none")
+            if horizontal:
+                ax.errorbar(s.values, pos, xerr=[lo, hi], **err)
+            else:
+                ax.errorbar(pos, s.values, yerr=[lo, hi], **err)
+        if chart.data_labels:
+            text_colour = "white" if stacked else rgb["text"]
+            where = "center" if stacked else "edge"
+            labels = list(s.labels)
+            if chart.error_bars and not stacked:
+                # keep labels clear of the error bars: put them inside the bar's base
+                for b, lab in zip(bars, labels):
+                    x = b.get_x() + b.get_width() / 2
+                    if horizontal:
+                        ax.text(b.get_width() * 0.04, b.get_y() + b.get_height() / 2, lab, va="center",
+                                ha="left", fontproperties=fp_small, color="white")
+                    else:
+                        ax.text(x, b.get_height() * 0.04, lab, ha="center", va="bottom", fontproperties=fp_small,
+                                color="white", rotation=90 if b.get_height() < 18 else 0)
+            else:
+                for t in ax.bar_label(bars, labels=labels, label_type=where, padding=0 if stacked else 2):
+                    t.set_fontproperties(fp_small)
+                    t.set_color(text_colour)
+        if stacked:
+            bottoms = [b + v for b, v in zip(bottoms, s.values)]
+    if horizontal:
+        ax.set_yticks(positions, chart.categories)
+        ax.invert_yaxis()
+    else:
+        ax.set_xticks(positions, chart.categories)
+    top = chart.value_max
+    if top is None:
+        peak = max((max(bottoms) if stacked else 0), *(max((c[1] if c else v) for v, c in zip(s.values, s.cis))
+                                                         for s in chart.series))
+        top = peak * 1.15
+    (ax.set_xlim if horizontal else ax.set_ylim)(chart.value_min or 0, top)

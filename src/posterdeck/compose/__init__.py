@@ -1,0 +1,1 @@
+"""Layout spec + resolved content -> page model. The only place that decides geometry."""

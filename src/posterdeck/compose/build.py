@@ -1,0 +1,28 @@
+"""compose(): a loaded model + one target -> the page-model documents (poster and deck)."""
+from __future__ import annotations
+
+from posterdeck.compose.poster import compose_poster
+from posterdeck.compose.slides import compose_slides
+from posterdeck.compose.text import Fonts
+from posterdeck.fonts import font_files
+from posterdeck.pagemodel import Document
+from posterdeck.resolve.document import resolve
+from posterdeck.resolve.markup import plain
+from posterdeck.resolve.target import Target
+
+
+def compose(model, target: Target) -> dict[str, Document]:
+    doc = resolve(model, target)
+    files = font_files(model.theme, model.theme_dir)
+    fonts = Fonts(files)
+    colours = dict(model.theme.colours)
+    meta = dict(title=plain(doc.title), author=model.info.product, subject=model.info.title,
+                keywords=target.job_code, language=target.tag,
+                date=f"{model.info.date_of_preparation}-01", fonts=files, font_name=model.theme.font.name,
+                colours=colours)
+    out = {}
+    if "poster" in model.layouts:
+        out["poster"] = Document(pages=compose_poster(doc, model, model.layouts["poster"], fonts, colours), **meta)
+    if "deck" in model.layouts:
+        out["deck"] = Document(pages=compose_slides(doc, model, model.layouts["deck"], fonts, colours), **meta)
+    return out

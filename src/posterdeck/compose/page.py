@@ -1,0 +1,100 @@
+"""What one page shows, in reading order: content blocks first, then the footer made from them
+(footnotes, abbreviations, cited references, statements, job code)."""
+from __future__ import annotations
+
+from posterdeck.compose.blocks import ChartBlock, Ctx, Stack, TableBlock, TextBlock
+from posterdeck.compose.text import PageMarks, Piece, pieces
+from posterdeck.resolve import markup
+from posterdeck.resolve.document import RChart, RDocument, RSection
+from posterdeck.resolve.glossary import footer_line, terms_used
+from posterdeck.resolve.references import ama, short
+
+WORDS = {
+    "references": {"en": "References", "de": "Literatur", "fr": "Références", "nl": "Referenties", "el": "Βιβλιογραφία"},
+}
+
+
+def word(key: str, language: str) -> str:
+    return WORDS[key].get(language, WORDS[key]["en"])
+
+
+class PageContent:
+    """Turns resolved content into blocks for one page, numbering markers as it goes."""
+
+    def __init__(self, doc: RDocument, ctx: Ctx, marks: PageMarks, model):
+        self.doc, self.ctx, self.marks, self.model = doc, ctx, marks, model
+        self.blocks: list = []  # every block on the page, for the abbreviation scan
+        self.lazy: list = []  # blocks built late (the poster's reference list)
+        self.terms: tuple = ()
+
+    def _keep(self, block):
+        self.blocks.append(block)
+        return block
+
+    def text(self, nodes, style: str, role: str = "body", fill: str = "", padding: float = 0.0,
+             color: str = "", align: str = "", uppercase: bool = False, name: str = "") -> TextBlock:
+        up = uppercase or self.ctx.layout.styles[style].uppercase
+        return self._keep(TextBlock([(pieces(nodes, self.marks, up), style, 0)], self.ctx, role, fill, padding,
+                                    color, align, name))
+
+    def paras(self, paras, style: str = "body", role: str = "body") -> TextBlock:
+        items = [(pieces(p.nodes, self.marks), style, p.level) for p in paras]
+        return self._keep(TextBlock(items, self.ctx, role))
+
+    def notes(self, notes) -> TextBlock:
+        return self._keep(TextBlock([(pieces(n, self.marks), "note", 0) for n in notes], self.ctx, "note"))
+
+    def visual(self, v):
+        if isinstance(v, RChart):
+            return self._keep(ChartBlock(v, self.ctx))
+        parts = []
+        if v.caption:
+            parts.append(self.text(v.caption, "note", role="caption"))
+        parts.append(self._keep(TableBlock(v, self.ctx)))
+        return Stack(parts, gap=self.ctx.layout.styles["note"].size * 0.4)
+
+    def callout(self, section: RSection, with_highlights: bool = True):
+        pad = self.ctx.layout.styles["summary"].size * 0.6
+        items = [(pieces(section.summary, self.marks), "summary", 0)] if section.summary else []
+        if with_highlights:
+            items += [(pieces(h, self.marks), "highlight", 0) for h in section.highlights]
+        return self._keep(TextBlock(items, self.ctx, "callout", fill="callout", padding=pad, name=f"callout:{section.id}"))
+
+    def statements(self, placement: str):
+        sts = [s for s in self.doc.statements if s.placement == placement]
+        if not sts:
+            return None
+        return self._keep(TextBlock([(pieces(s.nodes, self.marks), "statement", 0) for s in sts], self.ctx,
+                                    f"statements:{placement}"))
+
+    def reference_list(self, citations) -> TextBlock:
+        items = []
+        number_of = citations.order
+        for key, n in sorted(number_of.items(), key=lambda kv: kv[1]):
+            nodes = markup.parse(ama(self.model.references[key]))
+            items.append(([Piece(f"{n}. ")] + pieces(nodes, self.marks), "reference", 0))
+        return self._keep(TextBlock(items, self.ctx, "references"))
+
+    def footer(self, placements=("footer",), with_references: bool = True) -> TextBlock:
+        """Footnotes, abbreviations, cited references, statements and job code of this page."""
+        t = self.doc.target
+        items = []
+        done = 0
+        while done < len(self.marks.notes):  # footnote bodies may hold footnotes of their own
+            letter, body = self.marks.notes[done]
+            items.append(([Piece(letter, script="sup"), Piece(" ")] + pieces(body, self.marks), "footer", 0))
+            done += 1
+        refs = [n for n in self.marks.cited]
+        by_number = {n: k for k, n in self.marks.citations.order.items()}
+        ref_items = []
+        if refs and with_references:
+            text = "; ".join(f"{n}. {short(self.model.references[by_number[n]])}" for n in sorted(refs))
+            ref_items.append(([Piece(word("references", t.language) + ": ", bold=True), Piece(text)], "footer", 0))
+        st_items = [(pieces(s.nodes, self.marks), "footer", 0) for s in self.doc.statements if s.placement in placements]
+        job = [([Piece(t.job_line)], "footer", 0)]
+        scan = "\n".join(b.text() for b in self.blocks)
+        scan += "\n" + "\n".join("".join(p.text for p in ps) for ps, _, _ in items + ref_items + st_items)
+        terms = terms_used(scan, self.model.glossary)
+        abbr = [([Piece(footer_line(terms, self.model.glossary))], "footer", 0)] if terms else []
+        self.terms = tuple(sorted(terms, key=str.lower))
+        return TextBlock(items + abbr + ref_items + st_items + job, self.ctx, "footer", name="footer")

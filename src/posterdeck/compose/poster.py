@@ -1,0 +1,175 @@
+"""A poster: one page of horizontal bands, each band a row of columns, each column a stack of
+panels. One type scale for the whole poster: the largest at which every column fits."""
+from __future__ import annotations
+
+from posterdeck.compose.blocks import Ctx, Row, Stack, max_scale
+from posterdeck.compose.page import PageContent, word
+from posterdeck.compose.text import Citations, PageMarks
+from posterdeck.errors import LayoutError, Location
+from posterdeck.pagemodel import Page, Rect
+from posterdeck.resolve.markup import Text
+
+
+def compose_poster(doc, model, layout, fonts, colours) -> list[Page]:
+    ctx = Ctx(layout, fonts, f"{model.name}/{doc.target.tag}/poster.pdf", colours)
+    citations = Citations()
+    pc = PageContent(doc, ctx, PageMarks(citations), model)
+    sections = {s.id: s for s in doc.sections}
+    placed: set[str] = set()
+    bands = []
+    footer_band = None
+    for band in layout.bands:
+        cols = []
+        for col in band.columns:
+            panels = []
+            for ref in col.panels:
+                if ref == "footer":
+                    footer_band = band
+                    continue
+                panel = _panel(ref, pc, doc, sections, placed, layout, citations)
+                if panel is not None:
+                    panels.append(panel)
+            cols.append(Stack(panels, gap=layout.page.gutter))
+        bands.append((band, cols))
+    missing = [s.id for s in doc.sections if s.id not in placed]
+    if missing:
+        raise LayoutError(f"sections {missing} are not placed on the poster layout", Location(page=ctx.where),
+                          hint="add 'section:ID' panels for them to a band of the poster layout")
+    for lazy in pc.lazy:
+        lazy.block()  # number the reference list before the footer scans the page
+    footer = pc.footer(placements=("footer",), with_references=False)
+    bands = [(b, [footer] if b is footer_band else cols) for b, cols in bands]
+    page = _arrange(bands, layout, ctx, doc)
+    page.abbreviations = pc.terms
+    page.references = tuple(pc.marks.cited)
+    return [page]
+
+
+def _panel(ref: str, pc: PageContent, doc, sections, placed, layout, citations):
+    kind, _, arg = ref.partition(":")
+    gap = layout.styles["body"].size * 0.8
+    pad = layout.panel_padding
+    if kind == "title":
+        parts = [pc.text(doc.title, "title", role="title")]
+        if doc.subtitle:
+            parts.append(pc.text(doc.subtitle, "subtitle" if "subtitle" in layout.styles else "summary", role="subtitle"))
+        if doc.congress:
+            parts.append(pc.text(doc.congress, "summary", role="congress", color="on_primary"))
+        return Stack(parts, gap=gap)
+    if kind == "statements":
+        return pc.statements(arg)
+    if kind == "callouts":
+        boxes = [pc.callout(s) for s in doc.sections if s.summary]
+        return Row(boxes, [1] * len(boxes), gap=layout.page.gutter) if boxes else None
+    if kind == "overview":
+        parts = []
+        if doc.overview_body:
+            parts.append(pc.paras(doc.overview_body))
+        if doc.overview_notes:
+            parts.append(pc.notes(doc.overview_notes))
+        return Stack(parts, gap=gap) if parts else None
+    if kind == "section":
+        if arg not in sections:
+            raise LayoutError(f"the poster layout places section {arg!r}, which the content does not have",
+                              Location(page=pc.ctx.where), hint=f"sections: {', '.join(sections)}")
+        placed.add(arg)
+        s = sections[arg]
+        heading = pc.text([Text(s.tab)], "panel_heading", role="heading", fill="primary",
+                          padding=layout.styles["panel_heading"].size * 0.4, name=f"heading:{s.id}")
+        parts = [pc.text(s.headline, "heading", role="headline")] if s.headline else []
+        if s.summary or s.highlights:
+            parts.append(pc.callout(s))
+        if s.body:
+            parts.append(pc.paras(s.body))
+        parts.extend(pc.visual(v) for v in s.visuals)
+        if s.notes:
+            parts.append(pc.notes(s.notes))
+        return Stack([heading, Stack(parts, gap=gap, padding=pad)], fill="panel", name=f"panel:{s.id}", stretch=True)
+    if kind == "references":
+        heading = pc.text([Text(word("references", doc.target.language))], "panel_heading", role="heading",
+                          fill="primary", padding=layout.styles["panel_heading"].size * 0.4)
+        refs = _LazyReferences(pc, citations)
+        pc.lazy.append(refs)
+        return Stack([heading, Stack([refs], padding=pad)], fill="panel",
+                     name="panel:references", stretch=True)
+    raise LayoutError(f"unknown panel {ref!r} in the poster layout", Location(page=pc.ctx.where),
+                      hint="panels: title, statements:overview, statements:closing, callouts, overview, "
+                           "section:ID, references, footer")
+
+
+class _LazyReferences:
+    """The reference list, built when first measured: after every citation of the page is numbered."""
+
+    def __init__(self, pc, citations):
+        self.pc, self.citations, self._block = pc, citations, None
+
+    def block(self):
+        if self._block is None:
+            self._block = self.pc.reference_list(self.citations)
+        return self._block
+
+    def min_height(self, w, s):
+        return self.block().min_height(w, s)
+
+    pref_height = min_height
+
+    def place(self, x, y, w, h, s):
+        return self.block().place(x, y, w, h, s)
+
+    def text(self):
+        return self.block().text()
+
+
+def _arrange(bands, layout, ctx: Ctx, doc) -> Page:
+    pg = layout.page
+    m = pg.margins
+    width = pg.width - m.left - m.right
+    avail = pg.height - m.top - m.bottom
+    gutter = pg.gutter
+
+    def shares(band):
+        return [c.width for c in band.columns]
+
+    def row(band, cols):
+        if len(cols) == 1:
+            return cols[0]
+        return Row(cols, shares(band), gap=gutter)
+
+    rows = [(band, row(band, cols)) for band, cols in bands]
+    fill = [r for r in rows if r[0].height == "fill"]
+    if len(fill) != 1:
+        raise LayoutError("a poster layout needs exactly one band with height: fill", Location(page=ctx.where))
+    from posterdeck.schema.layout import to_points
+
+    def fixed_h(band, blk, s):
+        if band.height == "auto":
+            return blk.pref_height(width, s)
+        if band.height == "fill":
+            return 0.0
+        return to_points(band.height)
+
+    def fits(s):
+        used = sum(fixed_h(b, blk, s) for b, blk in rows) + gutter * (len(rows) - 1)
+        return fill[0][1].min_height(width, s) <= avail - used + 0.01
+
+    scale = 1.0
+    while not fits(scale):
+        scale = round(scale - 0.025, 4)
+        if scale < 0.3:
+            used = sum(fixed_h(b, blk, 0.3) for b, blk in rows)
+            need = fill[0][1].min_height(width, 0.3)
+            raise LayoutError(f"the poster content overflows by {(need - (avail - used)) / 2.835:.0f} mm "
+                              f"at the smallest type sizes", Location(page=ctx.where),
+                              hint="shorten text, lower min_size in the layout, or move a panel")
+    page = Page(pg.width, pg.height, "poster", background="background")
+    used = sum(fixed_h(b, blk, scale) for b, blk in rows) + gutter * (len(rows) - 1)
+    y = m.top
+    for band, blk in rows:
+        h = avail - used if band.height == "fill" else fixed_h(band, blk, scale)
+        if band.background:
+            top = 0.0 if y == m.top else y - gutter / 2
+            bottom = pg.height if band is rows[-1][0] else y + h + gutter / 2
+            page.boxes.append(Rect(0, top, pg.width, bottom - top, fill=band.background, role=f"band:{band.name}"))
+        page.boxes.extend(blk.place(m.left, y, width, h, scale))
+        y += h + gutter
+    return page

@@ -1,0 +1,225 @@
+"""Text: inline nodes -> pieces (markers numbered), pieces -> measured, broken lines.
+
+Metrics come from the same TrueType files the PDF embeds (via reportlab), so what compose
+measures is what the PDF shows. Lines break only at spaces, never inside a term such as R/R.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from posterdeck.errors import LayoutError, Location
+from posterdeck.fonts import missing_glyphs, register
+from posterdeck.pagemodel import Line, Paragraph, Span
+from posterdeck.resolve.markup import Cite, Note, Text
+from posterdeck.resolve.references import superscript_numbers
+
+SUP_SCALE = 0.62
+
+
+@dataclass(frozen=True)
+class Piece:
+    text: str
+    bold: bool = False
+    italic: bool = False
+    script: str = ""
+    link: str = ""
+    marker: bool = False
+
+
+@dataclass
+class Citations:
+    """Reference numbers in order of first citation, across one output document."""
+
+    order: dict[str, int] = field(default_factory=dict)
+
+    def number(self, key: str) -> int:
+        return self.order.setdefault(key, len(self.order) + 1)
+
+
+@dataclass
+class PageMarks:
+    """Citations and footnotes met on one page, in reading order."""
+
+    citations: Citations
+    notes: list = field(default_factory=list)  # (letter, body nodes)
+    by_ref: dict = field(default_factory=dict)
+    cited: list = field(default_factory=list)
+
+    def letter(self, note: Note) -> str:
+        key = note.ref or repr(note.body)
+        if key in self.by_ref:
+            return self.by_ref[key]
+        letter = _letters(len(self.notes))
+        self.by_ref[key] = letter
+        self.notes.append((letter, note.body))
+        return letter
+
+    def cite(self, keys) -> str:
+        nums = [self.citations.number(k) for k in keys]
+        for n in nums:
+            if n not in self.cited:
+                self.cited.append(n)
+        return superscript_numbers(nums)
+
+
+def _letters(i: int) -> str:
+    s = ""
+    i += 1
+    while i:
+        i, r = divmod(i - 1, 26)
+        s = chr(97 + r) + s
+    return s
+
+
+def pieces(nodes, marks: PageMarks, uppercase: bool = False) -> list[Piece]:
+    """Inline nodes -> pieces, with citations numbered and footnotes lettered on this page."""
+    out: list[Piece] = []
+    for node in nodes:
+        st = node.style
+        if isinstance(node, Text):
+            text = node.text.upper() if uppercase and not st.script else node.text
+            out.append(Piece(text, st.bold, st.italic, st.script, st.link))
+            continue
+        label = marks.cite(node.keys) if isinstance(node, Cite) else marks.letter(node)
+        if out and out[-1].marker:
+            label = "," + label
+        elif out and out[-1].text.endswith(" ") and not out[-1].script:
+            # a marker hugs the word before it
+            out[-1] = Piece(out[-1].text.rstrip(" "), out[-1].bold, out[-1].italic, out[-1].script, out[-1].link)
+        out.append(Piece(label, st.bold, st.italic, "sup", "", marker=True))
+    return out
+
+
+class Fonts:
+    """The four faces of the theme family, measured with reportlab."""
+
+    def __init__(self, files: dict[str, str]):
+        self.files = files
+        self.names = {v: register(p) for v, p in files.items()}
+        from reportlab.pdfbase.pdfmetrics import stringWidth
+
+        self._sw = stringWidth
+
+    @staticmethod
+    def variant(bold: bool, italic: bool) -> str:
+        return {(False, False): "regular", (True, False): "bold", (False, True): "italic",
+                (True, True): "bold_italic"}[(bold, italic)]
+
+    def width(self, text: str, variant: str, size: float) -> float:
+        return self._sw(text, self.names[variant], size)
+
+    def check_glyphs(self, text: str, variant: str, where: str) -> None:
+        missing = missing_glyphs(text, self.files[variant])
+        if missing:
+            chars = ", ".join(f"{c!r} (U+{ord(c):04X})" for c in sorted(missing))
+            raise LayoutError(f"no glyph for {chars} in {self.files[variant]} in text {text[:60]!r}",
+                              Location(page=where), hint="use a font that covers this script in the theme")
+
+
+@dataclass(frozen=True)
+class TextStyle:
+    size: float
+    leading: float
+    bold: bool
+    italic: bool
+    color: str
+    align: str = "left"
+    space_before: float = 0.0
+
+
+def make_spans(ps: list[Piece], style: TextStyle, fonts: Fonts, where: str) -> list[Span]:
+    spans = []
+    for p in ps:
+        if not p.text:
+            continue
+        variant = fonts.variant(style.bold or p.bold, style.italic or p.italic)
+        size = style.size * (SUP_SCALE if p.script else 1.0)
+        fonts.check_glyphs(p.text, variant, where)
+        spans.append(Span(p.text, variant, size, "link" if p.link and not style.color else style.color,
+                          p.script, p.link, fonts.width(p.text, variant, size)))
+    return spans
+
+
+def break_lines(spans: list[Span], width: float, fonts: Fonts, style: TextStyle) -> list[Line]:
+    """Greedy line breaking at spaces; a word longer than the line is split by characters."""
+    words: list[list[Span]] = [[]]
+    for sp in spans:
+        parts = sp.text.split(" ")
+        for k, part in enumerate(parts):
+            if k > 0:
+                words.append([])
+            if part:
+                words[-1].append(_span(sp, part, fonts))
+    words = [w for w in words if w]
+    lines: list[list[Span]] = []
+    current: list[Span] = []
+    cur_w = 0.0
+    for word in words:
+        w_w = sum(s.width for s in word)
+        space = fonts.width(" ", word[0].font, word[0].size) if current else 0.0
+        if current and cur_w + space + w_w > width:
+            lines.append(current)
+            current, cur_w, space = [], 0.0, 0.0
+        if not current and w_w > width:
+            for chunk in _split_long(word, width, fonts):
+                lines.append(chunk)
+            current, cur_w = lines.pop(), 0.0
+            cur_w = sum(s.width for s in current)
+            continue
+        if current:
+            last = current[-1]
+            current[-1] = _span(last, last.text + " ", fonts)
+        current.extend(word)
+        cur_w += space + w_w
+    if current:
+        lines.append(current)
+    out = []
+    lead = style.size * style.leading
+    for i, ln in enumerate(lines):
+        merged = _merge(ln, fonts)
+        out.append(Line(tuple(merged), sum(s.width for s in merged), baseline=lead * i + style.size * 0.95))
+    return out
+
+
+def _span(sp: Span, text: str, fonts: Fonts) -> Span:
+    return Span(text, sp.font, sp.size, sp.color, sp.script, sp.link, fonts.width(text, sp.font, sp.size))
+
+
+def _merge(spans: list[Span], fonts: Fonts) -> list[Span]:
+    out: list[Span] = []
+    for sp in spans:
+        if out and (out[-1].font, out[-1].size, out[-1].color, out[-1].script, out[-1].link) == \
+                (sp.font, sp.size, sp.color, sp.script, sp.link):
+            out[-1] = _span(out[-1], out[-1].text + sp.text, fonts)
+        else:
+            out.append(sp)
+    if out and out[-1].text.endswith(" "):
+        out[-1] = _span(out[-1], out[-1].text.rstrip(" "), fonts)
+    return out
+
+
+def _split_long(word: list[Span], width: float, fonts: Fonts) -> list[list[Span]]:
+    lines, cur, cur_w = [], [], 0.0
+    for sp in word:
+        for ch in sp.text:
+            cw = fonts.width(ch, sp.font, sp.size)
+            if cur and cur_w + cw > width:
+                lines.append(cur)
+                cur, cur_w = [], 0.0
+            cur.append(_span(sp, ch, fonts))
+            cur_w += cw
+    lines.append(cur)
+    return lines
+
+
+def paragraph(ps: list[Piece], style: TextStyle, width: float, fonts: Fonts, where: str,
+              bullet: str = "", indent: float = 0.0) -> Paragraph:
+    spans = make_spans(ps, style, fonts, where)
+    lines = break_lines(spans, max(width - indent, 1.0), fonts, style)
+    merged = _merge(list(spans), fonts) if spans else []
+    return Paragraph(spans=tuple(merged), lines=tuple(lines), size=style.size, leading=style.size * style.leading,
+                     align=style.align, indent=indent, bullet=bullet, space_before=style.space_before * style.size)
+
+
+def height(paras: list[Paragraph]) -> float:
+    return sum(p.space_before + max(len(p.lines), 1) * p.leading for p in paras) - (paras[0].space_before if paras else 0)

@@ -1,0 +1,102 @@
+"""The error hierarchy: every problem a user can act on carries where it came from.
+
+Each family has its own exit status so that scripts can tell them apart; the CLI prints
+``file:line: message`` plus a hint and never a traceback for these.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Location:
+    """Where a value came from: a file and a 1-based line, or a page of an output."""
+
+    file: str = ""
+    line: int = 0
+    page: str = ""
+
+    def __str__(self) -> str:
+        if self.file and self.line:
+            return f"{self.file}:{self.line}"
+        if self.file:
+            return self.file
+        return self.page
+
+
+class PosterdeckError(Exception):
+    """Base of all errors posterdeck reports to users."""
+
+    exit_code = 1
+    family = "error"
+
+    def __init__(self, message: str, location: Location | None = None, hint: str = ""):
+        super().__init__(message)
+        self.message = message
+        self.location = location or Location()
+        self.hint = hint
+
+    def __str__(self) -> str:
+        where = str(self.location)
+        text = f"{where}: {self.message}" if where else self.message
+        if self.hint:
+            text += f"\n  hint: {self.hint}"
+        return text
+
+
+class InputError(PosterdeckError):
+    """Malformed YAML, unknown keys, wrong types, missing files."""
+
+    family = "input"
+
+
+class ContentError(PosterdeckError):
+    """Content that does not resolve: citations, placeholders, inconsistent data."""
+
+    family = "content"
+
+
+class LayoutError(PosterdeckError):
+    """Content that does not fit, or a layout that cannot be satisfied."""
+
+    family = "layout"
+
+
+class PrintError(PosterdeckError):
+    """A print PDF that fails preflight."""
+
+    family = "print"
+
+
+class MissingToolError(PosterdeckError):
+    """An external program posterdeck needs is not installed."""
+
+    family = "missing tool"
+    exit_code = 3
+
+
+class UsageError(PosterdeckError):
+    """Wrong command-line usage."""
+
+    family = "usage"
+    exit_code = 2
+
+
+class ErrorList(PosterdeckError):
+    """Several problems found in one pass; reported together, one per line."""
+
+    def __init__(self, errors: list[PosterdeckError]):
+        self.errors = errors
+        super().__init__("; ".join(e.message for e in errors))
+        self.exit_code = max((e.exit_code for e in errors), default=1)
+
+    def __str__(self) -> str:
+        return "\n".join(str(e) for e in self.errors)
+
+
+def collect(errors: list[PosterdeckError]) -> None:
+    """Raise the collected errors, if any, as one ErrorList (or the single error)."""
+    if len(errors) == 1:
+        raise errors[0]
+    if errors:
+        raise ErrorList(errors)

@@ -1,0 +1,58 @@
+"""Font files of a theme: found once, registered with reportlab once, shared by compose (metrics)
+and the PDF renderer (embedding), so both use the very same glyph widths."""
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+
+from posterdeck.errors import InputError, Location
+
+VARIANTS = ("regular", "bold", "italic", "bold_italic")
+
+
+def font_path(spec: str, theme_dir: Path) -> Path:
+    """'matplotlib:DejaVuSans.ttf' or a path relative to the theme file."""
+    if spec.startswith("matplotlib:"):
+        import matplotlib
+
+        return Path(matplotlib.get_data_path()) / "fonts" / "ttf" / spec.split(":", 1)[1]
+    return (theme_dir / spec).resolve()
+
+
+def font_files(theme, theme_dir: Path) -> dict[str, str]:
+    files = {}
+    for variant in VARIANTS:
+        spec = getattr(theme.font, variant)
+        path = font_path(spec, theme_dir)
+        if not path.is_file():
+            raise InputError(f"font file not found: {spec} ({path})", Location(str(theme_dir)),
+                             hint="fix the path under theme.font, or install the font")
+        files[variant] = str(path)
+    return files
+
+
+def reportlab_name(path: str) -> str:
+    return "PD-" + Path(path).stem
+
+
+@lru_cache(maxsize=None)
+def register(path: str) -> str:
+    """Register a TrueType file with reportlab (once) and return its reportlab font name."""
+    from reportlab.pdfbase import pdfmetrics
+    from reportlab.pdfbase.ttfonts import TTFont
+
+    name = reportlab_name(path)
+    pdfmetrics.registerFont(TTFont(name, path))
+    return name
+
+
+@lru_cache(maxsize=None)
+def _cmap(path: str) -> frozenset:
+    from reportlab.pdfbase.pdfmetrics import getFont
+
+    return frozenset(getFont(register(path)).face.charToGlyph.keys())
+
+
+def missing_glyphs(text: str, path: str) -> set[str]:
+    cmap = _cmap(path)
+    return {ch for ch in text if ord(ch) not in cmap and not ch.isspace() and ch not in "\u00ad"}

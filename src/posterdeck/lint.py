@@ -1,0 +1,48 @@
+"""Lint a loaded deck: problems that do not stop a build but a reviewer would flag."""
+from __future__ import annotations
+
+from posterdeck.loading.deck import Model
+from posterdeck.loading.yamlsource import Source
+from posterdeck.resolve.glossary import undefined_abbreviations
+from posterdeck.resolve.markup import MarkupError, Text, parse
+
+
+def _texts(data, path=()):
+    if isinstance(data, str):
+        yield path, data
+    elif isinstance(data, dict):
+        for k, v in data.items():
+            yield from _texts(v, path + (k,))
+    elif isinstance(data, list):
+        for i, v in enumerate(data):
+            yield from _texts(v, path + (i,))
+
+
+def lint(model: Model) -> list[str]:
+    warnings = []
+    src: Source = model.sources["content"]
+    seen = set()
+    for path, text in _texts(src.data):
+        if path and path[-1] in ("id", "color", "type") or (len(path) > 1 and path[-2] in ("values", "visuals")):
+            continue
+        try:
+            plain = "".join(n.text for n in parse(text) if isinstance(n, Text))
+        except MarkupError:
+            continue
+        for token in undefined_abbreviations(plain, model.glossary):
+            if token not in seen:
+                seen.add(token)
+                warnings.append(f"{src.where(path)}: {token!r} looks like an abbreviation but is not in the glossary "
+                                f"(add it to the glossary, or to proper_names if it is a name)")
+    cited = set()
+    for _, text in _texts(src.data):
+        try:
+            for n in parse(text):
+                if hasattr(n, "keys"):
+                    cited.update(n.keys)
+        except MarkupError:
+            pass
+    for key in model.references:
+        if key not in cited:
+            warnings.append(f"{model.sources['references'].where()}: reference {key!r} is never cited")
+    return warnings

@@ -1,0 +1,1 @@
+"""YAML -> schema objects. The only place that reads YAML."""

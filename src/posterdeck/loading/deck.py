@@ -1,0 +1,204 @@
+"""Load one deck folder: deck.yaml plus the study, content, references, glossaries and markets
+it names, and the layouts and theme it uses. Every problem found is reported, not just the first."""
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from posterdeck.errors import InputError, Location, collect
+from posterdeck.loading.study import load_study
+from posterdeck.loading.validate import validate
+from posterdeck.loading.yamlsource import Source, display_path, load_yaml, suggest
+from posterdeck.schema.content import Content
+from posterdeck.schema.deck import DeckFile, DeckInfo
+from posterdeck.schema.glossary import Glossary
+from posterdeck.schema.layout import Layout, LayoutFile, Theme, ThemeFile
+from posterdeck.schema.market import Market, MarketFile
+from posterdeck.schema.references import CslItem
+from posterdeck.schema.study import Leaf, Study
+
+
+@dataclass
+class Model:
+    """Everything one deck is built from, validated, with the sources kept for error locations."""
+
+    name: str
+    folder: Path
+    info: DeckInfo
+    study: Study
+    leaves: dict[str, Leaf]
+    content: Content
+    references: dict[str, CslItem]
+    glossary: Glossary
+    markets: dict[str, Market]
+    layouts: dict[str, Layout]  # "poster" / "deck" -> layout
+    theme: Theme
+    theme_dir: Path
+    sources: dict[str, Source] = field(default_factory=dict)
+    input_files: list[Path] = field(default_factory=list)
+
+
+def find_root(start: Path) -> Path:
+    """The project folder: the nearest ancestor holding layouts/."""
+    for folder in [start, *start.parents]:
+        if (folder / "layouts").is_dir():
+            return folder
+    raise InputError(f"no layouts/ folder above {display_path(start)}",
+                     hint="run posterdeck inside a project that has layouts/ beside data/")
+
+
+def load_deck(folder: Path) -> Model:
+    folder = folder.resolve()
+    deck_file = folder / "deck.yaml"
+    if not deck_file.is_file():
+        raise InputError(f"{display_path(folder)} is not a deck: it has no deck.yaml",
+                         hint="a deck folder holds deck.yaml, study.yaml, content.yaml and references.yaml")
+    errors: list = []
+    deck_src = load_yaml(deck_file)
+    info = validate(DeckFile, deck_src.data, deck_src).deck
+    sources = {"deck": deck_src}
+    files = [deck_file]
+
+    def read(name: str, rel: str) -> Source | None:
+        path = (folder / rel)
+        try:
+            src = load_yaml(path)
+        except InputError as exc:
+            if "file not found" in exc.message:
+                exc = InputError(f"{name} file not found: {display_path(path)}",
+                                 deck_src.where(("deck", "files", name)),
+                                 hint=f"create it, or set deck.files.{name} to the right path")
+            errors.append(exc)
+            return None
+        sources[name] = src
+        files.append(path)
+        return src
+
+    study_src = read("study", info.files.study)
+    content_src = read("content", info.files.content)
+    refs_path = folder / info.files.references
+    study, leaves = load_study(study_src, errors) if study_src else (None, {})
+    content = validate(Content, content_src.data, content_src, errors=errors) if content_src else None
+    references = _load_references(refs_path, deck_src, errors, sources, files)
+    glossary = _load_glossaries(folder, info, deck_src, errors, sources, files)
+    markets = _load_markets(folder / info.files.markets, deck_src, errors, files, sources)
+    root = find_root(folder)
+    layouts = {}
+    for kind in ("poster", "deck"):
+        name = getattr(info.outputs, kind)
+        if name:
+            layouts[kind] = _load_layout(root, name, kind, deck_src, errors, sources, files)
+    theme, theme_dir = _load_theme(root, info.theme, deck_src, errors, sources, files)
+    for tag in info.targets:
+        region = tag.split("-")[1]
+        if region not in markets:
+            errors.append(InputError(f"target {tag}: no market {region} in {display_path(folder / info.files.markets)}",
+                                     deck_src.where(("deck", "targets")),
+                                     hint=f"add {region}.yaml with a market: block there"))
+    collect(errors)
+    return Model(name=folder.name, folder=folder, info=info, study=study, leaves=leaves, content=content,
+                 references=references, glossary=glossary, markets=markets, layouts=layouts, theme=theme,
+                 theme_dir=theme_dir, sources=sources, input_files=files)
+
+
+def _load_references(path: Path, deck_src: Source, errors, sources, files) -> dict[str, CslItem]:
+    if path.suffix == ".json":
+        try:
+            data = json.loads(path.read_text(encoding="utf-8"))
+        except (OSError, ValueError) as exc:
+            errors.append(InputError(f"cannot read CSL-JSON: {exc}", Location(display_path(path))))
+            return {}
+        src = Source(file=path, data=data)
+    else:
+        try:
+            src = load_yaml(path)
+        except InputError as exc:
+            errors.append(exc)
+            return {}
+    sources["references"] = src
+    files.append(path)
+    items = src.data.get("references", src.data) if isinstance(src.data, dict) else src.data
+    prefix = ("references",) if isinstance(src.data, dict) else ()
+    if not isinstance(items, list):
+        errors.append(InputError("references must be a list of CSL items", src.where(),
+                                 hint="write '- id: key' entries (CSL-YAML), as Zotero and pandoc export them"))
+        return {}
+    out: dict[str, CslItem] = {}
+    for i, item in enumerate(items):
+        ref = validate(CslItem, item, src, prefix=prefix + (i,), errors=errors)
+        if ref is not None:
+            if ref.id in out:
+                errors.append(InputError(f"duplicate reference id {ref.id!r}", src.where(prefix + (i,))))
+            out[ref.id] = ref
+    return out
+
+
+def _load_glossaries(folder: Path, info: DeckInfo, deck_src: Source, errors, sources, files) -> Glossary:
+    terms: dict[str, str] = {}
+    names: list[str] = []
+    paths = list(info.files.glossaries)
+    if (folder / "glossary.yaml").is_file():
+        paths.append("glossary.yaml")
+    for i, rel in enumerate(paths):
+        path = folder / rel
+        try:
+            src = load_yaml(path)
+        except InputError as exc:
+            errors.append(exc if exc.location.file else InputError(exc.message, deck_src.where(("deck", "files", "glossaries", i)), exc.hint))
+            continue
+        sources[f"glossary:{rel}"] = src
+        files.append(path)
+        g = validate(Glossary, src.data, src, errors=errors)
+        if g:
+            terms.update(g.glossary)
+            names.extend(g.proper_names)
+    return Glossary(glossary=terms, proper_names=names)
+
+
+def _load_markets(folder: Path, deck_src: Source, errors, files, sources) -> dict[str, Market]:
+    out: dict[str, Market] = {}
+    if not folder.is_dir():
+        errors.append(InputError(f"markets folder not found: {display_path(folder)}", deck_src.where(("deck", "files")),
+                                 hint="set deck.files.markets to the folder holding the market YAML files"))
+        return out
+    for path in sorted(folder.glob("*.yaml")):
+        try:
+            src = load_yaml(path)
+        except InputError as exc:
+            errors.append(exc)
+            continue
+        files.append(path)
+        m = validate(MarketFile, src.data, src, errors=errors)
+        if m:
+            out[m.market.code] = m.market
+            sources[f"market:{m.market.code}"] = src
+    return out
+
+
+def _load_layout(root: Path, name: str, kind: str, deck_src: Source, errors, sources, files) -> Layout | None:
+    path = root / "layouts" / f"{name}.yaml"
+    if not path.is_file():
+        have = [p.stem for p in (root / "layouts").glob("*.yaml")]
+        errors.append(InputError(f"layout {name!r} not found in layouts/", deck_src.where(("deck", "outputs", kind)),
+                                 hint=suggest(name, have) or f"available: {', '.join(sorted(have))}"))
+        return None
+    src = load_yaml(path)
+    sources[f"layout:{name}"] = src
+    files.append(path)
+    lf = validate(LayoutFile, src.data, src, errors=errors)
+    return lf.layout if lf else None
+
+
+def _load_theme(root: Path, name: str, deck_src: Source, errors, sources, files) -> tuple[Theme | None, Path]:
+    path = root / "layouts" / "themes" / f"{name}.yaml"
+    if not path.is_file():
+        have = [p.stem for p in (root / "layouts" / "themes").glob("*.yaml")]
+        errors.append(InputError(f"theme {name!r} not found in layouts/themes/", deck_src.where(("deck", "theme")),
+                                 hint=suggest(name, have) or f"available: {', '.join(sorted(have))}"))
+        return None, path.parent
+    src = load_yaml(path)
+    sources["theme"] = src
+    files.append(path)
+    tf = validate(ThemeFile, src.data, src, errors=errors)
+    return (tf.theme if tf else None), path.parent

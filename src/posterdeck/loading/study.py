@@ -1,0 +1,95 @@
+"""Study data: the results tree becomes typed leaves addressed by dotted paths."""
+from __future__ import annotations
+
+from decimal import ROUND_HALF_UP, Decimal
+
+from posterdeck.errors import ContentError, InputError
+from posterdeck.loading.validate import validate
+from posterdeck.loading.yamlsource import Source, suggest
+from posterdeck.schema.study import Count, Estimate, Leaf, Number, PValue, Study
+
+_LEAF_BY_KEY = {"n": Count, "value": Estimate, "p": PValue, "number": Number}
+
+
+def load_study(source: Source, errors: list) -> tuple[Study | None, dict[str, Leaf]]:
+    study = validate(Study, source.data, source, errors=errors)
+    if study is None:
+        return None, {}
+    leaves: dict[str, Leaf] = {}
+    for name, pop in study.populations.items():
+        leaves[f"populations.{name}"] = Count(n=pop.n, N=pop.n, label=pop.label)
+    _walk(study.results, ("results",), source, leaves, errors)
+    _check_counts(study, leaves, source, errors)
+    _check_tables(study, source, errors)
+    return study, leaves
+
+
+def _walk(node, path: tuple, source: Source, leaves: dict, errors: list) -> None:
+    if not isinstance(node, dict):
+        errors.append(InputError(f"{'.'.join(map(str, path))}: expected a mapping of results",
+                                 source.where(path), hint="a result is e.g. {n: 87, N: 111} or {value: 25.9, ci: [18.1, 34.4]}"))
+        return
+    kind = next((cls for key, cls in _LEAF_BY_KEY.items() if key in node), None)
+    if kind is not None:
+        leaf = validate(kind, node, source, prefix=path, errors=errors)
+        if leaf is not None:
+            leaves[".".join(path)] = leaf
+        return
+    for key, child in node.items():
+        _walk(child, path + (key,), source, leaves, errors)
+
+
+def denominator(leaf: Count, leaves: dict[str, Leaf]) -> int:
+    if isinstance(leaf.N, int):
+        return leaf.N
+    return leaves[f"populations.{leaf.N}"].n
+
+
+def percent(leaf: Count, leaves: dict[str, Leaf]) -> float:
+    N = denominator(leaf, leaves)
+    return 100.0 * leaf.n / N if N else 0.0
+
+
+def rounded(value: float, decimals: int) -> Decimal:
+    return Decimal(repr(value)).quantize(Decimal(1).scaleb(-decimals), rounding=ROUND_HALF_UP)
+
+
+def _check_counts(study: Study, leaves: dict, source: Source, errors: list) -> None:
+    pops = set(study.populations)
+    for path, leaf in leaves.items():
+        if not isinstance(leaf, Count) or path.startswith("populations."):
+            continue
+        where = source.where(tuple(path.split(".")))
+        if isinstance(leaf.N, str) and leaf.N not in pops:
+            errors.append(InputError(f"{path}: N refers to unknown population {leaf.N!r}", where,
+                                     hint=suggest(leaf.N, pops) or "add it under populations:"))
+            continue
+        N = denominator(leaf, leaves)
+        if leaf.n > N:
+            errors.append(ContentError(f"{path}: n = {leaf.n} is larger than N = {N}", where,
+                                       hint="check the count and its denominator"))
+            continue
+        if leaf.pct is not None:
+            computed = rounded(percent(leaf, leaves), study.study.decimals)
+            stated = rounded(leaf.pct, study.study.decimals)
+            if computed != stated:
+                errors.append(ContentError(
+                    f"{path}: stated {leaf.pct}% but n/N = {leaf.n}/{N} = {computed}%", where,
+                    hint="correct n, N or the stated pct; posterdeck prints the value computed from n/N"))
+        if leaf.ci is not None and leaf.pct is not None and not leaf.ci[0] <= leaf.pct <= leaf.ci[1]:
+            errors.append(ContentError(f"{path}: {leaf.pct}% lies outside its CI {leaf.ci[0]}-{leaf.ci[1]}", where))
+
+
+def _check_tables(study: Study, source: Source, errors: list) -> None:
+    for tid, table in study.tables.items():
+        for c, col in enumerate(table.columns):
+            if col not in study.populations:
+                errors.append(InputError(f"tables.{tid}: column {col!r} is not a population",
+                                         source.where(("tables", tid, "columns", c)),
+                                         hint=suggest(col, study.populations) or "add it under populations:"))
+                continue
+            N = study.populations[col].n
+            for r, row in enumerate(table.rows):
+                if row.n[c] > N:
+                    errors.append(ContentError(f"tables.{tid}: {row.term}: n = {row.n[c]} is larger than N = {N} of {col}",
+                                               source.where(("tables", tid, "rows", r, "n", c))))

@@ -1,0 +1,153 @@
+"""The page model: what compose produces and renderers paint.
+
+Units: points (1/72 in). Origin: the top-left corner of the page (trim box), y grows downwards.
+Every position is absolute; every line of text is already broken and measured. Renderers convert
+once: reportlab to a bottom-left origin, python-pptx to EMU (12700 per point).
+Colours are theme colour names; the renderer picks the RGB or CMYK value it needs.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+
+@dataclass(frozen=True)
+class Span:
+    text: str
+    font: str  # "regular" | "bold" | "italic" | "bold_italic"
+    size: float  # the span's own size (superscripts are smaller)
+    color: str
+    script: str = ""  # "" | "sup" | "sub": the PDF raises/lowers; PPTX sets the baseline
+    link: str = ""
+    width: float = 0.0
+
+
+@dataclass(frozen=True)
+class Line:
+    spans: tuple[Span, ...]
+    width: float
+    baseline: float  # from the top of the text box
+
+
+@dataclass(frozen=True)
+class Paragraph:
+    """A paragraph: its spans unbroken (for PPTX, which wraps itself) and its lines broken (PDF)."""
+
+    spans: tuple[Span, ...]
+    lines: tuple[Line, ...]
+    size: float
+    leading: float  # line height in points
+    align: str = "left"
+    indent: float = 0.0  # left indent of every line
+    bullet: str = ""  # bullet character, drawn in the indent
+    space_before: float = 0.0
+
+
+@dataclass(frozen=True)
+class TextBox:
+    x: float
+    y: float
+    w: float
+    h: float
+    paragraphs: tuple[Paragraph, ...]
+    role: str = ""  # "title", "body", "footer", ... for tests and readers
+    fill: str = ""
+    padding: float = 0.0
+    name: str = ""
+
+
+@dataclass(frozen=True)
+class Rect:
+    x: float
+    y: float
+    w: float
+    h: float
+    fill: str = ""
+    stroke: str = ""
+    stroke_width: float = 0.0
+    role: str = ""
+
+
+@dataclass(frozen=True)
+class Cell:
+    lines: tuple[str, ...]  # broken lines
+    font: str
+    size: float
+    color: str
+    fill: str = ""
+    align: str = "left"
+    indent: float = 0.0
+    colspan: int = 1
+
+
+@dataclass(frozen=True)
+class Table:
+    x: float
+    y: float
+    col_widths: tuple[float, ...]
+    row_heights: tuple[float, ...]
+    rows: tuple[tuple[Cell | None, ...], ...]  # None where a spanning cell covers
+    padding: float
+    leading: float  # multiple of size
+    rule_color: str
+    header_rows: int
+    name: str = ""
+
+    @property
+    def w(self) -> float:
+        return sum(self.col_widths)
+
+    @property
+    def h(self) -> float:
+        return sum(self.row_heights)
+
+
+@dataclass(frozen=True)
+class Chart:
+    x: float
+    y: float
+    w: float
+    h: float
+    chart: object  # resolve.document.RChart: categories, series, titles; data only
+    font_size: float
+    name: str = ""
+
+
+Box = TextBox | Rect | Table | Chart
+
+
+@dataclass
+class Page:
+    width: float
+    height: float
+    name: str
+    boxes: list = field(default_factory=list)
+    background: str = ""
+    abbreviations: tuple[str, ...] = ()  # the terms listed in this page's footer
+    references: tuple[int, ...] = ()  # reference numbers cited on this page
+
+    def text(self) -> str:
+        out = []
+        for b in self.boxes:
+            if isinstance(b, TextBox):
+                out.extend("".join(s.text for s in p.spans) for p in b.paragraphs)
+            elif isinstance(b, Table):
+                out.extend(" ".join(c.lines) for r in b.rows for c in r if c)
+            elif isinstance(b, Chart):
+                out.extend(b.chart.texts())
+        return "\n".join(out)
+
+
+@dataclass
+class Document:
+    """One output: the poster or the deck, with the metadata both renderers write."""
+
+    pages: list[Page]
+    title: str
+    author: str
+    subject: str
+    keywords: str
+    language: str
+    date: str  # ISO date used for every timestamp (determinism)
+    fonts: dict[str, str]  # "regular"/"bold"/... -> TrueType path
+    font_name: str  # family name written into the PPTX
+    colours: dict  # theme colour name -> Colour (cmyk, rgb)

@@ -1,0 +1,1 @@
+"""Target choice, placeholders, citations, footnotes, glossary: everything resolved once, before layout."""

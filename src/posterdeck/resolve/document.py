@@ -1,0 +1,294 @@
+"""Content + study data + target -> a resolved document: placeholders filled, footnote references
+attached, citation keys and visual ids checked. Citations stay keys here; they are numbered by
+compose in the order the pages show them."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from posterdeck.errors import ContentError, InputError, collect
+from posterdeck.loading.deck import Model
+from posterdeck.loading.yamlsource import Source, suggest
+from posterdeck.resolve import markup
+from posterdeck.resolve.markup import Cite, Note, Placeholder, Text
+from posterdeck.resolve.target import Target
+from posterdeck.resolve.values import ValueError_, chart_value, render_value
+from posterdeck.schema.content import Paragraph
+
+Nodes = tuple  # a tuple of markup.Text / Cite / Note, no Placeholders
+
+
+@dataclass(frozen=True)
+class RPara:
+    nodes: Nodes
+    level: int = 0
+
+
+@dataclass(frozen=True)
+class RSeries:
+    name: str
+    color: str
+    values: tuple[float, ...]
+    cis: tuple  # (lo, hi) or None per value
+    labels: tuple[str, ...] = ()  # the values as printed for the target, e.g. '78.4%'
+
+
+@dataclass(frozen=True)
+class RChart:
+    id: str
+    type: str
+    title: str
+    categories: tuple[str, ...]
+    series: tuple[RSeries, ...]
+    value_title: str
+    category_title: str
+    value_min: float | None
+    value_max: float | None
+    data_labels: bool
+    error_bars: bool
+    legend: bool
+    aspect: float
+    alt_text: str
+    number_format: str  # Excel-style, for PPTX data labels: '0.0'
+    decimal_comma: bool
+
+    def texts(self) -> list[str]:
+        return [self.title, self.value_title, self.category_title, *self.categories,
+                *(s.name for s in self.series)]
+
+
+@dataclass(frozen=True)
+class RTable:
+    id: str
+    stub_heading: str
+    groups: tuple[tuple[str, int], ...]
+    columns: tuple[str, ...]
+    rows: tuple[tuple[str, tuple[str, ...], str], ...]  # (term, cells, level)
+    caption: Nodes
+
+    def texts(self) -> list[str]:
+        return [self.stub_heading, *(g for g, _ in self.groups), *self.columns,
+                *(r[0] for r in self.rows), *(c for r in self.rows for c in r[1])]
+
+
+@dataclass(frozen=True)
+class RSection:
+    id: str
+    tab: str
+    headline: Nodes
+    summary: Nodes
+    highlights: tuple[Nodes, ...]
+    body: tuple[RPara, ...]
+    visuals: tuple  # RChart | RTable
+    notes: tuple[Nodes, ...]
+
+
+@dataclass(frozen=True)
+class RStatement:
+    id: str
+    nodes: Nodes
+    placement: str
+
+
+@dataclass
+class RDocument:
+    title: Nodes
+    subtitle: Nodes
+    congress: Nodes
+    overview_body: tuple[RPara, ...]
+    overview_notes: tuple[Nodes, ...]
+    sections: list[RSection]
+    statements: list[RStatement]
+    target: Target
+    cited: set[str] = field(default_factory=set)
+
+
+class _Resolver:
+    def __init__(self, model: Model, target: Target):
+        self.model, self.target = model, target
+        self.decimals = model.study.study.decimals
+        self.errors: list = []
+        self.cited: set[str] = set()
+        self.src: Source = model.sources["content"]
+
+    def err(self, path: tuple, message: str, hint: str = "", cls=ContentError, src: Source | None = None):
+        self.errors.append(cls(message, (src or self.src).where(path), hint=hint))
+
+    def text(self, raw: str, path: tuple, footnotes: dict[str, str] | None = None, src: Source | None = None) -> Nodes:
+        try:
+            nodes = markup.parse(raw)
+        except markup.MarkupError as exc:
+            self.err(path, str(exc), exc.hint, InputError, src)
+            return (Text(raw),)
+        return tuple(self._nodes(nodes, path, footnotes or {}, src))
+
+    def _nodes(self, nodes, path, footnotes, src):
+        for node in nodes:
+            if isinstance(node, Placeholder):
+                try:
+                    value = render_value(node.path, node.fmt, self.model.leaves, self.target.formats, self.decimals)
+                except ValueError_ as exc:
+                    hint = exc.hint or suggest(node.path, self.model.leaves) or "see study.yaml for the paths"
+                    self.err(path, str(exc), hint, src=src)
+                    value = "??"
+                yield Text(value, node.style)
+            elif isinstance(node, Cite):
+                for key in node.keys:
+                    if key not in self.model.references:
+                        self.err(path, f"citation [@{key}] is not in the references",
+                                 suggest(key, self.model.references) or "add it to references.yaml", src=src)
+                    else:
+                        self.cited.add(key)
+                yield node
+            elif isinstance(node, Note):
+                if node.ref:
+                    if node.ref not in footnotes:
+                        self.err(path, f"footnote [^{node.ref}] is not defined",
+                                 suggest(node.ref, footnotes) or "add it under this section's footnotes:", src=src)
+                        continue
+                    body = self.text(footnotes[node.ref], path, footnotes, src)
+                    yield Note(body=body, ref=node.ref, style=node.style)
+                else:
+                    yield Note(body=tuple(self._nodes(node.body, path, footnotes, src)), style=node.style)
+            else:
+                yield node
+
+    def plain(self, raw: str, path: tuple) -> str:
+        return markup.plain(self.text(raw, path))
+
+    def paras(self, items, path: tuple, footnotes) -> tuple[RPara, ...]:
+        out = []
+        for i, item in enumerate(items):
+            if isinstance(item, Paragraph):
+                out.append(RPara(self.text(item.text, path + (i, "text"), footnotes), item.level))
+            else:
+                out.append(RPara(self.text(item, path + (i,), footnotes)))
+        return tuple(out)
+
+    def chart(self, cid: str) -> RChart:
+        spec = self.model.content.charts[cid]
+        base = ("charts", cid)
+        series = []
+        for s_i, s in enumerate(spec.series):
+            if len(s.values) != len(spec.categories):
+                self.err(base + ("series", s_i, "values"),
+                         f"chart {cid}: series {s.name!r} has {len(s.values)} values for {len(spec.categories)} categories")
+            if s.color not in self.model.theme.colours:
+                self.err(base + ("series", s_i, "color"), f"chart {cid}: colour {s.color!r} is not in the theme",
+                         suggest(s.color, self.model.theme.colours) or f"use one of {', '.join(self.model.theme.colours)}")
+            vals, cis = [], []
+            for v_i, p in enumerate(s.values):
+                try:
+                    v, ci = chart_value(p, self.model.leaves, self.decimals)
+                except ValueError_ as exc:
+                    self.err(base + ("series", s_i, "values", v_i), str(exc),
+                             suggest(p, self.model.leaves) or "see study.yaml for the paths")
+                    v, ci = 0.0, None
+                vals.append(v)
+                cis.append(ci)
+            labels = tuple(self.target.formats.percent(v, self.decimals) for v in vals)
+            series.append(RSeries(self.plain(s.name, base + ("series", s_i, "name")), s.color, tuple(vals),
+                                  tuple(cis), labels))
+        cats = tuple(self.plain(c, base + ("categories", i)) for i, c in enumerate(spec.categories))
+        f = self.target.formats
+        alt = spec.alt_text or _alt_text(self.plain(spec.title, base) or cid, cats, series, f, self.decimals)
+        return RChart(id=cid, type=spec.type, title=self.plain(spec.title, base + ("title",)), categories=cats,
+                      series=tuple(series), value_title=self.plain(spec.value_axis.title, base + ("value_axis",)),
+                      category_title=self.plain(spec.category_axis.title, base + ("category_axis",)),
+                      value_min=spec.value_axis.min, value_max=spec.value_axis.max, data_labels=spec.data_labels,
+                      error_bars=spec.error_bars, legend=spec.legend, aspect=spec.aspect, alt_text=alt,
+                      number_format="0" + ("." + "0" * self.decimals if self.decimals else ""),
+                      decimal_comma=f.number(1.5, 1) != "1.5")
+
+    def table(self, tid: str, path: tuple) -> RTable:
+        spec = self.model.content.tables[tid]
+        base = ("tables", tid)
+        data = self.model.study.tables.get(spec.data)
+        if data is None:
+            self.err(base + ("data",), f"table {tid}: no study table {spec.data!r}",
+                     suggest(spec.data, self.model.study.tables) or "add it under tables: in study.yaml")
+            return RTable(tid, "", (), (), (), ())
+        if len(spec.columns) != len(data.columns):
+            self.err(base + ("columns",), f"table {tid}: {len(spec.columns)} column labels for {len(data.columns)} data columns")
+        if spec.column_groups and sum(g.span for g in spec.column_groups) != len(data.columns):
+            self.err(base + ("column_groups",), f"table {tid}: column groups span {sum(g.span for g in spec.column_groups)} of {len(data.columns)} columns")
+        f = self.target.formats
+        rows = []
+        for row in data.rows:
+            cells = []
+            for c, col in enumerate(data.columns):
+                N = self.model.study.populations[col].n
+                pct = 100.0 * row.n[c] / N if N else 0.0
+                cells.append(f"{f.number(row.n[c], 0)} ({f.number(pct, self.decimals)})")
+            rows.append((row.term, tuple(cells), row.level))
+        return RTable(id=tid, stub_heading=self.plain(spec.stub_heading, base + ("stub_heading",)),
+                      groups=tuple((self.plain(g.label, base + ("column_groups", i)), g.span)
+                                   for i, g in enumerate(spec.column_groups)),
+                      columns=tuple(self.plain(c, base + ("columns", i)) for i, c in enumerate(spec.columns)),
+                      rows=tuple(rows), caption=self.text(spec.caption, base + ("caption",)))
+
+    def section(self, i: int) -> RSection:
+        s = self.model.content.sections[i]
+        base = ("sections", i)
+        fn = s.footnotes
+        visuals = []
+        for v_i, vid in enumerate(s.visuals):
+            if vid in self.model.content.charts:
+                visuals.append(self.chart(vid))
+            elif vid in self.model.content.tables:
+                visuals.append(self.table(vid, base))
+            else:
+                self.err(base + ("visuals", v_i), f"section {s.id}: no chart or table {vid!r}",
+                         suggest(vid, [*self.model.content.charts, *self.model.content.tables]) or "define it under charts: or tables:")
+        return RSection(
+            id=s.id, tab=s.tab,
+            headline=self.text(s.headline, base + ("headline",), fn),
+            summary=self.text(s.summary, base + ("summary",), fn),
+            highlights=tuple(self.text(h, base + ("highlights", j), fn) for j, h in enumerate(s.highlights)),
+            body=self.paras(s.body, base + ("body",), fn),
+            visuals=tuple(visuals),
+            notes=tuple(self.text(n, base + ("notes", j), fn) for j, n in enumerate(s.notes)))
+
+    def statements(self) -> list[RStatement]:
+        out = []
+        market_src = self.model.sources.get(f"market:{self.target.market.code}")
+        for where, items, src in (("content", self.model.content.statements, self.src),
+                                  ("market", self.target.market.statements, market_src)):
+            for i, st in enumerate(items):
+                raw = st.text
+                for name, url in self.target.market.links.items():
+                    raw = raw.replace("{{ link.%s }}" % name, url).replace("{{link.%s}}" % name, url)
+                path = ("statements", i) if where == "content" else ("market", "statements", i)
+                nodes = self.text(raw, path, src=src)
+                if st.link:
+                    nodes = tuple(markup.Text(n.text, markup.Style(n.style.bold, n.style.italic, n.style.script, st.link))
+                                  if isinstance(n, Text) else n for n in nodes)
+                out.append(RStatement(st.id, nodes, st.placement))
+        return out
+
+
+def _alt_text(title: str, cats, series, f, decimals) -> str:
+    parts = []
+    for s in series:
+        vals = ", ".join(f"{c} {f.percent(v, decimals)}" for c, v in zip(cats, s.values))
+        parts.append(f"{s.name}: {vals}")
+    return f"{title}. " + "; ".join(parts) + "."
+
+
+def resolve(model: Model, target: Target) -> RDocument:
+    r = _Resolver(model, target)
+    c = model.content
+    ov = c.overview
+    doc = RDocument(
+        title=r.text(c.title, ("title",)), subtitle=r.text(c.subtitle, ("subtitle",)),
+        congress=r.text(c.congress, ("congress",)),
+        overview_body=r.paras(ov.body, ("overview", "body"), ov.footnotes),
+        overview_notes=tuple(r.text(n, ("overview", "notes", i), ov.footnotes) for i, n in enumerate(ov.notes)),
+        sections=[r.section(i) for i in range(len(c.sections))],
+        statements=r.statements(), target=target)
+    ids = [s.id for s in c.sections]
+    for i, sid in enumerate(ids):
+        if ids.count(sid) > 1:
+            r.err(("sections", i, "id"), f"section id {sid!r} is used twice")
+    collect(r.errors)
+    doc.cited = r.cited
+    return doc

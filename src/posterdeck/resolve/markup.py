@@ -1,0 +1,185 @@
+"""posterdeck's inline markup, a small subset of pandoc's Markdown:
+
+    **bold**  *italic*  ^superscript^  ~subscript~  [text](url)
+    [@key]  [@a; @b]          citations, numbered in order of first use
+    ^[footnote text]  [^id]   footnotes, lettered a, b, c per page
+    {{ path | format }}       a value of the study data, formatted for the target
+    \\*                        a literal character
+
+``parse`` returns a flat list of inline nodes; styles are flags on each node.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field, replace
+
+
+@dataclass(frozen=True)
+class Style:
+    bold: bool = False
+    italic: bool = False
+    script: str = ""  # "", "sup" or "sub"
+    link: str = ""
+
+
+@dataclass(frozen=True)
+class Text:
+    text: str
+    style: Style = Style()
+
+
+@dataclass(frozen=True)
+class Cite:
+    keys: tuple[str, ...]
+    style: Style = Style()
+
+
+@dataclass(frozen=True)
+class Note:
+    """A footnote: inline (``body``) or by id (``ref``), resolved per section."""
+
+    body: tuple = ()
+    ref: str = ""
+    style: Style = Style()
+
+
+@dataclass(frozen=True)
+class Placeholder:
+    path: str
+    fmt: str = ""
+    style: Style = Style()
+
+
+Inline = Text | Cite | Note | Placeholder
+
+
+class MarkupError(ValueError):
+    def __init__(self, message: str, hint: str = ""):
+        super().__init__(message)
+        self.hint = hint
+
+
+_PLACEHOLDER = re.compile(r"\{\{\s*([A-Za-z0-9_.\-]+)\s*(?:\|\s*([A-Za-z_]+)\s*)?\}\}")
+_CITE = re.compile(r"\[(@[^\]]+)\]")
+_NOTEREF = re.compile(r"\[\^([A-Za-z0-9_\-]+)\]")
+
+
+def parse(text: str) -> list[Inline]:
+    return _Parser(text).run()
+
+
+@dataclass
+class _Parser:
+    src: str
+    out: list = field(default_factory=list)
+    buf: list = field(default_factory=list)
+    style: Style = Style()
+
+    def flush(self):
+        if self.buf:
+            self.out.append(Text("".join(self.buf), self.style))
+            self.buf = []
+
+    def set_style(self, **kw):
+        self.flush()
+        self.style = replace(self.style, **kw)
+
+    def run(self) -> list[Inline]:
+        s, i = self.src, 0
+        while i < len(s):
+            c = s[i]
+            if c == "\\" and i + 1 < len(s):
+                self.buf.append(s[i + 1])
+                i += 2
+                continue
+            if s.startswith("{{", i):
+                m = _PLACEHOLDER.match(s, i)
+                if not m:
+                    raise MarkupError(f"malformed placeholder near {s[i:i + 30]!r}",
+                                      "write {{ results.name }} or {{ results.name | pct }}")
+                self.flush()
+                self.out.append(Placeholder(m.group(1), m.group(2) or "", self.style))
+                i = m.end()
+                continue
+            if s.startswith("^[", i):
+                end = _matching(s, i + 1)
+                if end < 0:
+                    raise MarkupError("unclosed footnote '^['", "close it with ']'")
+                self.flush()
+                self.out.append(Note(body=tuple(parse(s[i + 2:end])), style=self.style))
+                i = end + 1
+                continue
+            if s.startswith("[@", i):
+                m = _CITE.match(s, i)
+                if not m:
+                    raise MarkupError("unclosed citation '[@'", "write [@key] or [@a; @b]")
+                keys = tuple(k.strip().lstrip("@") for k in m.group(1).split(";"))
+                if not all(keys) or not all(k.strip().startswith("@") for k in m.group(1).split(";")):
+                    raise MarkupError(f"malformed citation {m.group(0)!r}", "write [@a; @b]")
+                self.flush()
+                self.out.append(Cite(keys, self.style))
+                i = m.end()
+                continue
+            if s.startswith("[^", i):
+                m = _NOTEREF.match(s, i)
+                if not m:
+                    raise MarkupError("malformed footnote reference '[^'", "write [^id] with an id from footnotes:")
+                self.flush()
+                self.out.append(Note(ref=m.group(1), style=self.style))
+                i = m.end()
+                continue
+            if c == "[":
+                end = _matching(s, i)
+                if end > 0 and s.startswith("(", end + 1) and ")" in s[end + 1:]:
+                    close = s.index(")", end + 1)
+                    url = s[end + 2:close].strip()
+                    inner = _Parser(s[i + 1:end], style=replace(self.style, link=url)).run()
+                    self.flush()
+                    self.out.extend(inner)
+                    i = close + 1
+                    continue
+            if s.startswith("**", i):
+                self.set_style(bold=not self.style.bold)
+                i += 2
+                continue
+            if c == "*":
+                self.set_style(italic=not self.style.italic)
+                i += 1
+                continue
+            if c in "^~":
+                script = "sup" if c == "^" else "sub"
+                if self.style.script == script:
+                    self.set_style(script="")
+                    i += 1
+                    continue
+                close = s.find(c, i + 1)
+                if not self.style.script and close > i + 1 and " " not in s[i + 1:close]:
+                    self.set_style(script=script)
+                    i += 1
+                    continue
+            self.buf.append(c)
+            i += 1
+        self.flush()
+        if self.style.bold or self.style.italic:
+            raise MarkupError("unclosed ** or *", "every **bold** and *italic* needs its closing marker")
+        return self.out
+
+
+def _matching(s: str, start: int) -> int:
+    """Index of the ']' matching the '[' at ``start``, or -1."""
+    depth = 0
+    for j in range(start, len(s)):
+        if s[j] == "\\":
+            continue
+        if s[j] == "[":
+            depth += 1
+        elif s[j] == "]":
+            depth -= 1
+            if depth == 0:
+                return j
+    return -1
+
+
+def plain(nodes) -> str:
+    """The text of nodes, markers left out (for alt text and linting)."""
+    return "".join(n.text for n in nodes if isinstance(n, Text))

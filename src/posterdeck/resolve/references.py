@@ -1,0 +1,87 @@
+"""References in AMA style (11th edition), written as posterdeck markup so that the journal
+is italic and the DOI/URL a link. Covers the CSL types medical material cites."""
+from __future__ import annotations
+
+import re
+
+from posterdeck.schema.references import CslItem
+
+_MARKUP = re.compile(r"([\\*^~\[\]{}])")
+MONTHS = "Jan Feb Mar Apr May Jun Jul Aug Sep Oct Nov Dec".split()
+
+
+def esc(text: str) -> str:
+    return _MARKUP.sub(r"\\\1", str(text))
+
+
+def authors(item: CslItem) -> str:
+    names = []
+    for a in item.author:
+        if a.literal:
+            names.append(a.literal)
+        else:
+            initials = "".join(p[0] for p in re.split(r"[\s.\-]+", a.given) if p)
+            names.append(f"{a.family} {initials}".strip())
+    if len(names) > 6:
+        names = names[:3] + ["et al"]
+    return ", ".join(names)
+
+
+def ama(item: CslItem) -> str:
+    """One reference as AMA markup, without its number."""
+    parts = []
+    who = authors(item)
+    if who:
+        parts.append(esc(who) + ".")
+    if item.title:
+        parts.append(esc(item.title.rstrip(".")) + ".")
+    year = item.issued.date_parts[0][0] if item.issued and item.issued.date_parts else None
+    if item.type in ("article-journal", "article"):
+        journal = item.container_title_short or item.container_title
+        loc = f"{year}" if year else ""
+        if item.volume:
+            loc += f";{item.volume}"
+            if item.issue:
+                loc += f"({item.issue})"
+        if item.page:
+            loc += f":{item.page}"
+        parts.append(f"*{esc(journal)}*. {esc(loc)}." if journal else f"{esc(loc)}.")
+    else:
+        pub = "; ".join(x for x in (item.publisher, str(year) if year else "") if x)
+        if pub:
+            parts.append(esc(pub) + ".")
+        if item.accessed and item.accessed.date_parts:
+            y, m, *_ = item.accessed.date_parts[0] + [1]
+            parts.append(f"Accessed {MONTHS[m - 1]} {y}.")
+    if item.DOI:
+        parts.append(f"[doi:{esc(item.DOI)}](https://doi.org/{item.DOI})")
+    elif item.URL:
+        parts.append(f"[{esc(item.URL)}]({item.URL})")
+    return " ".join(parts)
+
+
+def short(item: CslItem) -> str:
+    """'Jabbour E, et al. Leuk Lymphoma. 2020.'"""
+    first = item.author[0] if item.author else None
+    who = (first.literal or f"{first.family} {''.join(p[0] for p in first.given.split() if p)}") if first else ""
+    if len(item.author) > 1:
+        who += ", et al"
+    year = item.issued.date_parts[0][0] if item.issued and item.issued.date_parts else ""
+    journal = item.container_title_short or item.container_title
+    return ". ".join(x for x in (who, journal, str(year)) if x) + "."
+
+
+def superscript_numbers(numbers: list[int]) -> str:
+    """[1, 2, 3, 5] -> '1–3,5'; [1, 2] -> '1,2' (AMA collapses runs of three or more)."""
+    nums = sorted(set(numbers))
+    out, i = [], 0
+    while i < len(nums):
+        j = i
+        while j + 1 < len(nums) and nums[j + 1] == nums[j] + 1:
+            j += 1
+        if j - i >= 2:
+            out.append(f"{nums[i]}\u2013{nums[j]}")
+        else:
+            out.extend(str(n) for n in nums[i:j + 1])
+        i = j + 1
+    return ",".join(out)

@@ -1,0 +1,66 @@
+"""deck.yaml: the metadata of one deck and the files and layouts it uses."""
+from __future__ import annotations
+
+import re
+
+from pydantic import Field, field_validator
+
+from posterdeck.schema.base import Strict
+
+TAG = re.compile(r"^[a-z]{2,3}-[A-Z]{2}$")
+
+
+class JobCode(Strict):
+    prefix: str
+    product: str
+    market: str = "GLB"
+    sequence: str
+
+    def render(self, **override: str | None) -> str:
+        parts = {k: v for k, v in override.items() if v}
+        merged = self.model_copy(update=parts)
+        return f"{merged.prefix}-{merged.product}-{merged.market}-{merged.sequence}"
+
+
+class Outputs(Strict):
+    poster: str | None = None  # a layout name in layouts/
+    deck: str | None = None
+
+
+class Files(Strict):
+    study: str = "study.yaml"
+    content: str = "content.yaml"
+    references: str = "references.yaml"
+    glossaries: list[str] = Field(default_factory=list)
+    markets: str = "../shared/markets"
+
+
+class DeckInfo(Strict):
+    title: str
+    product: str
+    job_code: JobCode
+    date_of_preparation: str  # YYYY-MM
+    source_language: str = "en"
+    targets: list[str] = Field(min_length=1)
+    theme: str
+    outputs: Outputs
+    files: Files = Files()
+
+    @field_validator("date_of_preparation")
+    @classmethod
+    def _month(cls, v: str) -> str:
+        if not re.fullmatch(r"\d{4}-(0[1-9]|1[0-2])", v):
+            raise ValueError("date_of_preparation must be YYYY-MM, e.g. 2021-05")
+        return v
+
+    @field_validator("targets")
+    @classmethod
+    def _tags(cls, v: list[str]) -> list[str]:
+        for tag in v:
+            if not TAG.match(tag):
+                raise ValueError(f"target {tag!r} is not a BCP 47 language-REGION tag such as en-GB")
+        return v
+
+
+class DeckFile(Strict):
+    deck: DeckInfo

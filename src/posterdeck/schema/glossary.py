@@ -1,0 +1,13 @@
+from __future__ import annotations
+
+from pydantic import Field
+
+from posterdeck.schema.base import Strict
+
+
+class Glossary(Strict):
+    """Abbreviation -> expansion. ``proper_names`` are all-caps words that are not abbreviations
+    (brand and trial names), so that the linter does not ask for them."""
+
+    glossary: dict[str, str] = Field(default_factory=dict)
+    proper_names: list[str] = Field(default_factory=list)

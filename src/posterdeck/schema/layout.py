@@ -1,0 +1,137 @@
+"""Layouts and themes: page geometry, type scale, colours and fonts. No content text here.
+
+Lengths are written with units ("841mm", "12pt", "0.5in") and held in points.
+"""
+from __future__ import annotations
+
+import re
+from typing import Annotated, Literal
+
+from pydantic import BeforeValidator, Field, model_validator
+
+from posterdeck.schema.base import Strict
+
+_UNITS = {"pt": 1.0, "mm": 72 / 25.4, "cm": 720 / 25.4, "in": 72.0}
+
+
+def to_points(value) -> float:
+    """'841mm' -> 2383.94; plain numbers are points."""
+    if isinstance(value, (int, float)):
+        return float(value)
+    m = re.fullmatch(r"\s*(-?\d+(?:\.\d+)?)\s*(pt|mm|cm|in)\s*", str(value))
+    if not m:
+        raise ValueError(f"{value!r} is not a length; write it like 12pt, 841mm, 2.5cm or 0.5in")
+    return float(m.group(1)) * _UNITS[m.group(2)]
+
+
+Length = Annotated[float, BeforeValidator(to_points)]
+
+
+class Box4(Strict):
+    top: Length = 0
+    right: Length = 0
+    bottom: Length = 0
+    left: Length = 0
+
+
+class Style(Strict):
+    """A text style of the type scale. ``min_size`` is how far fitting may shrink it."""
+
+    size: float = Field(gt=0)
+    min_size: float | None = None
+    leading: float = 1.2  # line height as a multiple of size
+    weight: Literal["regular", "bold"] = "regular"
+    italic: bool = False
+    color: str = "text"
+    align: Literal["left", "center", "right"] = "left"
+    space_before: float = 0  # as a multiple of size
+    uppercase: bool = False
+
+    @property
+    def smallest(self) -> float:
+        return self.min_size if self.min_size is not None else self.size
+
+
+class Colour(Strict):
+    """Given in both CMYK (print, 0-100) and RGB (screen, hex)."""
+
+    cmyk: tuple[float, float, float, float]
+    rgb: str = Field(pattern=r"^#[0-9A-Fa-f]{6}$")
+
+
+class FontFamily(Strict):
+    """The family name written into the PPTX and the TrueType files used to measure and embed.
+    A file is a path relative to the theme, or ``matplotlib:NAME.ttf`` for the fonts matplotlib ships."""
+
+    name: str
+    regular: str
+    bold: str
+    italic: str
+    bold_italic: str
+
+
+class Theme(Strict):
+    colours: dict[str, Colour]
+    font: FontFamily
+
+    @model_validator(mode="after")
+    def _required(self):
+        missing = {"text", "background", "primary"} - set(self.colours)
+        if missing:
+            raise ValueError(f"theme lacks the colours {sorted(missing)}")
+        return self
+
+
+class ThemeFile(Strict):
+    theme: Theme
+
+
+class Column(Strict):
+    width: float = Field(default=1.0, gt=0)  # a share of the row
+    panels: list[str]  # "section:ID", "overview", "references", "statements:overview" ...
+
+
+class Band(Strict):
+    """A horizontal band of the poster; ``height`` is a length or 'auto' (natural) or 'fill'."""
+
+    name: str
+    height: str = "auto"
+    columns: list[Column]
+    background: str | None = None  # theme colour; backgrounds run to the page edge
+
+
+class PageSpec(Strict):
+    width: Length
+    height: Length
+    margins: Box4
+    gutter: Length = 12
+
+
+class SlideTemplate(Strict):
+    text_share: float = Field(default=0.45, gt=0.1, lt=0.95)  # width share of text beside visuals
+    visuals_below: list[str] = Field(default_factory=list)  # section ids whose visuals go below text
+
+
+class Layout(Strict):
+    kind: Literal["poster", "slides"]
+    page: PageSpec
+    styles: dict[str, Style]
+    bands: list[Band] = Field(default_factory=list)  # posters
+    slides: SlideTemplate = SlideTemplate()  # slide decks
+    panel_padding: Length = 10
+    chart_min_height: Length = 120
+
+    @model_validator(mode="after")
+    def _check(self):
+        needed = {"title", "heading", "body", "summary", "highlight", "note", "footer", "table", "chart",
+                  "statement", "reference"} | ({"panel_heading"} if self.kind == "poster" else set())
+        missing = needed - set(self.styles)
+        if missing:
+            raise ValueError(f"layout lacks the styles {sorted(missing)}")
+        if self.kind == "poster" and not self.bands:
+            raise ValueError("a poster layout needs bands")
+        return self
+
+
+class LayoutFile(Strict):
+    layout: Layout

@@ -1,0 +1,102 @@
+"""Study data: populations, results (counts, estimates, p-values) and data tables.
+
+Every number of a deck lives here once; content refers to it by path, e.g.
+``results.crcri.ino_s1`` or ``populations.itt``.
+"""
+from __future__ import annotations
+
+from typing import Literal, Union
+
+from pydantic import Field, field_validator, model_validator
+
+from posterdeck.schema.base import Strict
+
+
+class Population(Strict):
+    n: int = Field(ge=0)
+    label: str = ""
+
+
+class Count(Strict):
+    """n patients of N; the percentage is computed. A stated ``pct`` is checked against n/N."""
+
+    kind: Literal["count"] = "count"
+    n: int = Field(ge=0)
+    N: Union[int, str]  # a number, or the id of a population
+    pct: float | None = None  # as published; checked, never used in place of n/N
+    ci: tuple[float, float] | None = None  # stated 95% CI of the percentage
+    label: str = ""
+
+    @field_validator("ci")
+    @classmethod
+    def _ordered(cls, v):
+        if v is not None and v[0] > v[1]:
+            raise ValueError(f"CI bounds out of order: {v[0]} > {v[1]}")
+        return v
+
+
+class Estimate(Strict):
+    """A point estimate, e.g. a landmark survival rate, with an optional 95% CI."""
+
+    kind: Literal["estimate"] = "estimate"
+    value: float
+    unit: Literal["%", ""] = "%"
+    ci: tuple[float, float] | None = None
+    label: str = ""
+
+    @model_validator(mode="after")
+    def _inside(self):
+        if self.ci is not None:
+            lo, hi = self.ci
+            if lo > hi:
+                raise ValueError(f"CI bounds out of order: {lo} > {hi}")
+            if not lo <= self.value <= hi:
+                raise ValueError(f"estimate {self.value} lies outside its CI {lo}-{hi}")
+        return self
+
+
+class PValue(Strict):
+    kind: Literal["pvalue"] = "pvalue"
+    p: float = Field(gt=0, le=1)
+    op: Literal["<", "=", "≤", ">"] = "="
+
+
+class Number(Strict):
+    kind: Literal["number"] = "number"
+    number: float
+    decimals: int = 0
+
+
+Leaf = Union[Count, Estimate, PValue, Number]
+
+
+class TableRow(Strict):
+    term: str
+    level: Literal["soc", "pt"] = "pt"
+    n: list[int]
+
+
+class DataTable(Strict):
+    """n per column; each column is a population whose n is the denominator."""
+
+    columns: list[str]
+    rows: list[TableRow]
+
+    @model_validator(mode="after")
+    def _widths(self):
+        for i, row in enumerate(self.rows):
+            if len(row.n) != len(self.columns):
+                raise ValueError(f"row {i + 1} ({row.term}) has {len(row.n)} values for {len(self.columns)} columns")
+        return self
+
+
+class StudyInfo(Strict):
+    name: str
+    decimals: int = Field(default=1, ge=0, le=4)
+
+
+class Study(Strict):
+    study: StudyInfo
+    populations: dict[str, Population] = {}
+    results: dict = {}  # a tree whose leaves are Count / Estimate / PValue / Number, see loading.study
+    tables: dict[str, DataTable] = {}
