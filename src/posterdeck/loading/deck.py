@@ -40,8 +40,8 @@ class Model:
 
 
 def find_root(start: Path) -> Path:
-    """The project folder: the nearest ancestor holding layouts/."""
-    for folder in [start, *start.parents]:
+    """The project folder: the nearest ancestor holding layouts/, else the working folder."""
+    for folder in [start, *start.parents, Path.cwd()]:
         if (folder / "layouts").is_dir():
             return folder
     raise InputError(f"no layouts/ folder above {display_path(start)}",
@@ -83,13 +83,18 @@ def load_deck(folder: Path) -> Model:
     references = _load_references(refs_path, deck_src, errors, sources, files)
     glossary = _load_glossaries(folder, info, deck_src, errors, sources, files)
     markets = _load_markets(folder / info.files.markets, deck_src, errors, files, sources)
-    root = find_root(folder)
-    layouts = {}
-    for kind in ("poster", "deck"):
-        name = getattr(info.outputs, kind)
-        if name:
-            layouts[kind] = _load_layout(root, name, kind, deck_src, errors, sources, files)
-    theme, theme_dir = _load_theme(root, info.theme, deck_src, errors, sources, files)
+    layouts, theme, theme_dir = {}, None, folder
+    try:
+        root = find_root(folder)
+    except InputError as exc:
+        errors.append(exc)
+        root = None
+    if root is not None:
+        for kind in ("poster", "deck"):
+            name = getattr(info.outputs, kind)
+            if name:
+                layouts[kind] = _load_layout(root, name, kind, deck_src, errors, sources, files)
+        theme, theme_dir = _load_theme(root, info.theme, deck_src, errors, sources, files)
     for tag in info.targets:
         region = tag.split("-")[1]
         if region not in markets:

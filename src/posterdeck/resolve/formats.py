@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from datetime import date
 from decimal import Decimal
+import re
 from functools import lru_cache
 
 from babel import Locale
@@ -24,6 +25,7 @@ def _pattern(tag: str, decimals: int, percent: bool) -> str:
     loc = _locale(tag)
     base = (loc.percent_formats if percent else loc.decimal_formats)[None].pattern
     base = base.split(";")[0]
+    base = re.sub(r"\.[0#]+", "", base)  # drop the locale's own fraction digits
     frac = "." + "0" * decimals if decimals else ""
     # keep the locale's grouping, sign and spacing, set the number of decimals
     return base.replace("#,##0", "#,##0" + frac, 1) if "#,##0" in base else base.replace("0", "0" + frac, 1)

@@ -147,11 +147,17 @@ def _place_charts(pdf_bytes: bytes, charts, date: str) -> bytes:
     import pikepdf
 
     pdf = pikepdf.open(io.BytesIO(pdf_bytes))
-    for n, (index, x, y, w, h, data) in enumerate(charts):
+    for n, (index, x, y, w, h, data) in enumerate(charts, 1):
         src = pikepdf.open(io.BytesIO(data))
+        chart_page = src.pages[0]
+        box = [float(v) for v in chart_page.mediabox]
+        form = pdf.copy_foreign(chart_page.as_form_xobject())
         page = pdf.pages[index]
-        name = page.add_overlay(src.pages[0], pikepdf.Rectangle(x, y, x + w, y + h))
-        del name
+        name = pikepdf.Name(f"/PDChart{n}")  # deterministic names keep rebuilds byte-identical
+        page.add_resource(form, pikepdf.Name.XObject, name)
+        sx, sy = w / (box[2] - box[0]), h / (box[3] - box[1])
+        ops = f"q {sx:.6f} 0 0 {sy:.6f} {x - box[0] * sx:.4f} {y - box[1] * sy:.4f} cm {name} Do Q\n"
+        page.contents_add(pikepdf.Stream(pdf, ops.encode()), prepend=False)
     stamp = "D:" + datetime.fromisoformat(date).replace(tzinfo=timezone.utc).strftime("%Y%m%d%H%M%SZ")
     pdf.docinfo["/CreationDate"] = stamp
     pdf.docinfo["/ModDate"] = stamp
