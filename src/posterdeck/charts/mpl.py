@@ -3,6 +3,7 @@ points), text kept as text in embedded TrueType (pdf.fonttype 42), no timestamps
 from __future__ import annotations
 
 import io
+import textwrap
 
 
 def chart_pdf(chart, w: float, h: float, font_size: float, rgb: dict[str, str], font_file: str,
@@ -18,18 +19,24 @@ def chart_pdf(chart, w: float, h: float, font_size: float, rgb: dict[str, str], 
         fp = FontProperties(fname=font_file, size=font_size)
         fp_small = FontProperties(fname=font_file, size=font_size * 0.9)
         fp_bold = FontProperties(fname=bold_file, size=font_size)
-        fig = Figure(figsize=(w / 72, h / 72))
+        fig = Figure(figsize=(w / 72, h / 72), layout="constrained")
+        fig.get_layout_engine().set(w_pad=2 / 72, h_pad=2 / 72)
         ax = fig.add_subplot()
+        fig.patch.set_visible(False)  # the panel behind shows through; no transparency is used
+        ax.patch.set_visible(False)
         _bars(ax, chart, rgb, fp, fp_small)
         horizontal = chart.type.endswith("_bar")
         value_axis = ax.xaxis if horizontal else ax.yaxis
         cat_axis = ax.yaxis if horizontal else ax.xaxis
         if chart.value_title:
-            (ax.set_xlabel if horizontal else ax.set_ylabel)(chart.value_title, fontproperties=fp)
+            room = (w if horizontal else h) * 0.8  # the axis length the title may use
+            per_line = max(int(room / (font_size * 0.55)), 8)
+            title = "\n".join(textwrap.wrap(chart.value_title, per_line))
+            (ax.set_xlabel if horizontal else ax.set_ylabel)(title, fontproperties=fp)
         if chart.category_title:
             (ax.set_ylabel if horizontal else ax.set_xlabel)(chart.category_title, fontproperties=fp)
         if chart.title:
-            ax.set_title(chart.title, fontproperties=fp_bold)
+            fig.suptitle(chart.title, fontproperties=fp_bold)
         for lab in value_axis.get_ticklabels() + cat_axis.get_ticklabels():
             lab.set_fontproperties(fp_small)
         if chart.decimal_comma:
@@ -41,8 +48,7 @@ def chart_pdf(chart, w: float, h: float, font_size: float, rgb: dict[str, str], 
         ax.tick_params(colors=rgb["text"], labelsize=font_size * 0.9)
         if chart.legend and len(chart.series) > 1:
             ax.legend(prop=fp_small, frameon=False, loc="lower center", bbox_to_anchor=(0.5, 1.0),
-                      ncol=min(len(chart.series), 3), handlelength=1.0)
-        fig.tight_layout(pad=0.3)
+                      ncol=min(len(chart.series), 3), handlelength=1.0, borderaxespad=0.2)
         buf = io.BytesIO()
         fig.savefig(buf, format="pdf", metadata={"Creator": None, "Producer": None, "CreationDate": None})
         return buf.getvalue()
@@ -85,7 +91,7 @@ def _bars(ax, chart, rgb, fp, fp_small) -> None:
                                 ha="left", fontproperties=fp_small, color="white")
                     else:
                         ax.text(x, b.get_height() * 0.04, lab, ha="center", va="bottom", fontproperties=fp_small,
-                                color="white", rotation=90 if b.get_height() < 18 else 0)
+                                color="white")
             else:
                 for t in ax.bar_label(bars, labels=labels, label_type=where, padding=0 if stacked else 2):
                     t.set_fontproperties(fp_small)

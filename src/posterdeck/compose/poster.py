@@ -7,7 +7,7 @@ from posterdeck.compose.page import PageContent, word
 from posterdeck.compose.text import Citations, PageMarks
 from posterdeck.errors import LayoutError, Location
 from posterdeck.pagemodel import Page, Rect
-from posterdeck.resolve.markup import Text
+from posterdeck.resolve.markup import Text, plain
 
 
 def compose_poster(doc, model, layout, fonts, colours) -> list[Page]:
@@ -76,8 +76,9 @@ def _panel(ref: str, pc: PageContent, doc, sections, placed, layout, citations):
         s = sections[arg]
         heading = pc.text([Text(s.tab)], "panel_heading", role="heading", fill="primary",
                           padding=layout.styles["panel_heading"].size * 0.4, name=f"heading:{s.id}")
-        parts = [pc.text(s.headline, "heading", role="headline")] if s.headline else []
-        if s.summary or s.highlights:
+        same = plain(s.headline).strip().lower() == s.tab.strip().lower()
+        parts = [pc.text(s.headline, "heading", role="headline")] if s.headline and not same else []
+        if s.highlights and not s.summary:  # summaries and their figures stand in the key-messages band
             parts.append(pc.callout(s))
         if s.body:
             parts.append(pc.paras(s.body))

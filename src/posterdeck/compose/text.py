@@ -135,7 +135,7 @@ def make_spans(ps: list[Piece], style: TextStyle, fonts: Fonts, where: str) -> l
         variant = fonts.variant(style.bold or p.bold, style.italic or p.italic)
         size = style.size * (SUP_SCALE if p.script else 1.0)
         fonts.check_glyphs(p.text, variant, where)
-        spans.append(Span(p.text, variant, size, "link" if p.link and not style.color else style.color,
+        spans.append(Span(p.text, variant, size, "link" if p.link and not p.marker else style.color,
                           p.script, p.link, fonts.width(p.text, variant, size)))
     return spans
 
@@ -150,7 +150,7 @@ def break_lines(spans: list[Span], width: float, fonts: Fonts, style: TextStyle)
                 words.append([])
             if part:
                 words[-1].append(_span(sp, part, fonts))
-    words = [w for w in words if w]
+    words = _glue([w for w in words if w], fonts)
     lines: list[list[Span]] = []
     current: list[Span] = []
     cur_w = 0.0
@@ -178,6 +178,26 @@ def break_lines(spans: list[Span], width: float, fonts: Fonts, style: TextStyle)
     for i, ln in enumerate(lines):
         merged = _merge(ln, fonts)
         out.append(Line(tuple(merged), sum(s.width for s in merged), baseline=lead * i + style.size * 0.95))
+    return out
+
+
+GLUE = {"=", "<", ">", "\u2264", "\u2265", "\u00b1", "\u00d7"}
+
+
+def _glue(words: list[list[Span]], fonts: Fonts) -> list[list[Span]]:
+    """Keep 'n = 111' and 'P < 0.001' on one line: an operator binds to both neighbours."""
+    out: list[list[Span]] = []
+    pending = False
+    for word in words:
+        text = "".join(s.text for s in word)
+        if out and (pending or text in GLUE):
+            prev = out[-1]
+            prev[-1] = _span(prev[-1], prev[-1].text + " ", fonts)
+            prev.extend(word)
+            pending = text in GLUE
+        else:
+            out.append(list(word))
+            pending = False
     return out
 
 

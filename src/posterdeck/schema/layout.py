@@ -76,7 +76,7 @@ class Theme(Strict):
 
     @model_validator(mode="after")
     def _required(self):
-        missing = {"text", "background", "primary"} - set(self.colours)
+        missing = {"text", "background", "primary", "on_primary", "callout", "panel", "rule", "link"} - set(self.colours)
         if missing:
             raise ValueError(f"theme lacks the colours {sorted(missing)}")
         return self

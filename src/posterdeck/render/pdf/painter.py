@@ -103,6 +103,9 @@ def _text(c, box: TextBox, flip, colour, names) -> None:
                 c.setFillColor(colour(sp.color))
                 c.drawString(x, base + rise, sp.text)
                 if sp.link:
+                    c.setStrokeColor(colour(sp.color))
+                    c.setLineWidth(sp.size * 0.05)
+                    c.line(x, base - sp.size * 0.12, x + sp.width, base - sp.size * 0.12)
                     c.linkURL(sp.link, (x, base - sp.size * 0.2, x + sp.width, base + sp.size * 0.9), relative=0,
                               thickness=0)
                 x += sp.width
