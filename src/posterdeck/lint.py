@@ -45,4 +45,10 @@ def lint(model: Model) -> list[str]:
     for key in model.references:
         if key not in cited:
             warnings.append(f"{model.sources['references'].where()}: reference {key!r} is never cited")
+    used = {v for s in model.content.sections for v in s.visuals}
+    for kind in ("charts", "tables", "images"):
+        for vid in getattr(model.content, kind):
+            if vid not in used:
+                warnings.append(f"{src.where((kind, vid))}: {kind[:-1]} {vid!r} is shown by no section, so it is "
+                                f"in no output (add it to a section's visuals)")
     return warnings

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from posterdeck.compose.text import Fonts, Piece, TextStyle, height, paragraph
-from posterdeck.pagemodel import Cell, Chart, Rect, Table, TextBox
+from posterdeck.pagemodel import Cell, Chart, Image, Rect, Table, TextBox
 from posterdeck.schema.layout import Layout
 
 BULLETS = {1: "\u2022", 2: "\u2013"}
@@ -87,6 +87,28 @@ class ChartBlock:
 
     def text(self) -> str:
         return "\n".join(t for t in self.chart.texts() if t)
+
+
+@dataclass
+class ImageBlock:
+    """A picture keeps its aspect ratio: it is scaled to fit its slot and centred."""
+
+    image: object  # RImage
+    ctx: Ctx
+
+    def pref_height(self, width: float, scale: float) -> float:
+        return width * self.image.aspect
+
+    def min_height(self, width: float, scale: float) -> float:
+        return min(self.pref_height(width, scale), self.ctx.layout.chart_min_height)
+
+    def place(self, x, y, width, h, scale) -> list:
+        w = min(width, h / self.image.aspect)
+        ih = w * self.image.aspect
+        return [Image(x + (width - w) / 2, y, w, ih, self.image.path, self.image.alt, name=f"image:{self.image.id}")]
+
+    def text(self) -> str:
+        return ""
 
 
 @dataclass

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from posterdeck.compose.poster import compose_poster
+from posterdeck.errors import PosterdeckError, collect
 from posterdeck.compose.slides import compose_slides
 from posterdeck.compose.text import Fonts
 from posterdeck.fonts import font_files
@@ -20,9 +21,12 @@ def compose(model, target: Target) -> dict[str, Document]:
                 keywords=target.job_code, language=target.tag,
                 date=f"{model.info.date_of_preparation}-01", fonts=files, font_name=model.theme.font.name,
                 colours=colours)
-    out = {}
-    if "poster" in model.layouts:
-        out["poster"] = Document(pages=compose_poster(doc, model, model.layouts["poster"], fonts, colours), **meta)
-    if "deck" in model.layouts:
-        out["deck"] = Document(pages=compose_slides(doc, model, model.layouts["deck"], fonts, colours), **meta)
+    out, errors = {}, []
+    for kind, make in (("poster", compose_poster), ("deck", compose_slides)):
+        if kind in model.layouts:
+            try:
+                out[kind] = Document(pages=make(doc, model, model.layouts[kind], fonts, colours), **meta)
+            except PosterdeckError as exc:  # report the poster's and the deck's problems together
+                errors.append(exc)
+    collect(errors)
     return out

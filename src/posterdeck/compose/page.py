@@ -2,10 +2,10 @@
 (footnotes, abbreviations, cited references, statements, job code)."""
 from __future__ import annotations
 
-from posterdeck.compose.blocks import ChartBlock, Ctx, Stack, TableBlock, TextBlock
+from posterdeck.compose.blocks import ChartBlock, Ctx, ImageBlock, Stack, TableBlock, TextBlock
 from posterdeck.compose.text import PageMarks, Piece, pieces
 from posterdeck.resolve import markup
-from posterdeck.resolve.document import RChart, RDocument, RSection
+from posterdeck.resolve.document import RChart, RDocument, RImage, RSection
 from posterdeck.resolve.glossary import footer_line, terms_used
 from posterdeck.resolve.references import ama, short
 
@@ -47,6 +47,8 @@ class PageContent:
     def visual(self, v):
         if isinstance(v, RChart):
             return self._keep(ChartBlock(v, self.ctx))
+        if isinstance(v, RImage):
+            return self._keep(ImageBlock(v, self.ctx))
         parts = []
         if v.caption:
             parts.append(self.text(v.caption, "note", role="caption"))

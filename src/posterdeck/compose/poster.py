@@ -157,11 +157,10 @@ def _arrange(bands, layout, ctx: Ctx, doc) -> Page:
     while not fits(scale):
         scale = round(scale - 0.025, 4)
         if scale < 0.3:
-            used = sum(fixed_h(b, blk, 0.3) for b, blk in rows)
-            need = fill[0][1].min_height(width, 0.3)
-            raise LayoutError(f"the poster content overflows by {(need - (avail - used)) / 2.835:.0f} mm "
-                              f"at the smallest type sizes", Location(page=ctx.where),
-                              hint="shorten text, lower min_size in the layout, or move a panel")
+            used = sum(fixed_h(b, blk, 0.3) for b, blk in rows) + gutter * (len(rows) - 1)
+            room = avail - used
+            raise LayoutError(_overflow(fill[0][1], width, room), Location(page=ctx.where),
+                              hint="shorten the text, lower min_size in the layout, or move a panel to another column")
     page = Page(pg.width, pg.height, "poster", background="background")
     used = sum(fixed_h(b, blk, scale) for b, blk in rows) + gutter * (len(rows) - 1)
     y = m.top
@@ -174,3 +173,16 @@ def _arrange(bands, layout, ctx: Ctx, doc) -> Page:
         page.boxes.extend(blk.place(m.left, y, width, h, scale))
         y += h + gutter
     return page
+
+
+def _overflow(block, width: float, room: float) -> str:
+    """Name the column that does not fit, its panels and the start of its text."""
+    columns = list(zip(block.children, block._widths(width))) if isinstance(block, Row) else [(block, width)]
+    for col, w in columns:
+        need = col.min_height(w, 0.3)
+        if need > room:
+            panels = [c.name for c in getattr(col, "children", []) if getattr(c, "name", "")]
+            return (f"the poster column holding {', '.join(panels) or 'its panels'} overflows by "
+                    f"{(need - room) / 2.835:.0f} mm at the smallest type sizes; its text begins "
+                    f"{col.text()[:80]!r}")
+    return "the poster content overflows at the smallest type sizes"

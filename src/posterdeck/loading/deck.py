@@ -206,4 +206,16 @@ def _load_theme(root: Path, name: str, deck_src: Source, errors, sources, files)
     sources["theme"] = src
     files.append(path)
     tf = validate(ThemeFile, src.data, src, errors=errors)
+    if tf:
+        from posterdeck.fonts import VARIANTS, font_path
+
+        for variant in VARIANTS:
+            spec = getattr(tf.theme.font, variant)
+            found = font_path(spec, path.parent)
+            if not found.is_file():
+                errors.append(InputError(f"font file not found: {spec} (looked for {display_path(found)})",
+                                         src.where(("theme", "font", variant)),
+                                         hint="give a TrueType file relative to the theme, or matplotlib:DejaVuSans.ttf"))
+            else:
+                files.append(found)
     return (tf.theme if tf else None), path.parent

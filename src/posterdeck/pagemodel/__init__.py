@@ -112,7 +112,18 @@ class Chart:
     name: str = ""
 
 
-Box = TextBox | Rect | Table | Chart
+@dataclass(frozen=True)
+class Image:
+    x: float
+    y: float
+    w: float
+    h: float
+    path: str
+    alt: str
+    name: str = ""
+
+
+Box = TextBox | Rect | Table | Chart | Image
 
 
 @dataclass

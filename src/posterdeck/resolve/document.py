@@ -71,6 +71,17 @@ class RTable:
 
 
 @dataclass(frozen=True)
+class RImage:
+    id: str
+    path: str
+    alt: str
+    aspect: float  # height / width of the picture
+
+    def texts(self) -> list[str]:
+        return []
+
+
+@dataclass(frozen=True)
 class RSection:
     id: str
     tab: str
@@ -226,6 +237,24 @@ class _Resolver:
                       columns=tuple(self.plain(c, base + ("columns", i)) for i, c in enumerate(spec.columns)),
                       rows=tuple(rows), caption=self.text(spec.caption, base + ("caption",)))
 
+    def image(self, iid: str) -> RImage | None:
+        spec = self.model.content.images[iid]
+        path = (self.model.folder / spec.file).resolve()
+        where = ("images", iid, "file")
+        if not path.is_file():
+            self.err(where, f"image file not found: {spec.file}", "put the file in the deck folder or fix the path",
+                     InputError)
+            return None
+        try:
+            from PIL import Image
+
+            with Image.open(path) as im:
+                w, h = im.size
+        except OSError as exc:
+            self.err(where, f"cannot read image {spec.file}: {exc}", "use a PNG or JPEG file", InputError)
+            return None
+        return RImage(iid, str(path), self.plain(spec.alt, ("images", iid, "alt")), h / w)
+
     def section(self, i: int) -> RSection:
         s = self.model.content.sections[i]
         base = ("sections", i)
@@ -236,9 +265,13 @@ class _Resolver:
                 visuals.append(self.chart(vid))
             elif vid in self.model.content.tables:
                 visuals.append(self.table(vid, base))
+            elif vid in self.model.content.images:
+                img = self.image(vid)
+                if img is not None:
+                    visuals.append(img)
             else:
                 self.err(base + ("visuals", v_i), f"section {s.id}: no chart or table {vid!r}",
-                         suggest(vid, [*self.model.content.charts, *self.model.content.tables]) or "define it under charts: or tables:")
+                         suggest(vid, [*self.model.content.charts, *self.model.content.tables, *self.model.content.images]) or "define it under charts: or tables:")
         return RSection(
             id=s.id, tab=s.tab,
             headline=self.text(s.headline, base + ("headline",), fn),

@@ -68,6 +68,8 @@ def short(item: CslItem) -> str:
         who += ", et al"
     year = item.issued.date_parts[0][0] if item.issued and item.issued.date_parts else ""
     journal = item.container_title_short or item.container_title
+    if not who:  # a document without authors (an SmPC, a website): its title stands for it
+        return ". ".join(x for x in (item.title.rstrip("."), item.publisher, str(year)) if x) + "."
     return ". ".join(x for x in (who, journal, str(year)) if x) + "."
 
 

@@ -61,6 +61,11 @@ class TableSpec(Strict):
     caption: str = ""
 
 
+class ImageSpec(Strict):
+    file: str  # PNG or JPEG, relative to the deck folder
+    alt: str  # alt text: what the picture shows
+
+
 class Section(Strict):
     id: str
     tab: str  # short name: poster tab, slide label
@@ -68,7 +73,7 @@ class Section(Strict):
     summary: str = ""  # the section's key message, shown on the overview too
     highlights: list[str] = Field(default_factory=list)  # key figures, shown as callouts
     body: list[Text] = Field(default_factory=list)
-    visuals: list[str] = Field(default_factory=list)  # ids of charts and tables
+    visuals: list[str] = Field(default_factory=list)  # ids of charts, tables and images
     notes: list[str] = Field(default_factory=list)
     footnotes: dict[str, str] = Field(default_factory=dict)  # targets of [^id]
 
@@ -88,3 +93,4 @@ class Content(Strict):
     sections: list[Section]
     charts: dict[str, ChartSpec] = Field(default_factory=dict)
     tables: dict[str, TableSpec] = Field(default_factory=dict)
+    images: dict[str, ImageSpec] = Field(default_factory=dict)

@@ -7,7 +7,7 @@ from datetime import datetime, timezone
 
 from posterdeck.charts.mpl import chart_pdf
 from posterdeck.fonts import register
-from posterdeck.pagemodel import Chart, Document, Rect, Table, TextBox
+from posterdeck.pagemodel import Chart, Document, Image, Rect, Table, TextBox
 
 SUP_RISE = 0.36  # superscript baseline shift, as a share of the paragraph size
 SUB_DROP = 0.12
@@ -56,6 +56,8 @@ def render_pdf(doc: Document) -> bytes:
                 _text(c, box, flip, colour, names)
             elif isinstance(box, Table):
                 _table(c, box, flip, colour, names)
+            elif isinstance(box, Image):
+                c.drawImage(box.path, box.x, flip.y(box.y, box.h), box.w, box.h)
             elif isinstance(box, Chart):
                 rgb = {k: v.rgb for k, v in doc.colours.items()}
                 data = chart_pdf(box.chart, box.w, box.h, box.font_size, rgb, doc.fonts["regular"], doc.fonts["bold"])

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import io
 
-from posterdeck.pagemodel import Chart, Document, Rect, Table, TextBox
+from posterdeck.pagemodel import Chart, Document, Image, Rect, Table, TextBox
 from posterdeck.render.pptx import xml
 from posterdeck.render.pptx.determinism import fix_zip
 
@@ -36,6 +36,12 @@ def render_pptx(doc: Document) -> bytes:
                 _text(slide, box, doc)
             elif isinstance(box, Table):
                 _table(slide, box, doc)
+            elif isinstance(box, Image):
+                pic = slide.shapes.add_picture(box.path, emu(box.x), emu(box.y), emu(box.w), emu(box.h))
+                pic.name = box.name or "image"
+                from posterdeck.charts.pptx_xml import alt_text
+
+                alt_text(pic, box.alt)
             elif isinstance(box, Chart):
                 from posterdeck.charts.pptx_native import add_chart
 
