@@ -7,7 +7,7 @@ import textwrap
 
 
 def chart_pdf(chart, w: float, h: float, font_size: float, rgb: dict[str, str], font_file: str,
-              bold_file: str) -> bytes:
+              bold_file: str, plot: tuple | None = None) -> bytes:
     import matplotlib
 
     matplotlib.use("Agg")
@@ -19,6 +19,17 @@ def chart_pdf(chart, w: float, h: float, font_size: float, rgb: dict[str, str], 
         fp = FontProperties(fname=font_file, size=font_size)
         fp_small = FontProperties(fname=font_file, size=font_size * 0.9)
         fp_bold = FontProperties(fname=bold_file, size=font_size)
+        if chart.type in ("kaplan_meier", "forest"):
+            from posterdeck.charts import mpl_survival
+
+            fig = Figure(figsize=(w / 72, h / 72))
+            fig.patch.set_visible(False)
+            left, top, pw, ph = plot
+            ax = fig.add_axes((left / w, 1 - (top + ph) / h, pw / w, ph / h))
+            ax.patch.set_visible(False)
+            draw = mpl_survival.kaplan_meier if chart.type == "kaplan_meier" else mpl_survival.forest
+            draw(ax, chart, rgb, fp, fp_small)
+            return _save(fig)
         fig = Figure(figsize=(w / 72, h / 72), layout="constrained")
         fig.get_layout_engine().set(w_pad=2 / 72, h_pad=2 / 72)
         ax = fig.add_subplot()
@@ -49,9 +60,13 @@ def chart_pdf(chart, w: float, h: float, font_size: float, rgb: dict[str, str], 
         if chart.legend and len(chart.series) > 1:
             ax.legend(prop=fp_small, frameon=False, loc="lower center", bbox_to_anchor=(0.5, 1.0),
                       ncol=min(len(chart.series), 3), handlelength=1.0, borderaxespad=0.2)
-        buf = io.BytesIO()
-        fig.savefig(buf, format="pdf", metadata={"Creator": None, "Producer": None, "CreationDate": None})
-        return buf.getvalue()
+        return _save(fig)
+
+
+def _save(fig) -> bytes:
+    buf = io.BytesIO()
+    fig.savefig(buf, format="pdf", metadata={"Creator": None, "Producer": None, "CreationDate": None})
+    return buf.getvalue()
 
 
 def _bars(ax, chart, rgb, fp, fp_small) -> None:

@@ -11,6 +11,10 @@ def add_chart(slide, box, doc, emu, rgb):
     from pptx.util import Pt
 
     chart = box.chart
+    if chart.type in ("kaplan_meier", "forest"):
+        from posterdeck.charts import pptx_survival
+
+        return getattr(pptx_survival, chart.type)(slide, box, doc, emu, rgb)
     kinds = {"clustered_column": XL_CHART_TYPE.COLUMN_CLUSTERED, "stacked_column": XL_CHART_TYPE.COLUMN_STACKED,
              "clustered_bar": XL_CHART_TYPE.BAR_CLUSTERED, "stacked_bar": XL_CHART_TYPE.BAR_STACKED}
     data = CategoryChartData(number_format=chart.number_format)

@@ -27,14 +27,14 @@ def _num_lit(values) -> object:
     return lit
 
 
-def error_bars(series, plus, minus, rgb_hex: str, horizontal: bool) -> None:
-    """Custom plus/minus error bars (a 95% CI around each value) on a bar series."""
+def error_bars(series, plus, minus, rgb_hex: str, horizontal: bool, end_caps: bool = True) -> None:
+    """Custom plus/minus error bars (a 95% CI around each value) on a bar or scatter series."""
     ser = series._element
     bars = _el("c:errBars")
     bars.append(_el("c:errDir", val="x" if horizontal else "y"))
     bars.append(_el("c:errBarType", val="both"))
     bars.append(_el("c:errValType", val="cust"))
-    bars.append(_el("c:noEndCap", val=0))
+    bars.append(_el("c:noEndCap", val=0 if end_caps else 1))
     p = _el("c:plus")
     p.append(_num_lit(plus))
     m = _el("c:minus")
@@ -48,11 +48,12 @@ def error_bars(series, plus, minus, rgb_hex: str, horizontal: bool) -> None:
     ln.append(fill)
     sp.append(ln)
     bars.append(sp)
-    # errBars goes after dLbls/trendline and before cat/val in CT_BarSer
-    anchor = ser.find(qn("c:cat"))
-    if anchor is None:
-        anchor = ser.find(qn("c:val"))
-    anchor.addprevious(bars)
+    # errBars goes after dLbls/trendline and before cat/val (bar) or xVal/yVal (scatter)
+    for tag in ("c:cat", "c:val", "c:xVal", "c:yVal"):
+        anchor = ser.find(qn(tag))
+        if anchor is not None:
+            anchor.addprevious(bars)
+            return
 
 
 def alt_text(graphic_frame, text: str) -> None:
@@ -60,3 +61,39 @@ def alt_text(graphic_frame, text: str) -> None:
     cNvPr = graphic_frame._element.find(".//" + qn("p:cNvPr"))
     if cNvPr is not None:
         cNvPr.set("descr", text)
+
+
+def plot_area(chart, x: float, y: float, w: float, h: float) -> None:
+    """Pin the inner plot area (fractions of the chart frame), as compose laid it out."""
+    plot_area = chart._chartSpace.chart.plotArea
+    layout = plot_area.find(qn("c:layout"))
+    if layout is None:
+        layout = _el("c:layout")
+        plot_area.insert(0, layout)
+    for child in list(layout):
+        layout.remove(child)
+    manual = _el("c:manualLayout")
+    manual.append(_el("c:layoutTarget", val="inner"))
+    manual.append(_el("c:xMode", val="edge"))
+    manual.append(_el("c:yMode", val="edge"))
+    for tag, v in (("c:x", x), ("c:y", y), ("c:w", w), ("c:h", h)):
+        manual.append(_el(tag, val=f"{v:.5f}"))
+    layout.append(manual)
+
+
+def log_scale(axis, base: int) -> None:
+    scaling = axis._element.find(qn("c:scaling"))
+    for el in scaling.findall(qn("c:logBase")):
+        scaling.remove(el)
+    scaling.insert(0, _el("c:logBase", val=base))
+
+
+def legend_only(chart, keep: int, total: int) -> None:
+    """Show the first ``keep`` series in the legend; hide censor and median helper series."""
+    legend = chart._chartSpace.chart.find(qn("c:legend"))
+    pos = legend.find(qn("c:legendPos"))
+    for idx in reversed(range(keep, total)):
+        entry = _el("c:legendEntry")
+        entry.append(_el("c:idx", val=idx))
+        entry.append(_el("c:delete", val=1))
+        pos.addnext(entry)

@@ -5,7 +5,8 @@ from __future__ import annotations
 from posterdeck.compose.blocks import ChartBlock, Ctx, ImageBlock, Stack, TableBlock, TextBlock
 from posterdeck.compose.text import PageMarks, Piece, pieces
 from posterdeck.resolve import markup
-from posterdeck.resolve.document import RChart, RDocument, RImage, RSection
+from posterdeck.compose.chartblocks import ForestBlock, KaplanMeierBlock
+from posterdeck.resolve.document import RChart, RDocument, RForest, RImage, RKaplanMeier, RSection
 from posterdeck.resolve.glossary import footer_line, terms_used
 from posterdeck.resolve.references import ama, short
 
@@ -45,6 +46,10 @@ class PageContent:
         return self._keep(TextBlock([(pieces(n, self.marks), "note", 0) for n in notes], self.ctx, "note"))
 
     def visual(self, v):
+        if isinstance(v, RKaplanMeier):
+            return self._keep(KaplanMeierBlock(v, self.ctx))
+        if isinstance(v, RForest):
+            return self._keep(ForestBlock(v, self.ctx))
         if isinstance(v, RChart):
             return self._keep(ChartBlock(v, self.ctx))
         if isinstance(v, RImage):

@@ -74,7 +74,8 @@ def _section_body(pc: PageContent, section, layout):
     notes = pc.notes(section.notes) if section.notes else None
     if not visuals:
         return Stack(text_parts + ([notes] if notes else []), gap=gap)
-    if section.id in layout.slides.visuals_below:
+    below = layout.slides.visuals_below
+    if section.id in below or any(getattr(v, "type", "") in below for v in section.visuals):
         return Stack(text_parts + visuals + ([notes] if notes else []), gap=gap)
     right = Stack(visuals + ([notes] if notes else []), gap=gap)
     left = Stack(text_parts, gap=gap)

@@ -8,7 +8,7 @@ from posterdeck.loading.validate import validate
 from posterdeck.loading.yamlsource import Source, suggest
 from posterdeck.schema.study import Count, Estimate, Leaf, Number, PValue, Study
 
-_LEAF_BY_KEY = {"n": Count, "value": Estimate, "p": PValue, "number": Number}
+_LEAF_BY_KEY = {"value": Estimate, "n": Count, "p": PValue, "number": Number}  # first match wins
 
 
 def load_study(source: Source, errors: list) -> tuple[Study | None, dict[str, Leaf]]:

@@ -107,9 +107,11 @@ class Chart:
     y: float
     w: float
     h: float
-    chart: object  # resolve.document.RChart: categories, series, titles; data only
+    chart: object  # resolve.document.RChart / RKaplanMeier / RForest: data and titles only
     font_size: float
     name: str = ""
+    plot: tuple[float, float, float, float] | None = None  # inner plot area (left, top, w, h) in points
+    # from the chart's top-left corner, when compose aligns other boxes with the axes
 
 
 @dataclass(frozen=True)

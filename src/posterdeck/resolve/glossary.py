@@ -29,6 +29,9 @@ _TOKEN = re.compile(r"[A-Za-z0-9+/\-]+")
 def undefined_abbreviations(text: str, glossary: Glossary) -> list[str]:
     """All-caps-looking tokens (two or more capitals) that are neither terms nor proper names."""
     known = set(glossary.glossary) | set(glossary.proper_names)
+    for term in known:
+        if " " in term:  # multi-word terms such as 'ECOG PS' are taken out whole
+            text = _term_pattern(term).sub(" ", text)
     found = []
     for token in _TOKEN.findall(text):
         token = token.strip("-/+")

@@ -55,6 +55,7 @@ def render_value(path: str, fmt: str, leaves: dict[str, Leaf], f: Formats, decim
                 return ci if fmt == "ci" else f"{f.percent(pct, decimals)} (95% CI, {ci})"
     if isinstance(leaf, Estimate):
         show = f.percent if leaf.unit == "%" else f.number
+        decimals = leaf.decimals if leaf.decimals is not None else decimals
         match fmt or "pct":
             case "pct" | "value":
                 return show(leaf.value, decimals) if fmt != "value" else f.number(leaf.value, decimals)

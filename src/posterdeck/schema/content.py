@@ -6,7 +6,7 @@ citations [@key] / [@a; @b], footnotes ^[text] or [^id], links [text](url) and p
 """
 from __future__ import annotations
 
-from typing import Literal, Union
+from typing import Annotated, Literal, Union
 
 from pydantic import Field
 
@@ -34,7 +34,9 @@ class Series(Strict):
     color: str = "primary"  # a theme colour name
 
 
-class ChartSpec(Strict):
+class BarChart(Strict):
+    """Columns or bars, clustered or stacked, with data labels and optional 95% CI error bars."""
+
     type: Literal["clustered_column", "stacked_column", "clustered_bar", "stacked_bar"]
     title: str = ""
     categories: list[str]
@@ -46,6 +48,59 @@ class ChartSpec(Strict):
     legend: bool = True
     alt_text: str = ""  # generated from the data when empty
     aspect: float = Field(default=0.62, gt=0.1, le=3)  # height / width preferred by the chart
+
+
+class Curve(Strict):
+    name: str
+    data: str  # id of a curve in study.curves
+    color: str = "primary"
+
+
+class KaplanMeier(Strict):
+    """Step curves per arm with censor marks, optional median lines and a number-at-risk table."""
+
+    type: Literal["kaplan_meier"]
+    title: str = ""
+    curves: list[Curve]
+    time_axis: Axis = Axis(title="Months")
+    time_step: float = Field(default=6, gt=0)  # ticks and at-risk columns every time_step
+    value_axis: Axis = Axis(title="Probability of survival (%)")
+    medians: bool = True
+    at_risk: bool = True
+    at_risk_title: str = "Number at risk"
+    legend: bool = True
+    alt_text: str = ""
+    aspect: float = Field(default=0.75, gt=0.1, le=3)
+
+
+class ForestRow(Strict):
+    label: str
+    data: str  # path of an estimate (value, ci, n) in the study data
+    level: int = Field(default=1, ge=0, le=1)  # 0: overall / group line (bold), 1: subgroup
+
+
+class ForestColumns(Strict):
+    label: str = "Subgroup"
+    n: str = "n"
+    estimate: str = "HR (95% CI)"
+
+
+class Forest(Strict):
+    """Subgroup estimates with 95% CIs on a log axis, a line of no effect and n per row."""
+
+    type: Literal["forest"]
+    title: str = ""
+    rows: list[ForestRow]
+    x_axis: Axis = Axis(title="Hazard ratio")
+    reference: float = 1.0
+    favours: tuple[str, str] | None = None  # labels left and right of the line of no effect
+    columns: ForestColumns = ForestColumns()
+    color: str = "primary"
+    alt_text: str = ""
+    aspect: float = Field(default=0.6, gt=0.1, le=3)
+
+
+ChartSpec = Annotated[Union[BarChart, KaplanMeier, Forest], Field(discriminator="type")]
 
 
 class ColumnGroup(Strict):

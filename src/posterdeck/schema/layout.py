@@ -109,7 +109,9 @@ class PageSpec(Strict):
 
 class SlideTemplate(Strict):
     text_share: float = Field(default=0.45, gt=0.1, lt=0.95)  # width share of text beside visuals
-    visuals_below: list[str] = Field(default_factory=list)  # section ids whose visuals go below text
+    # section ids, or visual types (forest, table, kaplan_meier, clustered_column, ...), whose
+    # visuals go below the text at full width instead of beside it
+    visuals_below: list[str] = Field(default_factory=list)
 
 
 class Layout(Strict):

@@ -36,12 +36,15 @@ class Count(Strict):
 
 
 class Estimate(Strict):
-    """A point estimate, e.g. a landmark survival rate, with an optional 95% CI."""
+    """A point estimate, e.g. a landmark survival rate or a hazard ratio, with an optional 95% CI
+    and the number of patients it rests on."""
 
     kind: Literal["estimate"] = "estimate"
     value: float
     unit: Literal["%", ""] = "%"
     ci: tuple[float, float] | None = None
+    n: int | None = Field(default=None, ge=0)
+    decimals: int | None = Field(default=None, ge=0, le=4)
     label: str = ""
 
     @model_validator(mode="after")
@@ -90,6 +93,40 @@ class DataTable(Strict):
         return self
 
 
+class Patients(Strict):
+    """Patient-level rows: follow-up time and event (1) or censoring (0); estimated with lifelines."""
+
+    time: list[float] = []
+    event: list[int] = []
+    file: str = ""  # or a CSV with columns time,event (relative to the deck folder)
+
+
+class CurveData(Strict):
+    """A survival curve as statisticians deliver it (steps, censor times, at-risk counts), or
+    patient-level rows to estimate it from. Survival is a proportion (0-1)."""
+
+    time: list[float] = []
+    survival: list[float] = []
+    censored: list[float] = []
+    at_risk: list[tuple[float, int]] = []  # (time, patients at risk)
+    patients: Patients | None = None
+
+    @model_validator(mode="after")
+    def _shape(self):
+        if self.patients is None:
+            if not self.time or len(self.time) != len(self.survival):
+                raise ValueError("give time and survival lists of equal length, or patients")
+            if any(b < a for a, b in zip(self.time, self.time[1:])):
+                raise ValueError("curve times must not decrease")
+            if any(b > a + 1e-12 for a, b in zip(self.survival, self.survival[1:])):
+                raise ValueError("a Kaplan-Meier curve never rises: survival must not increase")
+            if any(not 0 <= s <= 1 for s in self.survival):
+                raise ValueError("survival is a proportion between 0 and 1")
+        elif not self.patients.file and len(self.patients.time) != len(self.patients.event):
+            raise ValueError("patients.time and patients.event must have the same length")
+        return self
+
+
 class StudyInfo(Strict):
     name: str
     decimals: int = Field(default=1, ge=0, le=4)
@@ -100,3 +137,4 @@ class Study(Strict):
     populations: dict[str, Population] = {}
     results: dict = {}  # a tree whose leaves are Count / Estimate / PValue / Number, see loading.study
     tables: dict[str, DataTable] = {}
+    curves: dict[str, CurveData] = {}

@@ -60,7 +60,8 @@ def render_pdf(doc: Document) -> bytes:
                 c.drawImage(box.path, box.x, flip.y(box.y, box.h), box.w, box.h)
             elif isinstance(box, Chart):
                 rgb = {k: v.rgb for k, v in doc.colours.items()}
-                data = chart_pdf(box.chart, box.w, box.h, box.font_size, rgb, doc.fonts["regular"], doc.fonts["bold"])
+                data = chart_pdf(box.chart, box.w, box.h, box.font_size, rgb, doc.fonts["regular"], doc.fonts["bold"],
+                                 box.plot)
                 charts.append((index, box.x, flip.y(box.y, box.h), box.w, box.h, data))
         c.showPage()
     c.save()

@@ -1,0 +1,119 @@
+"""Charts whose parts must line up with text: Kaplan-Meier curves with a number-at-risk table
+under the time axis, and forest plots with label, n and estimate columns beside the rows.
+Compose fixes the plot area so that both renderers draw the axes exactly where the table is."""
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+from posterdeck.compose.blocks import Ctx
+from posterdeck.compose.text import Piece, TextStyle, paragraph
+from posterdeck.pagemodel import Chart, TextBox
+
+
+def label(ctx: Ctx, text: str, x: float, y: float, w: float, size: float, *, bold=False, align="left",
+          color="text", role="chart-text") -> TextBox:
+    st = TextStyle(size, 1.2, bold, False, color, align)
+    para = paragraph([Piece(text)], st, w, ctx.fonts, ctx.where)
+    return TextBox(x, y, w, max(len(para.lines), 1) * size * 1.2, (para,), role=role)
+
+
+@dataclass
+class KaplanMeierBlock:
+    chart: object  # RKaplanMeier
+    ctx: Ctx
+
+    def pref_height(self, width, scale):
+        return width * self.chart.aspect
+
+    def min_height(self, width, scale):
+        return min(self.pref_height(width, scale), self.ctx.layout.chart_min_height * 1.4)
+
+    def text(self):
+        return "\n".join(t for t in self.chart.texts() if t)
+
+    def place(self, x, y, w, h, scale) -> list:
+        c, ctx = self.chart, self.ctx
+        fs = ctx.style("chart", scale).size
+        lh = fs * 1.3
+        boxes = []
+        top_y = y
+        if c.title:
+            boxes.append(label(ctx, c.title, x, y, w, fs, bold=True, align="center", role="chart-title"))
+            top_y += boxes[-1].h + fs * 0.3
+        table_h = (len(c.curves) + 1) * lh + fs * 0.4 if c.at_risk else 0.0
+        cell = fs * 3.2  # width of one at-risk count, centred on its tick
+        names_w = max((ctx.fonts.width(cv.name, "regular", fs) for cv in c.curves), default=0)
+        left = max(names_w + cell / 2 + fs * 0.6 if c.at_risk else 0, fs * 4.5)
+        right, top, bottom = fs * 1.5, fs * (2.2 if c.legend else 0.8), fs * 3.4
+        chart_h = y + h - top_y - table_h
+        plot = (left, top, w - left - right, chart_h - top - bottom)
+        boxes.append(Chart(x, top_y, w, chart_h, c, fs, name=f"chart:{c.id}", plot=plot))
+        if c.at_risk:
+            ty = top_y + chart_h + fs * 0.4
+            boxes.append(label(ctx, c.at_risk_title, x, ty, w, fs, bold=True, role="at-risk"))
+            for i, cv in enumerate(c.curves):
+                ry = ty + (i + 1) * lh
+                boxes.append(label(ctx, cv.name, x, ry, left - cell / 2 - fs * 0.3, fs, color=cv.color,
+                                   role="at-risk"))
+                for t, n in zip(c.ticks, cv.at_risk):
+                    cx = x + left + plot[2] * t / c.x_max
+                    boxes.append(label(ctx, n, cx - cell / 2, ry, cell, fs, align="center", role="at-risk"))
+        return boxes
+
+
+@dataclass
+class ForestBlock:
+    chart: object  # RForest
+    ctx: Ctx
+
+    def _rows_h(self, scale):
+        fs = self.ctx.style("chart", scale).size
+        return fs, fs * 1.75
+
+    def min_height(self, width, scale):
+        fs, row = self._rows_h(scale)
+        extra = fs * (2.2 if self.chart.title else 0) + fs * (5.2 if self.chart.favours else 3.6)
+        return (len(self.chart.rows) + 1) * row + extra
+
+    def pref_height(self, width, scale):
+        return max(self.min_height(width, scale), min(width * self.chart.aspect, self.min_height(width, scale) * 1.5))
+
+    def text(self):
+        return "\n".join(t for t in self.chart.texts() if t)
+
+    def place(self, x, y, w, h, scale) -> list:
+        c, ctx = self.chart, self.ctx
+        fs, _ = self._rows_h(scale)
+        boxes = []
+        top_y = y
+        if c.title:
+            boxes.append(label(ctx, c.title, x, y, w, fs, bold=True, align="center", role="chart-title"))
+            top_y += boxes[-1].h + fs * 0.6
+        axis_h = fs * (5.2 if c.favours else 3.6)
+        row = (y + h - top_y - axis_h) / (len(c.rows) + 1)
+        label_w, n_w, est_w = w * 0.32, w * 0.08, w * 0.22
+        plot_x = x + label_w + n_w
+        plot_w = w - label_w - n_w - est_w
+        est_x = plot_x + plot_w
+        head = (c.columns[0], x, label_w, "left"), (c.columns[1], x + label_w, n_w, "center"), \
+               (c.columns[2], est_x + fs * 0.5, est_w - fs * 0.5, "left")
+        for text, hx, hw, align in head:
+            boxes.append(label(ctx, text, hx, top_y + (row - fs * 1.2) / 2, hw, fs, bold=True, align=align))
+        for i, r in enumerate(c.rows):
+            ry = top_y + (i + 1) * row + (row - fs * 1.2) / 2
+            indent = fs if r.level else 0.0
+            boxes.append(label(ctx, r.label, x + indent, ry, label_w - indent, fs, bold=r.level == 0))
+            boxes.append(label(ctx, r.n, x + label_w, ry, n_w, fs, align="center"))
+            boxes.append(label(ctx, r.text, est_x + fs * 0.5, ry, est_w - fs * 0.5, fs))
+        chart_h = (len(c.rows) + 1) * row + axis_h
+        plot = (fs * 1.6, row, plot_w - fs * 3.2, len(c.rows) * row)  # room for the end tick labels
+        if c.favours:
+            span = math.log2(c.x_max) - math.log2(c.x_min)
+            ref_x = plot_x + plot[0] + plot[2] * (math.log2(c.reference) - math.log2(c.x_min)) / span
+            fy = top_y + chart_h - fs * 1.4
+            half = w * 0.3
+            boxes.append(label(ctx, "\u2190 " + c.favours[0], ref_x - half - fs * 0.3, fy, half, fs, align="right"))
+            boxes.append(label(ctx, c.favours[1] + " \u2192", ref_x + fs * 0.3, fy, half, fs))
+        boxes.append(Chart(plot_x, top_y, plot_w, chart_h, c, fs, name=f"chart:{c.id}", plot=plot))
+        return boxes
