@@ -71,8 +71,22 @@ def build_target(model: Model, tag: str, out: Path) -> TargetResult:
     files: dict[str, bytes] = {}
     pages = {}
     if "poster" in docs:
-        files["poster.pdf"] = render_pdf(docs["poster"])
-        pages["poster"] = len(docs["poster"].pages)
+        poster = docs["poster"]
+        if poster.print_spec is not None:
+            from posterdeck.finish.preflight import preflight
+
+            files["poster.pdf"] = render_pdf(poster, mode="print")
+            report = preflight(files["poster.pdf"], poster.print_spec.standard, poster.print_spec.total_ink)
+            if report.errors:
+                from posterdeck.errors import PrintError
+
+                raise PrintError(f"{model.name}/{tag}/poster.pdf fails preflight:\n  " + "\n  ".join(
+                    str(f) for f in report.errors), hint="this is a posterdeck bug or a layout setting; "
+                    "run posterdeck preflight on the file for the full report")
+            files["poster-screen.pdf"] = render_pdf(poster, mode="screen")
+        else:
+            files["poster.pdf"] = render_pdf(poster)
+        pages["poster"] = len(poster.pages)
     if "deck" in docs:
         files["deck.pptx"] = render_pptx(docs["deck"])
         files["deck.pdf"] = render_pdf(docs["deck"])

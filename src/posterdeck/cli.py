@@ -102,3 +102,24 @@ def check(decks: tuple[Path, ...], strict: bool) -> None:
             status = max(status, 1)
         click.echo(f"{model.name}: ok ({len(model.info.targets)} target(s), {len(warnings)} warning(s))")
     sys.exit(status)
+
+
+@main.command()
+@click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path, dir_okay=False, exists=True))
+@click.option("--standard", type=click.Choice(["x1a", "x4"]), default="x1a", show_default=True,
+              help="PDF/X-1a:2001 or PDF/X-4.")
+@click.option("--total-ink", type=float, default=300.0, show_default=True, help="Total ink limit in percent.")
+def preflight(files: tuple[Path, ...], standard: str, total_ink: float) -> None:
+    """Check print PDFs (any PDF, not only posterdeck's) against PDF/X rules; exit 1 on any error."""
+    from posterdeck.finish.preflight import preflight as run
+
+    failed = False
+    for path in files:
+        report = run(path.read_bytes(), standard, total_ink)
+        for f in report.findings:
+            click.echo(f"{path}: {f}")
+        verdict = "FAIL" if report.errors else "PASS"
+        click.echo(f"{path}: {verdict} ({len(report.errors)} error(s), {len(report.warnings)} warning(s), "
+                   f"PDF/X-{'1a:2001' if standard == 'x1a' else '4'})")
+        failed |= bool(report.errors)
+    sys.exit(1 if failed else 0)

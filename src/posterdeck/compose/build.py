@@ -25,7 +25,8 @@ def compose(model, target: Target) -> dict[str, Document]:
     for kind, make in (("poster", compose_poster), ("deck", compose_slides)):
         if kind in model.layouts:
             try:
-                out[kind] = Document(pages=make(doc, model, model.layouts[kind], fonts, colours), **meta)
+                out[kind] = Document(pages=make(doc, model, model.layouts[kind], fonts, colours),
+                                     print_spec=model.layouts[kind].print, **meta)
             except PosterdeckError as exc:  # report the poster's and the deck's problems together
                 errors.append(exc)
     collect(errors)

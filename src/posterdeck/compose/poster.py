@@ -40,6 +40,10 @@ def compose_poster(doc, model, layout, fonts, colours) -> list[Page]:
     footer = pc.footer(placements=("footer",), with_references=False)
     bands = [(b, [footer] if b is footer_band else cols) for b, cols in bands]
     page = _arrange(bands, layout, ctx, doc)
+    if layout.print is not None:
+        from posterdeck.compose.bleed import apply_print
+
+        apply_print(page, layout.print)
     page.abbreviations = pc.terms
     page.references = tuple(pc.marks.cited)
     return [page]

@@ -128,13 +128,25 @@ class Image:
 Box = TextBox | Rect | Table | Chart | Image
 
 
+@dataclass(frozen=True)
+class PrintMarks:
+    """Print geometry around the trim: the bleed, the slug that holds the crop marks, and the
+    marks themselves as line segments in page coordinates (they lie outside the trim)."""
+
+    bleed: float
+    slug: float  # space added on every side of the trim for the marks
+    marks: tuple[tuple[float, float, float, float], ...]
+    mark_width: float
+
+
 @dataclass
 class Page:
-    width: float
+    width: float  # the trim (finished) size
     height: float
     name: str
     boxes: list = field(default_factory=list)
     background: str = ""
+    print: PrintMarks | None = None
     abbreviations: tuple[str, ...] = ()  # the terms listed in this page's footer
     references: tuple[int, ...] = ()  # reference numbers cited on this page
 
@@ -164,3 +176,4 @@ class Document:
     fonts: dict[str, str]  # "regular"/"bold"/... -> TrueType path
     font_name: str  # family name written into the PPTX
     colours: dict  # theme colour name -> Colour (cmyk, rgb)
+    print_spec: object = None  # schema.layout.PrintSpec of a print document, else None

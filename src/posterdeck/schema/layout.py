@@ -114,6 +114,29 @@ class SlideTemplate(Strict):
     visuals_below: list[str] = Field(default_factory=list)
 
 
+class PrintSpec(Strict):
+    """Print-shop geometry and colour of a print layout (the poster)."""
+
+    bleed: Length = to_points("3mm")
+    crop_marks: bool = True
+    mark_offset: Length = to_points("5mm")  # from the trim edge; at least bleed + 2 mm
+    mark_length: Length = to_points("6mm")
+    mark_width: float = Field(default=0.3, ge=0.25, le=0.5)  # points
+    safe_margin: Length = to_points("5mm")  # live text stays this far inside the trim
+    standard: Literal["x1a", "x4"] = "x1a"
+    output_condition: str = "FOGRA39"  # a registered characterization, e.g. FOGRA39, CGATS TR 001
+    icc_profile: str = ""  # a CMYK output profile of your own (path); required for PDF/X-4
+    total_ink: float = Field(default=300, gt=0, le=400)  # percent
+
+    @model_validator(mode="after")
+    def _marks(self):
+        if self.crop_marks and self.mark_offset < self.bleed + to_points("2mm") - 1e-6:
+            raise ValueError("mark_offset must be at least bleed + 2mm, so crop marks stay out of the bleed")
+        if self.standard == "x4" and not self.icc_profile:
+            raise ValueError("PDF/X-4 needs icc_profile: the path of a CMYK output profile")
+        return self
+
+
 class Layout(Strict):
     kind: Literal["poster", "slides"]
     page: PageSpec
@@ -122,6 +145,7 @@ class Layout(Strict):
     slides: SlideTemplate = SlideTemplate()  # slide decks
     panel_padding: Length = 10
     chart_min_height: Length = 120
+    print: PrintSpec | None = None  # posters: the print PDF's bleed, marks, colour and PDF/X
 
     @model_validator(mode="after")
     def _check(self):
@@ -132,6 +156,11 @@ class Layout(Strict):
             raise ValueError(f"layout lacks the styles {sorted(missing)}")
         if self.kind == "poster" and not self.bands:
             raise ValueError("a poster layout needs bands")
+        if self.print is not None:
+            m = self.page.margins
+            if min(m.top, m.right, m.bottom, m.left) < self.print.safe_margin - 1e-6:
+                raise ValueError(f"page margins must be at least the print safe margin "
+                                 f"({self.print.safe_margin / 2.8346:.1f} mm): live text must stay inside the trim")
         return self
 
 

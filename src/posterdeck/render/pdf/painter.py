@@ -23,11 +23,16 @@ class _Flip:
         return self.h - top - height
 
 
-def render_pdf(doc: Document) -> bytes:
-    from reportlab.lib.colors import HexColor
+def render_pdf(doc: Document, mode: str = "screen") -> bytes:
+    """Paint ``doc``. ``mode`` "print": CMYK from the theme, bleed and crop marks, no links,
+    overprinting black, PDF/X keys (the layout's print spec); "screen": RGB, trim size, links."""
     from reportlab.pdfgen.canvas import Canvas
 
+    printing = mode == "print"
+    if printing and doc.print_spec is None:
+        raise ValueError("a print PDF needs a layout with a print: section")
     names = {v: register(p) for v, p in doc.fonts.items()}
+    paint = Paint(doc, printing)
     first = doc.pages[0]
     buf = io.BytesIO()
     c = Canvas(buf, pagesize=(first.width, first.height), invariant=1, pageCompression=1,
@@ -38,37 +43,107 @@ def render_pdf(doc: Document) -> bytes:
     c.setKeywords(doc.keywords)
     c.setCreator("posterdeck")
     c.setProducer("posterdeck (reportlab)")
-
-    def colour(name: str):
-        return HexColor(doc.colours[name].rgb)
-
-    charts = []  # (page index, x, y_bottom, w, h, pdf bytes)
+    charts = []  # (page index, x, y_bottom, w, h, pdf bytes), in media-box coordinates
     for index, page in enumerate(doc.pages):
         flip = _Flip(page.height)
-        c.setPageSize((page.width, page.height))
-        if page.background:
-            c.setFillColor(colour(page.background))
-            c.rect(0, 0, page.width, page.height, stroke=0, fill=1)
+        slug = page.print.slug if printing and page.print else 0.0
+        c.setPageSize((page.width + 2 * slug, page.height + 2 * slug))
+        c.saveState()
+        paint.overprint = False
+        c.translate(slug, slug)
+        if page.background and paint.has_ink(page.background):
+            bleed = page.print.bleed if printing and page.print else 0.0
+            c.setFillColor(paint.colour(page.background))
+            c.rect(-bleed, -bleed, page.width + 2 * bleed, page.height + 2 * bleed, stroke=0, fill=1)
         for box in page.boxes:
             if isinstance(box, Rect):
-                _rect(c, box, flip, colour)
+                _rect(c, box, flip, paint)
             elif isinstance(box, TextBox):
-                _text(c, box, flip, colour, names)
+                _text(c, box, flip, paint, names)
             elif isinstance(box, Table):
-                _table(c, box, flip, colour, names)
+                _table(c, box, flip, paint, names)
             elif isinstance(box, Image):
-                c.drawImage(box.path, box.x, flip.y(box.y, box.h), box.w, box.h)
+                c.drawImage(paint.image(box.path), box.x, flip.y(box.y, box.h), box.w, box.h)
             elif isinstance(box, Chart):
                 rgb = {k: v.rgb for k, v in doc.colours.items()}
                 data = chart_pdf(box.chart, box.w, box.h, box.font_size, rgb, doc.fonts["regular"], doc.fonts["bold"],
                                  box.plot)
-                charts.append((index, box.x, flip.y(box.y, box.h), box.w, box.h, data))
+                if printing:
+                    from posterdeck.finish.colour import chart_to_cmyk
+
+                    data = chart_to_cmyk(data, doc.colours)
+                charts.append((index, box.x + slug, flip.y(box.y, box.h) + slug, box.w, box.h, data))
+        if printing and page.print and page.print.marks:
+            _marks(c, page, flip)
+        c.restoreState()
         c.showPage()
     c.save()
-    return _place_charts(buf.getvalue(), charts, doc.date)
+    data = _place_charts(buf.getvalue(), charts, doc.date)
+    if printing:
+        from posterdeck.finish.pdfx import finish_print
+
+        data = finish_print(data, doc, doc.print_spec)
+    return data
 
 
-def _rect(c, box: Rect, flip, colour) -> None:
+class Paint:
+    """Colours and pictures for one mode: RGB for screens, the theme's exact CMYK for print."""
+
+    def __init__(self, doc: Document, printing: bool):
+        self.doc, self.printing = doc, printing
+        self.overprint = False
+
+    def colour(self, name: str):
+        from reportlab.lib.colors import CMYKColor, HexColor
+
+        c = self.doc.colours[name]
+        if self.printing:
+            return CMYKColor(*(v / 100 for v in c.cmyk))
+        return HexColor(c.rgb)
+
+    def has_ink(self, name: str) -> bool:
+        c = self.doc.colours[name]
+        return any(c.cmyk) if self.printing else c.rgb.upper() != "#FFFFFF"
+
+    def black_only(self, name: str) -> bool:
+        return self.printing and tuple(self.doc.colours[name].cmyk) == (0, 0, 0, 100)
+
+    def set_overprint(self, c, on: bool) -> None:
+        """Black text and rules overprint in print (no white gaps from misregistration)."""
+        if self.printing and on != self.overprint:
+            c.setFillOverprint(on)
+            c.setStrokeOverprint(on)
+            c.setOverprintMask(1 if on else 0)
+            self.overprint = on
+
+    def image(self, path: str):
+        if not self.printing:
+            return path
+        from PIL import Image as PILImage
+        from reportlab.lib.utils import ImageReader
+
+        with PILImage.open(path) as im:
+            if im.mode in ("RGBA", "LA", "P"):
+                im = im.convert("RGBA")
+                flat = PILImage.new("RGB", im.size, (255, 255, 255))
+                flat.paste(im, mask=im.split()[-1])
+                im = flat
+            return ImageReader(im.convert("CMYK"))
+
+
+def _marks(c, page, flip) -> None:
+    """Crop marks in registration colour (all inks), outside the bleed."""
+    from reportlab.lib.colors import CMYKColorSep
+
+    c.setStrokeColor(CMYKColorSep(1, 1, 1, 1, spotName="All"))
+    c.setLineWidth(page.print.mark_width)
+    for x1, y1, x2, y2 in page.print.marks:
+        c.line(x1, flip.y(y1), x2, flip.y(y2))
+
+
+def _rect(c, box: Rect, flip, paint) -> None:
+    colour = paint.colour
+    paint.set_overprint(c, bool(box.fill) and paint.black_only(box.fill))
     if box.fill:
         c.setFillColor(colour(box.fill))
     if box.stroke:
@@ -77,8 +152,10 @@ def _rect(c, box: Rect, flip, colour) -> None:
     c.rect(box.x, flip.y(box.y, box.h), box.w, box.h, stroke=1 if box.stroke else 0, fill=1 if box.fill else 0)
 
 
-def _text(c, box: TextBox, flip, colour, names) -> None:
+def _text(c, box: TextBox, flip, paint, names) -> None:
+    colour = paint.colour
     if box.fill:
+        paint.set_overprint(c, False)
         c.setFillColor(colour(box.fill))
         c.rect(box.x, flip.y(box.y, box.h), box.w, box.h, stroke=0, fill=1)
     top = box.y + box.padding
@@ -103,9 +180,10 @@ def _text(c, box: TextBox, flip, colour, names) -> None:
             for sp in line.spans:
                 rise = para.size * SUP_RISE if sp.script == "sup" else -para.size * SUB_DROP if sp.script == "sub" else 0
                 c.setFont(names[sp.font], sp.size)
+                paint.set_overprint(c, paint.black_only(sp.color))
                 c.setFillColor(colour(sp.color))
                 c.drawString(x, base + rise, sp.text)
-                if sp.link:
+                if sp.link and not paint.printing:  # print PDFs carry no annotations or actions
                     c.setStrokeColor(colour(sp.color))
                     c.setLineWidth(sp.size * 0.05)
                     c.line(x, base - sp.size * 0.12, x + sp.width, base - sp.size * 0.12)
@@ -115,7 +193,9 @@ def _text(c, box: TextBox, flip, colour, names) -> None:
         top += len(para.lines) * para.leading
 
 
-def _table(c, t: Table, flip, colour, names) -> None:
+def _table(c, t: Table, flip, paint, names) -> None:
+    colour = paint.colour
+    paint.set_overprint(c, False)
     from reportlab.platypus import Table as RLTable
     from reportlab.platypus import TableStyle
 

@@ -1,0 +1,81 @@
+"""Colour for print: theme colours keep their exact CMYK values, neutral greys become K only,
+other RGB colours a plain conversion (or an ICC transform where a profile is given)."""
+from __future__ import annotations
+
+import io
+
+import pikepdf
+
+OPS = {"rg": "k", "RG": "K"}
+
+
+def hex_to_rgb(value: str) -> tuple[float, float, float]:
+    value = value.lstrip("#")
+    return tuple(int(value[i:i + 2], 16) / 255 for i in (0, 2, 4))
+
+
+class CmykMap:
+    """RGB -> CMYK (0-1): exact for the theme's colours, K-only for neutrals."""
+
+    def __init__(self, colours: dict):
+        self.exact = [(hex_to_rgb(c.rgb), tuple(v / 100 for v in c.cmyk)) for c in colours.values()]
+
+    def __call__(self, r: float, g: float, b: float) -> tuple[float, float, float, float]:
+        for rgb, cmyk in self.exact:
+            if max(abs(rgb[0] - r), abs(rgb[1] - g), abs(rgb[2] - b)) <= 1.5 / 255:
+                return cmyk
+        if max(r, g, b) - min(r, g, b) <= 1.5 / 255:
+            return (0.0, 0.0, 0.0, round(1 - (r + g + b) / 3, 4))
+        k = 1 - max(r, g, b)
+        if k >= 1:
+            return (0.0, 0.0, 0.0, 1.0)
+        return tuple(round(v, 4) for v in ((1 - r - k) / (1 - k), (1 - g - k) / (1 - k), (1 - b - k) / (1 - k), k))
+
+
+def convert_stream(pdf: pikepdf.Pdf, owner, cmyk: CmykMap) -> None:
+    """Rewrite rg/RG operators of one content stream (a page or a form XObject) as k/K."""
+    ops = pikepdf.parse_content_stream(owner)
+    rgb_space: dict[str, bool] = {}
+    out = []
+    changed = False
+    for operands, op in ops:
+        name = str(op)
+        if name in OPS:
+            c = cmyk(*(float(v) for v in operands))
+            out.append(pikepdf.ContentStreamInstruction([round(v, 4) for v in c], pikepdf.Operator(OPS[name])))
+            changed = True
+        elif name in ("cs", "CS") and operands and str(operands[0]) == "/DeviceRGB":
+            out.append(pikepdf.ContentStreamInstruction([pikepdf.Name("/DeviceCMYK")], op))
+            rgb_space["fill" if name == "cs" else "stroke"] = True
+            changed = True
+        elif name in ("sc", "scn", "SC", "SCN") and len(operands) == 3 and rgb_space.get("fill" if name.islower() else "stroke"):
+            c = cmyk(*(float(v) for v in operands))
+            out.append(pikepdf.ContentStreamInstruction([round(v, 4) for v in c], op))
+            changed = True
+        else:
+            out.append(pikepdf.ContentStreamInstruction(operands, op))
+    if changed:
+        data = pikepdf.unparse_content_stream(out)
+        if isinstance(owner, pikepdf.Page):
+            owner.obj.Contents = pdf.make_stream(data)
+        else:
+            owner.write(data)
+
+
+def chart_to_cmyk(data: bytes, colours: dict) -> bytes:
+    """A matplotlib chart PDF with every colour in CMYK and no alpha keys in its graphics states."""
+    cmyk = CmykMap(colours)
+    pdf = pikepdf.open(io.BytesIO(data))
+    for page in pdf.pages:
+        convert_stream(pdf, page, cmyk)
+        res = page.obj.get("/Resources", pikepdf.Dictionary())
+        for form in res.get("/XObject", pikepdf.Dictionary()).values():
+            if form.get("/Subtype") == "/Form":
+                convert_stream(pdf, form, cmyk)
+        for gs in res.get("/ExtGState", pikepdf.Dictionary()).values():
+            for key in ("/CA", "/ca"):
+                if key in gs and float(gs[key]) >= 1:
+                    del gs[key]
+    out = io.BytesIO()
+    pdf.save(out, deterministic_id=True)
+    return out.getvalue()
