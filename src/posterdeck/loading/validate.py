@@ -19,11 +19,28 @@ def validate(model: type[M], data, source: Source, prefix: tuple = (), errors: l
     try:
         return model.model_validate(data)
     except ValidationError as exc:
-        found = [to_input_error(err, data, source, prefix, model) for err in exc.errors()]
+        found = [to_input_error(err, data, source, prefix, model) for err in _merge_typos(exc.errors())]
         if errors is None:
             raise found[0] from None
         errors.extend(found)
         return None
+
+
+def _merge_typos(errors: list[dict]) -> list[dict]:
+    """A mistyped required key gives pydantic two errors (unknown key, missing key): keep one."""
+    import difflib
+
+    missing = [e for e in errors if e["type"] == "missing"]
+    drop = []
+    for e in errors:
+        if e["type"] != "extra_forbidden" or not e["loc"]:
+            continue
+        parent = e["loc"][:-1]
+        names = {str(m["loc"][-1]): m for m in missing if m["loc"][:-1] == parent and m not in drop}
+        close = difflib.get_close_matches(str(e["loc"][-1]), list(names), n=1, cutoff=0.6)
+        if close:
+            drop.append(names[close[0]])
+    return [e for e in errors if e not in drop]
 
 
 def to_input_error(err: dict, data, source: Source, prefix: tuple, model) -> PosterdeckError:
