@@ -58,7 +58,7 @@ def targets_of(model: Model, wanted: list[str] | None) -> list[str]:
     return list(wanted)
 
 
-def build_target(model: Model, tag: str, out: Path) -> TargetResult:
+def build_target(model: Model, tag: str, out: Path, strict: bool = False) -> TargetResult:
     """Compose and render one target; write its files only once all of them rendered."""
     from posterdeck.compose.build import compose
     from posterdeck.render.pdf import render_pdf
@@ -67,7 +67,7 @@ def build_target(model: Model, tag: str, out: Path) -> TargetResult:
 
     start = time.perf_counter()
     target = make_target(tag, model.info, model.markets)
-    docs = compose(model, target)
+    docs = compose(model, target, strict=strict)
     files: dict[str, bytes] = {}
     pages = {}
     if "poster" in docs:
@@ -96,13 +96,37 @@ def build_target(model: Model, tag: str, out: Path) -> TargetResult:
     for name, data in files.items():
         write_atomic(folder / name, data)
         written.append(folder / name)
-    return TargetResult(model.name, tag, written, pages, time.perf_counter() - start)
+    warnings = next(iter(docs.values())).warnings if docs else []
+    return TargetResult(model.name, tag, written, pages, time.perf_counter() - start, list(warnings))
 
 
-def build(deck_dir: Path, targets: list[str] | None = None, out: Path = Path("output")) -> list[TargetResult]:
+def build(deck_dir: Path, targets: list[str] | None = None, out: Path = Path("output"),
+          strict: bool = False) -> list[TargetResult]:
     """Build every target of one deck. Nothing is written for a target that fails."""
     model = load_deck(deck_dir)
-    return [build_target(model, tag, out) for tag in targets_of(model, targets)]
+    return [build_target(model, tag, out, strict) for tag in targets_of(model, targets)]
+
+
+def build_job(folder: str, tag: str, out: str, strict: bool) -> tuple:
+    """One target in a worker process. Returns ("ok", TargetResult) or ("error", message, exit code):
+    errors travel as text, since their locations and hints do not survive pickling."""
+    from posterdeck.errors import PosterdeckError
+
+    try:
+        model = _cached_model(folder)
+        return ("ok", build_target(model, tag, Path(out), strict))
+    except PosterdeckError as exc:
+        return ("error", str(exc), exc.exit_code)
+
+
+_MODELS: dict = {}
+
+
+def _cached_model(folder: str) -> Model:
+    """A worker builds several targets of the same deck: load it once per process."""
+    if folder not in _MODELS:
+        _MODELS[folder] = load_deck(Path(folder))
+    return _MODELS[folder]
 
 
 def require(path: Path) -> Path:

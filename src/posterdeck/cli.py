@@ -27,53 +27,91 @@ def main() -> None:
 @click.option("--target", "-t", "targets", multiple=True, help="BCP 47 target, e.g. en-NL (repeatable).")
 @click.option("--out", "-o", type=click.Path(path_type=Path, file_okay=False), default=Path("output"),
               show_default=True, help="Output folder; files go to OUT/<deck>/<target>/.")
+@click.option("--strict", is_flag=True, help="A missing translation is an error, not a warning.")
+@click.option("--jobs", "-j", type=int, default=0, help="Worker processes (default: one per core).")
 @click.option("--quiet", "-q", is_flag=True, help="No progress bar or summary.")
-def build(decks: tuple[Path, ...], targets: tuple[str, ...], out: Path, quiet: bool) -> None:
-    """Build poster.pdf, deck.pptx and deck.pdf for every target of the DECKS (default: all under data/)."""
+def build(decks: tuple[Path, ...], targets: tuple[str, ...], out: Path, strict: bool, jobs: int, quiet: bool) -> None:
+    """Build poster.pdf, poster-screen.pdf, deck.pptx and deck.pdf for every target of the DECKS
+    (default: every deck under data/), in parallel worker processes."""
     from rich.console import Console
-    from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
-    from rich.table import Table
 
     from posterdeck import api
     from posterdeck.loading.deck import load_deck
 
     console = Console(stderr=True, quiet=quiet)
     failed = 0
-    results = []
     try:
         folders = api.discover(list(decks))
     except PosterdeckError as e:
         _report(e)
         sys.exit(e.exit_code)
-    with Progress(TextColumn("{task.description}"), BarColumn(), TextColumn("{task.completed}/{task.total}"),
-                  TimeElapsedColumn(), console=console, transient=True) as progress:
-        task = progress.add_task("loading", total=None)
-        jobs = []
-        for folder in folders:
-            try:
-                model = load_deck(folder)
-                jobs.extend((model, tag) for tag in api.targets_of(model, list(targets) or None))
-            except PosterdeckError as e:
-                _report(e)
-                failed = max(failed, e.exit_code)
-        progress.update(task, total=len(jobs), completed=0)
-        for model, tag in jobs:
-            progress.update(task, description=f"building {model.name} {tag}")
-            try:
-                results.append(api.build_target(model, tag, out))
-            except PosterdeckError as e:
-                _report(e)
-                failed = max(failed, e.exit_code)
-            progress.advance(task)
-    if results and not quiet:
-        table = Table(title="posterdeck build")
-        for col in ("deck", "target", "poster pages", "slides", "time (s)", "written to"):
-            table.add_column(col)
-        for r in results:
-            table.add_row(r.deck, r.target, str(r.pages.get("poster", "-")), str(r.pages.get("deck", "-")),
-                          f"{r.seconds:.2f}", str(r.files[0].parent) if r.files else "-")
-        console.print(table)
+    plan = []
+    for folder in folders:
+        try:  # load and validate every deck first: bad input stops that deck before any work
+            model = load_deck(folder)
+            plan.extend((str(folder), tag) for tag in api.targets_of(model, list(targets) or None))
+        except PosterdeckError as e:
+            _report(e)
+            failed = max(failed, e.exit_code)
+    results = _run(plan, out, strict, jobs, console)
+    for outcome in results:
+        if outcome[0] == "error":
+            click.echo(f"error: {outcome[1]}", err=True)
+            failed = max(failed, outcome[2])
+    done = [o[1] for o in results if o[0] == "ok"]
+    for r in done:
+        for w in r.warnings[:5]:
+            console.print(f"warning: {w}", markup=False, highlight=False)
+        if len(r.warnings) > 5:
+            console.print(f"warning: ... and {len(r.warnings) - 5} more for {r.deck} {r.target} "
+                          f"(posterdeck i18n status -v)", markup=False, highlight=False)
+    if done and not quiet:
+        _summary(console, done)
     sys.exit(failed)
+
+
+def _run(plan: list, out: Path, strict: bool, jobs: int, console) -> list:
+    """Build the planned targets, in worker processes when there is more than one."""
+    import os
+
+    from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
+
+    from posterdeck import api
+
+    workers = min(jobs or os.cpu_count() or 1, len(plan))
+    results = []
+    with Progress(TextColumn("{task.description}"), BarColumn(), TextColumn("{task.completed}/{task.total} targets"),
+                  TimeElapsedColumn(), console=console, transient=True) as progress:
+        task = progress.add_task("building", total=len(plan))
+        if workers <= 1:
+            for folder, tag in plan:
+                progress.update(task, description=f"building {Path(folder).name} {tag}")
+                results.append(api.build_job(folder, tag, str(out), strict))
+                progress.advance(task)
+            return results
+        from concurrent.futures import ProcessPoolExecutor, as_completed
+
+        with ProcessPoolExecutor(max_workers=workers) as pool:
+            futures = {pool.submit(api.build_job, folder, tag, str(out), strict): (folder, tag) for folder, tag in plan}
+            for fut in as_completed(futures):
+                results.append(fut.result())
+                folder, tag = futures[fut]
+                progress.update(task, description=f"built {Path(folder).name} {tag}")
+                progress.advance(task)
+    return results
+
+
+def _summary(console, done) -> None:
+    from rich.table import Table
+
+    table = Table(title="posterdeck build")
+    for col in ("deck", "target", "poster pages", "slides", "warnings", "time (s)"):
+        table.add_column(col)
+    for r in sorted(done, key=lambda r: (r.deck, r.target)):
+        table.add_row(r.deck, r.target, str(r.pages.get("poster", "-")), str(r.pages.get("deck", "-")),
+                      str(len(r.warnings)), f"{r.seconds:.2f}")
+    console.print(table)
+    console.print(f"written to {done[0].files[0].parents[2]}" if done[0].files else "")
 
 
 @main.command()
@@ -123,3 +161,70 @@ def preflight(files: tuple[Path, ...], standard: str, total_ink: float) -> None:
                    f"PDF/X-{'1a:2001' if standard == 'x1a' else '4'})")
         failed |= bool(report.errors)
     sys.exit(1 if failed else 0)
+
+
+@main.group()
+def i18n() -> None:
+    """Translation catalogues (gettext PO, read and written with Babel)."""
+
+
+@i18n.command("extract")
+@click.argument("decks", nargs=-1, type=click.Path(path_type=Path, file_okay=False))
+@click.option("--language", "-l", "languages", multiple=True, help="Also write a catalogue for this language.")
+def i18n_extract(decks: tuple[Path, ...], languages: tuple[str, ...]) -> None:
+    """Write or update <deck>/i18n/<language>.po with every translatable text of the DECKS."""
+    from posterdeck import api
+    from posterdeck.i18n import extract
+
+    status = 0
+    for folder in _folders(decks):
+        try:
+            for r in extract(folder, list(languages)):
+                click.echo(f"{r.path}: {r.messages} messages ({r.new} new, {r.changed} changed since translated)")
+        except PosterdeckError as e:
+            _report(e)
+            status = max(status, e.exit_code)
+    del api
+    sys.exit(status)
+
+
+@i18n.command("status")
+@click.argument("decks", nargs=-1, type=click.Path(path_type=Path, file_okay=False))
+@click.option("--verbose", "-v", is_flag=True, help="List every missing or out-of-date text.")
+def i18n_status(decks: tuple[Path, ...], verbose: bool) -> None:
+    """Per target: how many texts are translated, out of date (source changed) or missing."""
+    from rich.console import Console
+    from rich.table import Table
+
+    from posterdeck.i18n import status as get_status
+
+    table = Table(title="translation status")
+    for col in ("deck", "target", "texts", "translated", "out of date", "missing"):
+        table.add_column(col)
+    code = 0
+    details = []
+    for folder in _folders(decks):
+        try:
+            for st in get_status(folder):
+                table.add_row(folder.name, st.target, str(st.total), str(st.translated), str(len(st.outdated)),
+                              str(len(st.missing)))
+                details += [f"{folder.name} {st.target}: out of date: {c}" for c in st.outdated]
+                details += [f"{folder.name} {st.target}: missing: {c}" for c in st.missing]
+        except PosterdeckError as e:
+            _report(e)
+            code = max(code, e.exit_code)
+    Console().print(table)
+    if verbose:
+        for line in details:
+            click.echo(line)
+    sys.exit(code)
+
+
+def _folders(decks) -> list[Path]:
+    from posterdeck import api
+
+    try:
+        return api.discover(list(decks))
+    except PosterdeckError as e:
+        _report(e)
+        sys.exit(e.exit_code)

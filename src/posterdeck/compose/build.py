@@ -12,8 +12,8 @@ from posterdeck.resolve.markup import plain
 from posterdeck.resolve.target import Target
 
 
-def compose(model, target: Target) -> dict[str, Document]:
-    doc = resolve(model, target)
+def compose(model, target: Target, strict: bool = False) -> dict[str, Document]:
+    doc = resolve(model, target, strict=strict)
     files = font_files(model.theme, model.theme_dir)
     fonts = Fonts(files)
     colours = dict(model.theme.colours)
@@ -26,7 +26,7 @@ def compose(model, target: Target) -> dict[str, Document]:
         if kind in model.layouts:
             try:
                 out[kind] = Document(pages=make(doc, model, model.layouts[kind], fonts, colours),
-                                     print_spec=model.layouts[kind].print, **meta)
+                                     print_spec=model.layouts[kind].print, warnings=list(doc.warnings), **meta)
             except PosterdeckError as exc:  # report the poster's and the deck's problems together
                 errors.append(exc)
     collect(errors)

@@ -101,7 +101,8 @@ class PageContent:
         job = [([Piece(t.job_line)], "footer", 0)]
         scan = "\n".join(b.text() for b in self.blocks)
         scan += "\n" + "\n".join("".join(p.text for p in ps) for ps, _, _ in items + ref_items + st_items)
-        terms = terms_used(scan, self.model.glossary)
-        abbr = [([Piece(footer_line(terms, self.model.glossary))], "footer", 0)] if terms else []
-        self.terms = tuple(sorted(terms, key=str.lower))
+        glossary = self.doc.glossary or self.model.glossary
+        terms = terms_used(scan, glossary)
+        abbr = [([Piece(footer_line(terms, glossary, self.doc.collation))], "footer", 0)] if terms else []
+        self.terms = tuple(sorted(terms, key=self.doc.collation))
         return TextBlock(items + abbr + ref_items + st_items + job, self.ctx, "footer", name="footer")

@@ -177,3 +177,4 @@ class Document:
     font_name: str  # family name written into the PPTX
     colours: dict  # theme colour name -> Colour (cmyk, rgb)
     print_spec: object = None  # schema.layout.PrintSpec of a print document, else None
+    warnings: list = field(default_factory=list)  # what the build should tell (missing translations, ...)

@@ -177,20 +177,67 @@ class RDocument:
     statements: list[RStatement]
     target: Target
     cited: set[str] = field(default_factory=set)
+    glossary: object = None  # schema.glossary.Glossary in the target's language
+    warnings: list[str] = field(default_factory=list)
+
+    def collation(self, term: str):
+        return _collation_key(term)
 
 
 class _Resolver:
-    def __init__(self, model: Model, target: Target):
+    def __init__(self, model: Model, target: Target, translations=None, recorder: list | None = None,
+                 strict: bool = False):
         self.model, self.target = model, target
         self.decimals = model.study.study.decimals
         self.errors: list = []
+        self.warnings: list[str] = []
         self.cited: set[str] = set()
         self.src: Source = model.sources["content"]
+        self.translations, self.recorder, self.strict = translations, recorder, strict
+        self.translating = target.language != model.info.source_language
+
+    def context(self, path: tuple) -> str:
+        """A stable name for where a text sits: section and statement ids instead of indices."""
+        parts = list(path)
+        content = self.model.content
+        if len(parts) > 1 and parts[0] == "sections" and isinstance(parts[1], int):
+            parts[1] = content.sections[parts[1]].id
+        if len(parts) > 1 and parts[0] == "statements" and isinstance(parts[1], int):
+            parts[1] = content.statements[parts[1]].id
+        return ".".join(str(p) for p in parts)
+
+    def tr(self, raw: str, path: tuple, src: Source | None = None, context: str | None = None,
+           quiet: bool = False) -> str:
+        """The target's translation of a source text, or the source text with a warning."""
+        if not raw or not raw.strip():
+            return raw
+        ctx = context or self.context(path)
+        where = (src or self.src).where(path)
+        if self.recorder is not None:
+            self.recorder.append((ctx, raw, where))
+            return raw
+        if not self.translating:
+            return raw
+        found = self.translations.get(ctx, raw) if self.translations else None
+        if found is not None:
+            return found
+        if quiet:
+            return raw
+        message = f"no {self.target.language} translation for {ctx!r} ({raw[:50]!r}); the source text is used"
+        if self.strict:
+            self.err(path, message.replace("; the source text is used", ""),
+                     "run posterdeck i18n extract, translate the catalogue, or build without --strict", src=src)
+        else:
+            self.warnings.append(f"{where}: {message}")
+        return raw
 
     def err(self, path: tuple, message: str, hint: str = "", cls=ContentError, src: Source | None = None):
         self.errors.append(cls(message, (src or self.src).where(path), hint=hint))
 
-    def text(self, raw: str, path: tuple, footnotes: dict[str, str] | None = None, src: Source | None = None) -> Nodes:
+    def text(self, raw: str, path: tuple, footnotes: dict[str, str] | None = None, src: Source | None = None,
+             translate: bool = True) -> Nodes:
+        if translate:
+            raw = self.tr(raw, path, src)
         try:
             nodes = markup.parse(raw)
         except markup.MarkupError as exc:
@@ -222,12 +269,39 @@ class _Resolver:
                         self.err(path, f"footnote [^{node.ref}] is not defined",
                                  suggest(node.ref, footnotes) or "add it under this section's footnotes:", src=src)
                         continue
-                    body = self.text(footnotes[node.ref], path, footnotes, src)
+                    body = self.text(footnotes[node.ref], path[:2] + ("footnotes", node.ref), footnotes, src)
                     yield Note(body=body, ref=node.ref, style=node.style)
                 else:
                     yield Note(body=tuple(self._nodes(node.body, path, footnotes, src)), style=node.style)
             else:
                 yield node
+
+    def _statement_text(self, st, path, src, translatable: bool) -> str:
+        """Market statements are written per language in the market file; product statements
+        of the content go through the catalogue like any other text."""
+        if isinstance(st.text, str):
+            return self.tr(st.text, path, src) if translatable else st.text
+        lang = self.target.language
+        if lang in st.text:
+            return st.text[lang]
+        fallback = st.text.get(self.target.market.language) or next(iter(st.text.values()))
+        self.warnings.append(f"{(src or self.src).where(path)}: statement {st.id!r} has no {lang} text; "
+                             f"the {self.target.market.language} text is used")
+        return fallback
+
+    def glossary(self):
+        """The glossary in the target's language: expansions and, where they differ, terms."""
+        from posterdeck.schema.glossary import Glossary
+
+        terms = {}
+        for term, expansion in self.model.glossary.glossary.items():
+            src = next((s for k, s in self.model.sources.items() if k.startswith("glossary:")
+                        and term in s.data.get("glossary", {})), self.src)
+            path = ("glossary", term)
+            # an abbreviation often stays the same: no warning when it has no translation
+            local_term = self.tr(term, path, src, context=f"glossary-term.{term}", quiet=True)
+            terms[local_term] = self.tr(expansion, path, src, context=f"glossary.{term}")
+        return Glossary(glossary=terms, proper_names=self.model.glossary.proper_names)
 
     def plain(self, raw: str, path: tuple) -> str:
         return markup.plain(self.text(raw, path))
@@ -380,7 +454,10 @@ class _Resolver:
                 N = self.model.study.populations[col].n
                 pct = 100.0 * row.n[c] / N if N else 0.0
                 cells.append(f"{f.number(row.n[c], 0)} ({f.number(pct, self.decimals)})")
-            rows.append((row.term, tuple(cells), row.level))
+            study_src = self.model.sources["study"]
+            term = self.tr(row.term, ("tables", spec.data, "rows"), study_src,
+                           context=f"study.tables.{spec.data}.{row.term}")
+            rows.append((term, tuple(cells), row.level))
         return RTable(id=tid, stub_heading=self.plain(spec.stub_heading, base + ("stub_heading",)),
                       groups=tuple((self.plain(g.label, base + ("column_groups", i)), g.span)
                                    for i, g in enumerate(spec.column_groups)),
@@ -437,11 +514,11 @@ class _Resolver:
         for where, items, src in (("content", self.model.content.statements, self.src),
                                   ("market", self.target.market.statements, market_src)):
             for i, st in enumerate(items):
-                raw = st.text
+                path = ("statements", i) if where == "content" else ("market", "statements", i)
+                raw = self._statement_text(st, path, src, where == "content")
                 for name, url in self.target.market.links.items():
                     raw = raw.replace("{{ link.%s }}" % name, url).replace("{{link.%s}}" % name, url)
-                path = ("statements", i) if where == "content" else ("market", "statements", i)
-                nodes = self.text(raw, path, src=src)
+                nodes = self.text(raw, path, src=src, translate=False)
                 if st.link:
                     nodes = tuple(markup.Text(n.text, markup.Style(n.style.bold, n.style.italic, n.style.script, st.link))
                                   if isinstance(n, Text) else n for n in nodes)
@@ -454,6 +531,13 @@ def _ticks(x_max: float, step: float) -> list[float]:
     return [round(i * step, 6) for i in range(n + 1)]
 
 
+def _collation_key(term: str):
+    import unicodedata
+
+    folded = "".join(c for c in unicodedata.normalize("NFD", term) if not unicodedata.combining(c))
+    return (folded.casefold(), term)
+
+
 def _alt_text(title: str, cats, series, f, decimals) -> str:
     parts = []
     for s in series:
@@ -462,8 +546,15 @@ def _alt_text(title: str, cats, series, f, decimals) -> str:
     return f"{title}. " + "; ".join(parts) + "."
 
 
-def resolve(model: Model, target: Target) -> RDocument:
-    r = _Resolver(model, target)
+def resolve(model: Model, target: Target, translations=None, strict: bool = False,
+            recorder: list | None = None) -> RDocument:
+    """Resolve the content for one target. ``recorder`` (a list) collects every translatable
+    text as (context, source, location) instead of translating: the catalogue extractor."""
+    if translations is None and target.language != model.info.source_language and recorder is None:
+        from posterdeck.resolve.catalogue import load_translations
+
+        translations = load_translations(model.folder, target.language)
+    r = _Resolver(model, target, translations, recorder, strict)
     c = model.content
     ov = c.overview
     doc = RDocument(
@@ -477,6 +568,8 @@ def resolve(model: Model, target: Target) -> RDocument:
     for i, sid in enumerate(ids):
         if ids.count(sid) > 1:
             r.err(("sections", i, "id"), f"section id {sid!r} is used twice")
+    doc.glossary = r.glossary()
     collect(r.errors)
     doc.cited = r.cited
+    doc.warnings = r.warnings
     return doc

@@ -28,7 +28,9 @@ def make_target(tag: str, info: DeckInfo, markets: dict[str, Market]) -> Target:
     market = markets[region]
     override = market.job_code.model_dump()
     if not override.get("market"):
-        override["market"] = market.iso3
+        override["market"] = market.iso3  # the local code: PP-INO-GBR-0137 where the global one has GLB
+    if tag in info.target_job_codes:
+        override.update({k: v for k, v in info.target_job_codes[tag].model_dump().items() if v})
     formats = Formats(language)
     return Target(tag=tag, language=language, market=market, formats=formats,
                   job_code=info.job_code.render(**override),

@@ -22,6 +22,13 @@ class JobCode(Strict):
         return f"{merged.prefix}-{merged.product}-{merged.market}-{merged.sequence}"
 
 
+class JobCodeOverride(Strict):
+    prefix: str | None = None
+    product: str | None = None
+    market: str | None = None
+    sequence: str | None = None
+
+
 class Outputs(Strict):
     poster: str | None = None  # a layout name in layouts/
     deck: str | None = None
@@ -42,6 +49,9 @@ class DeckInfo(Strict):
     date_of_preparation: str  # YYYY-MM
     source_language: str = "en"
     targets: list[str] = Field(min_length=1)
+    # a target whose material carries another job code than its market's rule gives, e.g. the
+    # seed's Dutch e-poster printed with the global code: {en-NL: {market: GLB}}
+    target_job_codes: dict[str, JobCodeOverride] = Field(default_factory=dict)
     theme: str
     outputs: Outputs
     files: Files = Files()

@@ -15,7 +15,7 @@ class Statement(Strict):
     the first slide; ``closing``: the end of the poster and the last content slide."""
 
     id: str
-    text: str
+    text: str | dict[str, str]  # one text, or one per language: {en: ..., nl: ...}
     placement: Placement = "footer"
     link: str = ""  # makes the whole statement a link; a {{ link.NAME }} placeholder also works
 
@@ -30,6 +30,7 @@ class JobCodeParts(Strict):
 class Market(Strict):
     code: str  # ISO 3166 alpha-2, the region subtag of targets
     name: str
+    language: str = "en"  # the market's own language: statements fall back to it
     iso3: str = Field(min_length=3, max_length=3)
     job_code: JobCodeParts = JobCodeParts()
     links: dict[str, str] = Field(default_factory=dict)  # e.g. smpc: https://...

@@ -1,0 +1,116 @@
+"""posterdeck i18n: write the translation catalogues of a deck and report their state."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from babel.messages.catalog import Catalog
+
+from posterdeck.loading.deck import Model, load_deck
+from posterdeck.resolve.catalogue import catalogue_path, read_catalogue, write_catalogue
+
+HEADER = """Translations of the posterdeck deck {deck} into {language}.
+Each message's context says where the text sits; placeholders ({{{{ ... }}}}), citations ([@...])
+and footnote markers ([^...]) must be kept as they are. Translate, then run `posterdeck build`."""
+
+
+def template(model: Model) -> list[tuple[str, str, str, int]]:
+    """Every translatable text of a deck: (context, source text, file, line), in document order."""
+    from posterdeck.resolve.document import resolve
+    from posterdeck.resolve.target import make_target
+
+    recorder: list = []
+    resolve(model, make_target(model.info.targets[0], model.info, model.markets), recorder=recorder)
+    seen, out = set(), []
+    for ctx, raw, where in recorder:
+        if (ctx, raw) not in seen:
+            seen.add((ctx, raw))
+            out.append((ctx, raw, where.file, where.line))
+    return out
+
+
+def languages(model: Model) -> list[str]:
+    return sorted({t.split("-")[0] for t in model.info.targets} - {model.info.source_language})
+
+
+@dataclass
+class ExtractResult:
+    language: str
+    path: Path
+    messages: int
+    new: int
+    changed: int
+
+
+def extract(deck_dir: Path, extra_languages: list[str] | None = None) -> list[ExtractResult]:
+    model = load_deck(deck_dir)
+    items = template(model)
+    tpl = Catalog(project=model.name, version=model.info.date_of_preparation, fuzzy=False)
+    for ctx, raw, file, line in items:
+        tpl.add(raw, context=ctx, locations=[(file, line)])
+    results = []
+    for lang in sorted(set(languages(model)) | set(extra_languages or [])):
+        path = catalogue_path(model.folder, lang)
+        if path.is_file():
+            catalog = read_catalogue(path)
+            before = {(m.context, m.id) for m in catalog if m.id}
+            catalog.update(tpl, update_creation_date=False)
+            new = sum(1 for m in catalog if m.id and (m.context, m.id) not in before and not m.fuzzy)
+            changed = sum(1 for m in catalog if m.id and m.fuzzy)
+        else:
+            catalog = Catalog(locale=lang, project=model.name, version=model.info.date_of_preparation,
+                              header_comment="# " + HEADER.format(deck=model.name, language=lang).replace("\n", "\n# "),
+                              fuzzy=False)
+            for m in tpl:
+                if m.id:
+                    catalog.add(m.id, "", context=m.context, locations=m.locations)
+            new, changed = len(items), 0
+        catalog.creation_date = catalog.revision_date = _fixed_date(model)
+        write_catalogue(path, catalog)
+        results.append(ExtractResult(lang, path, len(items), new, changed))
+    return results
+
+
+def _fixed_date(model: Model):
+    from datetime import datetime, timezone
+
+    return datetime.fromisoformat(model.info.date_of_preparation + "-01").replace(tzinfo=timezone.utc)
+
+
+@dataclass
+class Status:
+    target: str
+    language: str
+    total: int
+    translated: int
+    outdated: list[str]  # contexts whose source text changed since translation
+    missing: list[str]
+
+
+def status(deck_dir: Path) -> list[Status]:
+    model = load_deck(deck_dir)
+    items = template(model)
+    out = []
+    for tag in model.info.targets:
+        lang = tag.split("-")[0]
+        if lang == model.info.source_language:
+            out.append(Status(tag, lang, len(items), len(items), [], []))
+            continue
+        path = catalogue_path(model.folder, lang)
+        catalog = read_catalogue(path) if path.is_file() else Catalog(locale=lang)
+        by_ctx: dict = {}
+        for m in catalog:
+            if m.id:
+                by_ctx.setdefault(m.context or "", []).append(m)
+        translated, outdated, missing = 0, [], []
+        for ctx, raw, _, _ in items:
+            entries = by_ctx.get(ctx, [])
+            exact = [m for m in entries if m.id == raw]
+            if exact and exact[0].string and not exact[0].fuzzy:
+                translated += 1
+            elif (exact and exact[0].fuzzy) or any(m.id != raw and m.string for m in entries):
+                outdated.append(ctx)
+            else:
+                missing.append(ctx)
+        out.append(Status(tag, lang, len(items), translated, outdated, missing))
+    return out

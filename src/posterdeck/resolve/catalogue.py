@@ -1,0 +1,61 @@
+"""Translation catalogues: gettext PO files read and written with Babel, one per language,
+in <deck>/i18n/<language>.po. A message is identified by its context (where the text sits in
+the content, e.g. 'sections.crcri.summary') and its source text; when the source text changes,
+the old translation no longer matches and the target falls back (and `i18n status` says so)."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from babel.messages.catalog import Catalog
+from babel.messages.pofile import read_po, write_po
+
+from posterdeck.errors import InputError, Location
+
+
+def catalogue_path(deck_folder: Path, language: str) -> Path:
+    return deck_folder / "i18n" / f"{language}.po"
+
+
+@dataclass
+class Translations:
+    """The usable translations of one language: not fuzzy, not empty."""
+
+    language: str
+    messages: dict[tuple[str, str], str] = field(default_factory=dict)
+    path: Path | None = None
+
+    def get(self, context: str, source: str) -> str | None:
+        return self.messages.get((context, source))
+
+
+def load_translations(deck_folder: Path, language: str) -> Translations:
+    path = catalogue_path(deck_folder, language)
+    out = Translations(language, path=path if path.is_file() else None)
+    if not path.is_file():
+        return out
+    catalog = read_catalogue(path)
+    for msg in catalog:
+        if msg.id and msg.string and not msg.fuzzy:
+            out.messages[(msg.context or "", msg.id)] = msg.string
+    return out
+
+
+def read_catalogue(path: Path) -> Catalog:
+    try:
+        with path.open("rb") as fh:
+            return read_po(fh, abort_invalid=True)
+    except Exception as exc:  # Babel raises PoFileError and ValueError variants
+        line = getattr(exc, "lineno", 0) or 0
+        raise InputError(f"cannot read the catalogue: {exc}", Location(str(path), line),
+                         hint="fix the PO syntax, or delete the file and run posterdeck i18n extract") from None
+
+
+def write_catalogue(path: Path, catalog: Catalog) -> None:
+    import io
+
+    from posterdeck.output import write_atomic
+
+    buf = io.BytesIO()
+    write_po(buf, catalog, width=100, sort_output=False, include_previous=True, omit_header=False)
+    write_atomic(path, buf.getvalue())
