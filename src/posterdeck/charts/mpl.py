@@ -2,12 +2,21 @@
 points), text kept as text in embedded TrueType (pdf.fonttype 42), no timestamps."""
 from __future__ import annotations
 
+import functools
 import io
 import textwrap
 
 
 def chart_pdf(chart, w: float, h: float, font_size: float, rgb: dict[str, str], font_file: str,
               bold_file: str, plot: tuple | None = None) -> bytes:
+    """The chart as PDF bytes; the same chart at the same size is drawn once per process (the
+    print and screen posters share their charts)."""
+    return _chart_pdf(chart, w, h, font_size, tuple(sorted(rgb.items())), font_file, bold_file, plot)
+
+
+@functools.lru_cache(maxsize=64)
+def _chart_pdf(chart, w, h, font_size, rgb_items, font_file, bold_file, plot) -> bytes:
+    rgb = dict(rgb_items)
     import matplotlib
 
     matplotlib.use("Agg")

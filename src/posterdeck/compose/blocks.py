@@ -250,11 +250,9 @@ class Row:
 
 def max_scale(block, width: float, height: float, ctx: Ctx, what: str, floor: float = 0.3) -> float:
     """The largest type scale (1.0 down to the styles' minimum sizes) at which ``block`` fits."""
-    scale = 1.0
-    while scale >= floor - 1e-9:
-        if block.min_height(width, scale) <= height + 0.01:
-            return scale
-        scale = round(scale - 0.025, 4)
+    found = largest_scale(lambda s: block.min_height(width, s) <= height + 0.01, floor)
+    if found is not None:
+        return found
     from posterdeck.errors import LayoutError, Location
 
     need = block.min_height(width, floor)
@@ -262,3 +260,20 @@ def max_scale(block, width: float, height: float, ctx: Ctx, what: str, floor: fl
                       f"has {height / 2.835:.0f} mm; text begins {block.text()[:80]!r}",
                       Location(page=ctx.where),
                       hint="shorten the text, move a visual to another slide, or lower min_size in the layout")
+
+
+def largest_scale(fits, floor: float = 0.3, step: float = 0.0125):
+    """The largest scale on a grid of ``step`` between ``floor`` and 1 for which ``fits`` holds
+    (``fits`` must be monotone), by bisection; None when even ``floor`` does not fit."""
+    if fits(1.0):
+        return 1.0
+    lo, hi = 0, int(round((1.0 - floor) / step))  # grid index: scale = floor + i * step
+    if not fits(floor):
+        return None
+    while hi - lo > 1:
+        mid = (lo + hi) // 2
+        if fits(round(floor + mid * step, 4)):
+            lo = mid
+        else:
+            hi = mid
+    return round(floor + lo * step, 4)

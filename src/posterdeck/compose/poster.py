@@ -2,7 +2,7 @@
 panels. One type scale for the whole poster: the largest at which every column fits."""
 from __future__ import annotations
 
-from posterdeck.compose.blocks import Ctx, Row, Stack, max_scale
+from posterdeck.compose.blocks import Ctx, Row, Stack, largest_scale, max_scale
 from posterdeck.compose.page import PageContent, word
 from posterdeck.compose.text import Citations, PageMarks
 from posterdeck.errors import LayoutError, Location
@@ -157,14 +157,11 @@ def _arrange(bands, layout, ctx: Ctx, doc) -> Page:
         used = sum(fixed_h(b, blk, s) for b, blk in rows) + gutter * (len(rows) - 1)
         return fill[0][1].min_height(width, s) <= avail - used + 0.01
 
-    scale = 1.0
-    while not fits(scale):
-        scale = round(scale - 0.025, 4)
-        if scale < 0.3:
-            used = sum(fixed_h(b, blk, 0.3) for b, blk in rows) + gutter * (len(rows) - 1)
-            room = avail - used
-            raise LayoutError(_overflow(fill[0][1], width, room), Location(page=ctx.where),
-                              hint="shorten the text, lower min_size in the layout, or move a panel to another column")
+    scale = largest_scale(fits, 0.3)
+    if scale is None:
+        used = sum(fixed_h(b, blk, 0.3) for b, blk in rows) + gutter * (len(rows) - 1)
+        raise LayoutError(_overflow(fill[0][1], width, avail - used), Location(page=ctx.where),
+                          hint="shorten the text, lower min_size in the layout, or move a panel to another column")
     page = Page(pg.width, pg.height, "poster", background="background")
     used = sum(fixed_h(b, blk, scale) for b, blk in rows) + gutter * (len(rows) - 1)
     y = m.top

@@ -99,6 +99,7 @@ class Fonts:
         from reportlab.pdfbase.pdfmetrics import stringWidth
 
         self._sw = stringWidth
+        self._cache: dict = {}
 
     @staticmethod
     def variant(bold: bool, italic: bool) -> str:
@@ -106,7 +107,11 @@ class Fonts:
                 (True, True): "bold_italic"}[(bold, italic)]
 
     def width(self, text: str, variant: str, size: float) -> float:
-        return self._sw(text, self.names[variant], size)
+        key = (text, variant, size)
+        w = self._cache.get(key)
+        if w is None:
+            w = self._cache[key] = self._sw(text, self.names[variant], size)
+        return w
 
     def check_glyphs(self, text: str, variant: str, where: str) -> None:
         missing = missing_glyphs(text, self.files[variant])
