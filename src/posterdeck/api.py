@@ -108,15 +108,16 @@ def build(deck_dir: Path, targets: list[str] | None = None, out: Path = Path("ou
 
 
 def build_job(folder: str, tag: str, out: str, strict: bool) -> tuple:
-    """One target in a worker process. Returns ("ok", TargetResult) or ("error", message, exit code):
-    errors travel as text, since their locations and hints do not survive pickling."""
-    from posterdeck.errors import PosterdeckError
+    """One target in a worker process. Returns ("ok", TargetResult) or ("error", [messages], exit
+    code): errors travel as text, since their locations and hints do not survive pickling."""
+    from posterdeck.errors import ErrorList, PosterdeckError
 
     try:
         model = _cached_model(folder)
         return ("ok", build_target(model, tag, Path(out), strict))
     except PosterdeckError as exc:
-        return ("error", str(exc), exc.exit_code)
+        errors = exc.errors if isinstance(exc, ErrorList) else [exc]
+        return ("error", [str(e) for e in errors], exc.exit_code)
 
 
 _MODELS: dict = {}

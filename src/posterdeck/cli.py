@@ -54,9 +54,13 @@ def build(decks: tuple[Path, ...], targets: tuple[str, ...], out: Path, strict: 
             _report(e)
             failed = max(failed, e.exit_code)
     results = _run(plan, out, strict, jobs, console)
+    shown: set[str] = set()
     for outcome in results:
         if outcome[0] == "error":
-            click.echo(f"error: {outcome[1]}", err=True)
+            for message in outcome[1]:
+                if message not in shown:  # a content problem is the same for every target: say it once
+                    shown.add(message)
+                    click.echo(f"error: {message}", err=True)
             failed = max(failed, outcome[2])
     done = [o[1] for o in results if o[0] == "ok"]
     for r in done:

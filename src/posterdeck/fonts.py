@@ -13,9 +13,10 @@ VARIANTS = ("regular", "bold", "italic", "bold_italic")
 def font_path(spec: str, theme_dir: Path) -> Path:
     """'matplotlib:DejaVuSans.ttf' or a path relative to the theme file."""
     if spec.startswith("matplotlib:"):
-        import matplotlib
+        from importlib.util import find_spec  # find matplotlib's fonts without importing it (slow)
 
-        return Path(matplotlib.get_data_path()) / "fonts" / "ttf" / spec.split(":", 1)[1]
+        package = Path(find_spec("matplotlib").origin).parent
+        return package / "mpl-data" / "fonts" / "ttf" / spec.split(":", 1)[1]
     return (theme_dir / spec).resolve()
 
 

@@ -54,7 +54,15 @@ def extract(deck_dir: Path, extra_languages: list[str] | None = None) -> list[Ex
         if path.is_file():
             catalog = read_catalogue(path)
             before = {(m.context, m.id) for m in catalog if m.id}
-            catalog.update(tpl, update_creation_date=False)
+            old_by_context = {m.context: m for m in catalog if m.id and m.string}
+            # contexts are stable names, so a changed source is found by its context, not by
+            # Babel's similarity guess across all messages
+            catalog.update(tpl, no_fuzzy_matching=True, update_creation_date=False)
+            for m in catalog:
+                old = old_by_context.get(m.context)
+                if m.id and not m.string and old is not None and old.id != m.id:
+                    m.string, m.previous_id = old.string, [old.id]
+                    m.flags.add("fuzzy")
             new = sum(1 for m in catalog if m.id and (m.context, m.id) not in before and not m.fuzzy)
             changed = sum(1 for m in catalog if m.id and m.fuzzy)
         else:

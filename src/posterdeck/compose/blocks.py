@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from posterdeck.compose.text import Fonts, Piece, TextStyle, height, paragraph
+from posterdeck.compose.text import Fonts, Piece, TextStyle, height, narrowest, paragraph, segments
 from posterdeck.pagemodel import Cell, Chart, Image, Rect, Table, TextBox
 from posterdeck.schema.layout import Layout
 
@@ -17,6 +17,7 @@ class Ctx:
     fonts: Fonts
     where: str  # page name, for error messages
     colours: dict = field(default_factory=dict)  # theme colour names
+    language: str = ""  # the target's language: hyphenation of words too long for their line
 
     def style(self, name: str, scale: float, **over) -> TextStyle:
         st = self.layout.styles[name]
@@ -53,7 +54,7 @@ class TextBlock:
                 st = TextStyle(st.size, st.leading, st.bold, st.italic, st.color, st.align, 0.0)
             indent = level * st.size * 1.1
             out.append(paragraph(ps, st, inner, self.ctx.fonts, self.ctx.where,
-                                 bullet=BULLETS.get(level, ""), indent=indent))
+                                 bullet=BULLETS.get(level, ""), indent=indent, language=self.ctx.language))
         return out
 
     def min_height(self, width: float, scale: float) -> float:
@@ -111,6 +112,10 @@ class ImageBlock:
         return ""
 
 
+class _TooNarrow(Exception):
+    """A table column cannot hold its longest word at this type size."""
+
+
 @dataclass
 class TableBlock:
     table: object  # RTable
@@ -122,8 +127,7 @@ class TableBlock:
         st = self.ctx.style("table", scale)
         pad = st.size * 0.35
         ncol = len(t.columns)
-        stub_w = width * self.stub_share
-        col_w = (width - stub_w) / max(ncol, 1)
+        stub_w, col_w = self._widths(width, st, pad)
         widths = (stub_w,) + (col_w,) * ncol
         lead = st.leading
         rows: list[tuple] = []
@@ -144,6 +148,33 @@ class TableBlock:
         heights = tuple(max(len(c.lines) for c in r if c) * st.size * lead + 2 * pad for r in rows)
         return widths, heights, tuple(rows), pad, lead, (2 if t.groups else 1)
 
+    def _widths(self, width: float, st, pad: float) -> tuple[float, float]:
+        """Stub and data column widths: data columns at least as wide as their longest word
+        (a word is never split inside a cell), the stub takes the rest."""
+        t, fonts = self.table, self.ctx.fonts
+        ncol = max(len(t.columns), 1)
+
+        lang = self.ctx.language
+
+        def longest(texts, variant, hyphenate):
+            if hyphenate:
+                return max((narrowest(w, variant, st.size, fonts, lang) for text in texts for w in text.split()),
+                           default=0.0)
+            return max((fonts.width(seg, variant, st.size) for text in texts for w in text.split()
+                        for seg in segments(w)), default=0.0)
+
+        data_texts = list(t.columns) + [c for _, cells, _ in t.rows for c in cells]
+        need_col = longest(data_texts, "bold", False) + 2 * pad + 0.5
+        stub_texts = [t.stub_heading] + [r[0] for r in t.rows]
+        need_stub = longest(stub_texts, "bold", False) + 2 * pad + st.size + 0.5
+        col_w = max((width - width * self.stub_share) / ncol, need_col)
+        stub_w = width - col_w * ncol
+        if stub_w < need_stub:  # long compounds (Dutch, German) may be hyphenated in the stub
+            need_stub = longest(stub_texts, "bold", True) + 2 * pad + st.size + 0.5
+            if stub_w < need_stub:
+                raise _TooNarrow()
+        return stub_w, col_w
+
     def _cell(self, text, st, font, kind, width=None, colspan=1, align="left", indent=0.0, fill=""):
         from posterdeck.compose.text import break_lines, make_spans
 
@@ -154,12 +185,16 @@ class TableBlock:
         else:
             tst = TextStyle(st.size, st.leading, font == "bold", False, color)
             spans = make_spans([Piece(text)], tst, self.ctx.fonts, self.ctx.where)
-            lines = tuple("".join(s.text for s in ln.spans) for ln in break_lines(spans, width, self.ctx.fonts, tst))
+            lines = tuple("".join(s.text for s in ln.spans)
+                          for ln in break_lines(spans, width, self.ctx.fonts, tst, self.ctx.language))
         return Cell(lines=lines, font=font, size=st.size, color=color, fill=fill, align=align, indent=indent,
                     colspan=colspan)
 
     def min_height(self, width, scale) -> float:
-        return sum(self._build(width, scale)[1])
+        try:
+            return sum(self._build(width, scale)[1])
+        except _TooNarrow:
+            return float("inf")  # at this type size a word does not fit its column: shrink
 
     pref_height = min_height
 

@@ -11,7 +11,7 @@ from posterdeck.resolve.markup import Text, plain
 
 
 def compose_poster(doc, model, layout, fonts, colours) -> list[Page]:
-    ctx = Ctx(layout, fonts, f"{model.name}/{doc.target.tag}/poster.pdf", colours)
+    ctx = Ctx(layout, fonts, f"{model.name}/{doc.target.tag}/poster.pdf", colours, doc.target.language)
     citations = Citations()
     pc = PageContent(doc, ctx, PageMarks(citations), model)
     sections = {s.id: s for s in doc.sections}

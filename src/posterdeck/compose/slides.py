@@ -18,7 +18,7 @@ def compose_slides(doc, model, layout, fonts, colours) -> list[Page]:
     plan = [("overview", None)] + [("section", s) for s in doc.sections] + [("references", None)]
     for i, (kind, section) in enumerate(plan, 1):
         name = f"slide {i}" + (f" ({section.id})" if section else f" ({kind})")
-        ctx = Ctx(layout, fonts, f"{model.name}/{doc.target.tag}/deck.pptx {name}", colours)
+        ctx = Ctx(layout, fonts, f"{model.name}/{doc.target.tag}/deck.pptx {name}", colours, doc.target.language)
         pc = PageContent(doc, ctx, PageMarks(citations), model)
         last = i == len(plan)
         if kind == "overview":

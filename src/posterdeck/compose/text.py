@@ -5,7 +5,9 @@ measures is what the PDF shows. Lines break only at spaces, never inside a term 
 """
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from posterdeck.errors import LayoutError, Location
 from posterdeck.fonts import missing_glyphs, register
@@ -46,7 +48,7 @@ class PageMarks:
     cited: list = field(default_factory=list)
 
     def letter(self, note: Note) -> str:
-        key = note.ref or repr(note.body)
+        key = (note.ref, repr(note.body))  # one id with two texts (two sections) gets two letters
         if key in self.by_ref:
             return self.by_ref[key]
         letter = _letters(len(self.notes))
@@ -71,13 +73,24 @@ def _letters(i: int) -> str:
     return s
 
 
+def upper(text: str) -> str:
+    """Upper case as typesetters write it: Greek capitals lose their accents (tonos)."""
+    import unicodedata
+
+    up = text.upper()
+    if not any("\u0370" <= ch <= "\u03ff" or "\u1f00" <= ch <= "\u1fff" for ch in up):
+        return up
+    decomposed = unicodedata.normalize("NFD", up)
+    return unicodedata.normalize("NFC", "".join(ch for ch in decomposed if ch not in "\u0301\u0342\u0313\u0314"))
+
+
 def pieces(nodes, marks: PageMarks, uppercase: bool = False) -> list[Piece]:
     """Inline nodes -> pieces, with citations numbered and footnotes lettered on this page."""
     out: list[Piece] = []
     for node in nodes:
         st = node.style
         if isinstance(node, Text):
-            text = node.text.upper() if uppercase and not st.script else node.text
+            text = upper(node.text) if uppercase and not st.script else node.text
             out.append(Piece(text, st.bold, st.italic, st.script, st.link))
             continue
         label = marks.cite(node.keys) if isinstance(node, Cite) else marks.letter(node)
@@ -145,7 +158,7 @@ def make_spans(ps: list[Piece], style: TextStyle, fonts: Fonts, where: str) -> l
     return spans
 
 
-def break_lines(spans: list[Span], width: float, fonts: Fonts, style: TextStyle) -> list[Line]:
+def break_lines(spans: list[Span], width: float, fonts: Fonts, style: TextStyle, language: str = "") -> list[Line]:
     """Greedy line breaking at spaces; a word longer than the line is split by characters."""
     words: list[list[Span]] = [[]]
     for sp in spans:
@@ -161,12 +174,13 @@ def break_lines(spans: list[Span], width: float, fonts: Fonts, style: TextStyle)
     cur_w = 0.0
     for word in words:
         w_w = sum(s.width for s in word)
-        space = fonts.width(" ", word[0].font, word[0].size) if current else 0.0
+        # the space joins the previous word's last span: measure it in that span's font
+        space = fonts.width(" ", current[-1].font, current[-1].size) if current else 0.0
         if current and cur_w + space + w_w > width:
             lines.append(current)
             current, cur_w, space = [], 0.0, 0.0
         if not current and w_w > width:
-            for chunk in _split_long(word, width, fonts):
+            for chunk in _split_long(word, width, fonts, language):
                 lines.append(chunk)
             current, cur_w = lines.pop(), 0.0
             cur_w = sum(s.width for s in current)
@@ -223,24 +237,94 @@ def _merge(spans: list[Span], fonts: Fonts) -> list[Span]:
     return out
 
 
-def _split_long(word: list[Span], width: float, fonts: Fonts) -> list[list[Span]]:
-    lines, cur, cur_w = [], [], 0.0
+_BREAK_AFTER = re.compile(r"(?<=[^\W\d_]{4}[-/])(?=[^\W\d_]{4})")
+
+
+def segments(word: str) -> list[str]:
+    """A long word's pieces: it may break after a hyphen or slash with four letters on each
+    side ('MedDRA-|systeem/|orgaanklasse'), never inside a short term such as R/R or CR/CRi."""
+    return [p for p in _BREAK_AFTER.split(word) if p]
+
+
+@lru_cache(maxsize=16)
+def _hyphenator(language: str):
+    import pyphen
+
+    lang = pyphen.language_fallback(language) if language else None
+    return pyphen.Pyphen(lang=lang) if lang else None
+
+
+def syllables(word: str, language: str) -> list[str]:
+    """Hyphenation pieces of a word by the language's patterns (pyphen, LibreOffice's dictionaries)."""
+    h = _hyphenator(language)
+    if h is None or len(word) < 6:
+        return [word]
+    return h.inserted(word, hyphen="\u00ad").split("\u00ad")
+
+
+def narrowest(word: str, variant: str, size: float, fonts: "Fonts", language: str) -> float:
+    """The width a word needs at least: its widest piece after breaking at hyphens, slashes and,
+    where the language allows, hyphenation points (a hyphen added)."""
+    widest = 0.0
+    for seg in segments(word):
+        parts = syllables(seg, language)
+        if len(parts) == 1:
+            widest = max(widest, fonts.width(seg, variant, size))
+        else:
+            widest = max(widest, *(fonts.width(p + "-", variant, size) for p in parts))
+    return widest
+
+
+def _split_long(word: list[Span], width: float, fonts: Fonts, language: str = "") -> list[list[Span]]:
+    """A word wider than the line: break it after hyphens and slashes, then at the language's
+    hyphenation points (adding a hyphen), and only as a last resort between characters."""
+    pieces: list[Span] = []
     for sp in word:
-        for ch in sp.text:
-            cw = fonts.width(ch, sp.font, sp.size)
+        pieces.extend(_span(sp, seg, fonts) for seg in segments(sp.text))
+    lines, cur, cur_w = [], [], 0.0
+    for piece in pieces:
+        if cur and cur_w + piece.width > width:
+            lines.append(cur)
+            cur, cur_w = [], 0.0
+        if piece.width <= width:
+            cur.append(piece)
+            cur_w += piece.width
+            continue
+        parts = syllables(piece.text, language)
+        while len(parts) > 1:
+            k = len(parts) - 1
+            while k > 0 and fonts.width("".join(parts[:k]) + "-", piece.font, piece.size) > width - cur_w:
+                k -= 1
+            if k == 0:
+                if cur:
+                    lines.append(cur)
+                    cur, cur_w = [], 0.0
+                    continue
+                break
+            cur.append(_span(piece, "".join(parts[:k]) + "-", fonts))
+            lines.append(cur)
+            cur, cur_w = [], 0.0
+            parts = parts[k:]
+        piece = _span(piece, "".join(parts), fonts)
+        if piece.width <= width - cur_w:
+            cur.append(piece)
+            cur_w += piece.width
+            continue
+        for ch in piece.text:  # the last resort: a piece longer than the line
+            cw = fonts.width(ch, piece.font, piece.size)
             if cur and cur_w + cw > width:
                 lines.append(cur)
                 cur, cur_w = [], 0.0
-            cur.append(_span(sp, ch, fonts))
+            cur.append(_span(piece, ch, fonts))
             cur_w += cw
     lines.append(cur)
     return lines
 
 
 def paragraph(ps: list[Piece], style: TextStyle, width: float, fonts: Fonts, where: str,
-              bullet: str = "", indent: float = 0.0) -> Paragraph:
+              bullet: str = "", indent: float = 0.0, language: str = "") -> Paragraph:
     spans = make_spans(ps, style, fonts, where)
-    lines = break_lines(spans, max(width - indent, 1.0), fonts, style)
+    lines = break_lines(spans, max(width - indent, 1.0), fonts, style, language)
     merged = _merge(list(spans), fonts) if spans else []
     return Paragraph(spans=tuple(merged), lines=tuple(lines), size=style.size, leading=style.size * style.leading,
                      align=style.align, indent=indent, bullet=bullet, space_before=style.space_before * style.size)

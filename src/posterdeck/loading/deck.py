@@ -101,10 +101,15 @@ def load_deck(folder: Path) -> Model:
             errors.append(InputError(f"target {tag}: no market {region} in {display_path(folder / info.files.markets)}",
                                      deck_src.where(("deck", "targets")),
                                      hint=f"add {region}.yaml with a market: block there"))
-    collect(errors)
-    return Model(name=folder.name, folder=folder, info=info, study=study, leaves=leaves, content=content,
+    model = Model(name=folder.name, folder=folder, info=info, study=study, leaves=leaves, content=content,
                  references=references, glossary=glossary, markets=markets, layouts=layouts, theme=theme,
                  theme_dir=theme_dir, sources=sources, input_files=files)
+    if content is not None and study is not None and not errors:
+        from posterdeck.resolve.claims import check_claims
+
+        errors.extend(check_claims(model))
+    collect(errors)
+    return model
 
 
 def _load_references(path: Path, deck_src: Source, errors, sources, files) -> dict[str, CslItem]:

@@ -57,6 +57,15 @@ def rounded(value: float, decimals: int) -> Decimal:
 def _check_counts(study: Study, leaves: dict, source: Source, errors: list) -> None:
     pops = set(study.populations)
     for path, leaf in leaves.items():
+        if isinstance(leaf, Estimate) and leaf.population is not None:
+            where = source.where(tuple(path.split(".")))
+            if leaf.population not in pops:
+                errors.append(InputError(f"{path}: unknown population {leaf.population!r}", where,
+                                         hint=suggest(leaf.population, pops) or "add it under populations:"))
+            elif leaf.n is not None and leaf.n > study.populations[leaf.population].n:
+                errors.append(ContentError(f"{path}: subgroup n = {leaf.n} is larger than its population "
+                                           f"{leaf.population} (n = {study.populations[leaf.population].n})", where,
+                                           hint="a subgroup cannot hold more patients than its population"))
         if not isinstance(leaf, Count) or path.startswith("populations."):
             continue
         where = source.where(tuple(path.split(".")))

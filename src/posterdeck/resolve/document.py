@@ -195,6 +195,10 @@ class _Resolver:
         self.src: Source = model.sources["content"]
         self.translations, self.recorder, self.strict = translations, recorder, strict
         self.translating = target.language != model.info.source_language
+        ci = "CI"
+        if "CI" in model.glossary.glossary and self.translating and translations is not None:
+            ci = translations.get("glossary-term.CI", "CI") or "CI"
+        self.ci_label = f"{target.formats.percent(95, 0)} {ci}"  # '95% CI', '95 % KI', '95 % IC'
 
     def context(self, path: tuple) -> str:
         """A stable name for where a text sits: section and statement ids instead of indices."""
@@ -249,7 +253,8 @@ class _Resolver:
         for node in nodes:
             if isinstance(node, Placeholder):
                 try:
-                    value = render_value(node.path, node.fmt, self.model.leaves, self.target.formats, self.decimals)
+                    value = render_value(node.path, node.fmt, self.model.leaves, self.target.formats, self.decimals,
+                                         self.ci_label)
                 except ValueError_ as exc:
                     hint = exc.hint or suggest(node.path, self.model.leaves) or "see study.yaml for the paths"
                     self.err(path, str(exc), hint, src=src)
@@ -500,7 +505,7 @@ class _Resolver:
                 self.err(base + ("visuals", v_i), f"section {s.id}: no chart or table {vid!r}",
                          suggest(vid, [*self.model.content.charts, *self.model.content.tables, *self.model.content.images]) or "define it under charts: or tables:")
         return RSection(
-            id=s.id, tab=s.tab,
+            id=s.id, tab=self.tr(s.tab, base + ("tab",)),
             headline=self.text(s.headline, base + ("headline",), fn),
             summary=self.text(s.summary, base + ("summary",), fn),
             highlights=tuple(self.text(h, base + ("highlights", j), fn) for j, h in enumerate(s.highlights)),

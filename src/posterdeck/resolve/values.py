@@ -23,7 +23,8 @@ def allowed(leaf: Leaf) -> list[str]:
     return FORMATS[leaf.kind].split()
 
 
-def render_value(path: str, fmt: str, leaves: dict[str, Leaf], f: Formats, decimals: int) -> str:
+def render_value(path: str, fmt: str, leaves: dict[str, Leaf], f: Formats, decimals: int,
+                 ci_label: str = "95% CI") -> str:
     leaf = leaves.get(path)
     if leaf is None:
         raise ValueError_(f"placeholder {{{{ {path} }}}} names no value in the study data", "")
@@ -52,7 +53,7 @@ def render_value(path: str, fmt: str, leaves: dict[str, Leaf], f: Formats, decim
             case "ci" | "pct_ci":
                 if ci is None:
                     raise ValueError_(f"{path} has no CI", "add ci: [low, high] to it in the study data")
-                return ci if fmt == "ci" else f"{f.percent(pct, decimals)} (95% CI, {ci})"
+                return ci if fmt == "ci" else f"{f.percent(pct, decimals)} ({ci_label}, {ci})"
     if isinstance(leaf, Estimate):
         show = f.percent if leaf.unit == "%" else f.number
         decimals = leaf.decimals if leaf.decimals is not None else decimals
@@ -63,7 +64,7 @@ def render_value(path: str, fmt: str, leaves: dict[str, Leaf], f: Formats, decim
                 if leaf.ci is None:
                     raise ValueError_(f"{path} has no CI", "add ci: [low, high] to it in the study data")
                 ci = f.ci(*leaf.ci, decimals)
-                return ci if fmt == "ci" else f"{show(leaf.value, decimals)} (95% CI, {ci})"
+                return ci if fmt == "ci" else f"{show(leaf.value, decimals)} ({ci_label}, {ci})"
     if isinstance(leaf, PValue):
         p = f.number(leaf.p, max(3, len(repr(leaf.p).split(".")[-1])))
         return f"P {leaf.op} {p}" if fmt != "value" else p

@@ -139,6 +139,21 @@ class Overview(Strict):
     footnotes: dict[str, str] = Field(default_factory=dict)
 
 
+class Claim(Strict):
+    """A claim and the comparisons it rests on; the build fails when the data stops supporting it.
+
+    Each of ``holds`` is one comparison of study values (a path gives a count's percentage or an
+    estimate's value; add .n, .N, .lo or .hi for the count, denominator or CI bounds):
+        results.crcri.ino_s1 > results.crcri.ino_s2
+        results.os_hr.overall.hi < 1
+        results.os_hr.overall excludes 1        (its 95% CI does not contain 1)
+    """
+
+    id: str
+    says: str  # the claim in words, as reviewers know it
+    holds: list[str] = Field(min_length=1)
+
+
 class Content(Strict):
     title: str
     subtitle: str = ""
@@ -149,3 +164,4 @@ class Content(Strict):
     charts: dict[str, ChartSpec] = Field(default_factory=dict)
     tables: dict[str, TableSpec] = Field(default_factory=dict)
     images: dict[str, ImageSpec] = Field(default_factory=dict)
+    claims: list[Claim] = Field(default_factory=list)

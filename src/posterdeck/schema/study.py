@@ -44,6 +44,7 @@ class Estimate(Strict):
     unit: Literal["%", ""] = "%"
     ci: tuple[float, float] | None = None
     n: int | None = Field(default=None, ge=0)
+    population: str | None = None  # the population the n is part of (checked: n <= its n)
     decimals: int | None = Field(default=None, ge=0, le=4)
     label: str = ""
 
