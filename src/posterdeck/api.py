@@ -5,9 +5,19 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from typing import TYPE_CHECKING
+
 from posterdeck.errors import InputError, UsageError
-from posterdeck.loading.deck import Model, load_deck
 from posterdeck.output import write_atomic
+
+if TYPE_CHECKING:  # loading pulls in pydantic: imported where it is used, so no-op builds stay fast
+    from posterdeck.loading.deck import Model
+
+
+def load_deck(folder: Path) -> "Model":
+    from posterdeck.loading.deck import load_deck as load
+
+    return load(folder)
 
 
 @dataclass
@@ -35,7 +45,7 @@ def discover(paths: list[Path] | None, root: Path | None = None) -> list[Path]:
     return decks
 
 
-def check(deck_dir: Path) -> tuple[Model, list[str]]:
+def check(deck_dir: Path) -> tuple["Model", list[str]]:
     """Load, validate, resolve and compose every target without writing; return lint warnings."""
     from posterdeck.compose.build import compose
     from posterdeck.lint import lint
@@ -48,7 +58,7 @@ def check(deck_dir: Path) -> tuple[Model, list[str]]:
     return model, warnings
 
 
-def targets_of(model: Model, wanted: list[str] | None) -> list[str]:
+def targets_of(model: "Model", wanted: list[str] | None) -> list[str]:
     if not wanted:
         return list(model.info.targets)
     unknown = [t for t in wanted if t not in model.info.targets]
@@ -58,7 +68,7 @@ def targets_of(model: Model, wanted: list[str] | None) -> list[str]:
     return list(wanted)
 
 
-def build_target(model: Model, tag: str, out: Path, strict: bool = False) -> TargetResult:
+def build_target(model: "Model", tag: str, out: Path, strict: bool = False) -> TargetResult:
     """Compose and render one target; write its files only once all of them rendered."""
     from posterdeck.compose.build import compose
     from posterdeck.render.pdf import render_pdf
@@ -112,9 +122,14 @@ def build_job(folder: str, tag: str, out: str, strict: bool) -> tuple:
     code): errors travel as text, since their locations and hints do not survive pickling."""
     from posterdeck.errors import ErrorList, PosterdeckError
 
+    from posterdeck import manifest
+
     try:
+        fp = manifest.fingerprint(Path(folder), tag, {"strict": strict})
         model = _cached_model(folder)
-        return ("ok", build_target(model, tag, Path(out), strict))
+        result = build_target(model, tag, Path(out), strict)
+        manifest.record(Path(out), Path(folder), tag, fp, result.files)
+        return ("ok", result)
     except PosterdeckError as exc:
         errors = exc.errors if isinstance(exc, ErrorList) else [exc]
         return ("error", [str(e) for e in errors], exc.exit_code)
@@ -123,7 +138,7 @@ def build_job(folder: str, tag: str, out: str, strict: bool) -> tuple:
 _MODELS: dict = {}
 
 
-def _cached_model(folder: str) -> Model:
+def _cached_model(folder: str) -> "Model":
     """A worker builds several targets of the same deck: load it once per process."""
     if folder not in _MODELS:
         _MODELS[folder] = load_deck(Path(folder))

@@ -28,32 +28,61 @@ def main() -> None:
 @click.option("--out", "-o", type=click.Path(path_type=Path, file_okay=False), default=Path("output"),
               show_default=True, help="Output folder; files go to OUT/<deck>/<target>/.")
 @click.option("--strict", is_flag=True, help="A missing translation is an error, not a warning.")
+@click.option("--force", "-f", is_flag=True, help="Rebuild every target, even those whose inputs did not change.")
+@click.option("--watch", "-w", is_flag=True, help="Keep running; rebuild what a saved file affects.")
 @click.option("--jobs", "-j", type=int, default=0, help="Worker processes (default: one per core).")
 @click.option("--quiet", "-q", is_flag=True, help="No progress bar or summary.")
-def build(decks: tuple[Path, ...], targets: tuple[str, ...], out: Path, strict: bool, jobs: int, quiet: bool) -> None:
+def build(decks: tuple[Path, ...], targets: tuple[str, ...], out: Path, strict: bool, force: bool, watch: bool,
+          jobs: int, quiet: bool) -> None:
     """Build poster.pdf, poster-screen.pdf, deck.pptx and deck.pdf for every target of the DECKS
-    (default: every deck under data/), in parallel worker processes."""
+    (default: every deck under data/), in parallel worker processes. Targets whose inputs did not
+    change since their last build are skipped (see --force)."""
     from rich.console import Console
 
     from posterdeck import api
-    from posterdeck.loading.deck import load_deck
 
     console = Console(stderr=True, quiet=quiet)
-    failed = 0
     try:
         folders = api.discover(list(decks))
     except PosterdeckError as e:
         _report(e)
         sys.exit(e.exit_code)
-    plan = []
+    status = _build_once(folders, targets, out, strict, force, jobs, console, quiet)
+    if not watch:
+        sys.exit(status)
+    _watch(folders, targets, out, strict, jobs, console, quiet)
+
+
+def _build_once(folders, targets, out: Path, strict: bool, force: bool, jobs: int, console, quiet: bool,
+                announce: bool = False) -> int:
+    from posterdeck import api, manifest
+    from posterdeck.api import load_deck
+
+    failed = 0
+    plan, fresh = [], []
     for folder in folders:
-        try:  # load and validate every deck first: bad input stops that deck before any work
-            model = load_deck(folder)
-            plan.extend((str(folder), tag) for tag in api.targets_of(model, list(targets) or None))
+        try:
+            tags = [t for t in manifest.deck_targets(folder) if not targets or t in targets]
+            stale = [t for t in tags if force or not manifest.up_to_date(out, folder, t, {"strict": strict})]
+            fresh.extend((folder.name, t) for t in tags if t not in stale)
+            if not stale and not (targets and set(targets) - set(tags)):
+                continue
+            model = load_deck(folder)  # validate first: bad input stops the deck before any work
+            wanted = api.targets_of(model, list(targets) or None)
+            plan.extend((str(folder), tag) for tag in wanted if tag in stale)
         except PosterdeckError as e:
             _report(e)
             failed = max(failed, e.exit_code)
-    results = _run(plan, out, strict, jobs, console)
+        except (OSError, ValueError) as e:  # deck.yaml unreadable for the quick check: load reports it
+            try:
+                load_deck(folder)
+            except PosterdeckError as err:
+                _report(err)
+                failed = max(failed, err.exit_code)
+            else:
+                click.echo(f"error: {folder}: {e}", err=True)
+                failed = max(failed, 1)
+    results = _run(plan, out, strict, jobs, console) if plan else []
     shown: set[str] = set()
     for outcome in results:
         if outcome[0] == "error":
@@ -64,14 +93,52 @@ def build(decks: tuple[Path, ...], targets: tuple[str, ...], out: Path, strict: 
             failed = max(failed, outcome[2])
     done = [o[1] for o in results if o[0] == "ok"]
     for r in done:
+        if announce:
+            click.echo(f"rebuilt {r.deck} {r.target} ({r.seconds:.1f} s)")
         for w in r.warnings[:5]:
             console.print(f"warning: {w}", markup=False, highlight=False)
         if len(r.warnings) > 5:
             console.print(f"warning: ... and {len(r.warnings) - 5} more for {r.deck} {r.target} "
                           f"(posterdeck i18n status -v)", markup=False, highlight=False)
-    if done and not quiet:
-        _summary(console, done)
-    sys.exit(failed)
+    if not quiet and not announce:
+        if done:
+            _summary(console, done)
+        if fresh:
+            console.print(f"up to date (inputs unchanged, not rebuilt): "
+                          f"{', '.join(f'{d} {t}' for d, t in fresh)}", markup=False, highlight=False)
+    return failed
+
+
+def _watch(folders, targets, out, strict, jobs, console, quiet) -> None:
+    """Poll the inputs of every target; when one changes, rebuild the targets it affects."""
+    import time
+
+    from posterdeck import manifest
+
+    def snapshot():
+        stamps = {}
+        for folder in folders:
+            try:
+                for tag in manifest.deck_targets(folder):
+                    for path in manifest.inputs_for(folder, tag):
+                        stamps[path] = path.stat().st_mtime_ns if path.exists() else 0
+            except (OSError, ValueError):
+                pass
+        return stamps
+
+    click.echo("watching for changes (Ctrl-C to stop)", err=True)
+    seen = snapshot()
+    try:
+        while True:
+            time.sleep(0.5)
+            now = snapshot()
+            if now != seen:
+                changed = sorted(str(p) for p in set(now) | set(seen) if now.get(p) != seen.get(p))
+                click.echo(f"changed: {', '.join(changed)}", err=True)
+                _build_once(folders, targets, out, strict, False, jobs, console, quiet, announce=True)
+                seen = snapshot()
+    except KeyboardInterrupt:
+        click.echo("stopped watching", err=True)
 
 
 def _run(plan: list, out: Path, strict: bool, jobs: int, console) -> list:

@@ -1,0 +1,117 @@
+"""Incremental builds: each target's output folder keeps a manifest of what shaped it (the hash of
+every input file, the tool and the options). A target whose inputs did not change is not rebuilt.
+
+This module reads deck.yaml and the theme with plain PyYAML and imports nothing heavy, so that a
+build with nothing to do finishes in a fraction of a second.
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+from functools import lru_cache
+from pathlib import Path
+
+import yaml
+
+from posterdeck import __version__
+
+MANIFEST = ".posterdeck-manifest.json"
+DECK_FILES = (".yaml", ".yml", ".json", ".csv", ".png", ".jpg", ".jpeg")
+
+
+def _sha(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+@lru_cache(maxsize=1)
+def tool_hash() -> str:
+    """The posterdeck version and its source: a code change invalidates every output."""
+    h = hashlib.sha256(__version__.encode())
+    package = Path(__file__).parent
+    for path in sorted(package.rglob("*.py")):
+        h.update(path.relative_to(package).as_posix().encode())
+        h.update(path.read_bytes())
+    return h.hexdigest()
+
+
+def _root(deck: Path) -> Path:
+    for folder in [deck, *deck.parents, Path.cwd()]:
+        if (folder / "layouts").is_dir():
+            return folder
+    return deck
+
+
+def deck_targets(deck: Path) -> list[str]:
+    data = yaml.safe_load((deck / "deck.yaml").read_text(encoding="utf-8")) or {}
+    return list((data.get("deck") or {}).get("targets") or [])
+
+
+def inputs_for(deck: Path, tag: str) -> list[Path]:
+    """Every file that can change one target's outputs: the deck's own files (its catalogue only
+    in the target's language), its glossaries, its market, its layouts, theme and fonts."""
+    deck = deck.resolve()
+    info = (yaml.safe_load((deck / "deck.yaml").read_text(encoding="utf-8")) or {}).get("deck") or {}
+    language, region = tag.split("-")
+    files: set[Path] = set()
+    for path in deck.rglob("*"):
+        if not path.is_file() or path.suffix.lower() not in DECK_FILES + (".po",):
+            continue
+        if path.suffix == ".po" and path.stem != language:
+            continue
+        files.add(path)
+    rel = info.get("files") or {}
+    for g in rel.get("glossaries") or []:
+        files.add((deck / g).resolve())
+    markets = (deck / (rel.get("markets") or "../shared/markets")).resolve()
+    own = markets / f"{region}.yaml"
+    files.update([own] if own.is_file() else markets.glob("*.yaml"))
+    root = _root(deck)
+    for name in (info.get("outputs") or {}).values():
+        if name:
+            files.add(root / "layouts" / f"{name}.yaml")
+    theme = root / "layouts" / "themes" / f"{info.get('theme')}.yaml"
+    files.add(theme)
+    if theme.is_file():
+        font = ((yaml.safe_load(theme.read_text(encoding="utf-8")) or {}).get("theme") or {}).get("font") or {}
+        from posterdeck.fonts import font_path
+
+        for key in ("regular", "bold", "italic", "bold_italic"):
+            if font.get(key):
+                files.add(font_path(font[key], theme.parent))
+    return sorted(files)
+
+
+def fingerprint(deck: Path, tag: str, options: dict) -> dict:
+    inputs = {}
+    for path in inputs_for(deck, tag):
+        inputs[str(path)] = _sha(path) if path.is_file() else "missing"
+    key = hashlib.sha256(json.dumps([tool_hash(), options, inputs], sort_keys=True).encode()).hexdigest()
+    return {"key": key, "tool": __version__, "options": options, "inputs": inputs}
+
+
+def manifest_path(out: Path, deck: Path, tag: str) -> Path:
+    return out / deck.resolve().name / tag / MANIFEST
+
+
+def up_to_date(out: Path, deck: Path, tag: str, options: dict) -> bool:
+    path = manifest_path(out, deck, tag)
+    try:
+        saved = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return False
+    if saved.get("key") != fingerprint(deck, tag, options)["key"]:
+        return False
+    for name, digest in (saved.get("outputs") or {}).items():
+        f = path.parent / name
+        if not f.is_file() or _sha(f) != digest:
+            return False  # an output was deleted or edited by hand: rebuild it
+    return bool(saved.get("outputs"))
+
+
+def record(out: Path, deck: Path, tag: str, fp: dict, written: list[Path]) -> None:
+    """Save the fingerprint taken *before* the build, so an input edited during it is seen next time."""
+    from posterdeck.output import write_atomic
+
+    data = dict(fp)
+    data["outputs"] = {p.name: _sha(p) for p in written}
+    write_atomic(manifest_path(out, deck, tag), json.dumps(data, indent=1, sort_keys=True).encode())
