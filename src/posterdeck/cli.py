@@ -299,3 +299,30 @@ def _folders(decks) -> list[Path]:
     except PosterdeckError as e:
         _report(e)
         sys.exit(e.exit_code)
+
+
+@main.command("diff")
+@click.argument("old")
+@click.argument("new")
+@click.option("--out", "-o", type=click.Path(path_type=Path, file_okay=False), default=Path("output/changes"),
+              show_default=True, help="Folder for changes.md and changes.html.")
+@click.option("--no-thumbnails", is_flag=True, help="Skip the before/after page pictures (faster).")
+def diff_command(old: str, new: str, out: Path, no_thumbnails: bool) -> None:
+    """Report what changed between OLD and NEW: two deck folders, two project folders, or two git
+    revisions (e.g. HEAD~1 HEAD). Lists every changed value with the pages that show it, changed
+    wording and references, as Markdown and as an HTML page with before/after thumbnails."""
+    from posterdeck.diff import diff, html_report, markdown
+    from posterdeck.output import write_atomic
+
+    try:
+        diffs = diff(old, new, thumbnails=not no_thumbnails)
+    except PosterdeckError as e:
+        _report(e)
+        sys.exit(e.exit_code)
+    md = markdown(diffs)
+    write_atomic(out / "changes.md", md.encode())
+    write_atomic(out / "changes.html", html_report(diffs).encode())
+    for d in diffs:
+        click.echo(f"{d.deck}: {len(d.values)} value(s), {len(d.texts)} text(s), "
+                   f"{len(d.refs_added) + len(d.refs_removed)} reference(s) and {len(d.pages)} page(s) changed")
+    click.echo(f"report: {out / 'changes.md'} and {out / 'changes.html'}")

@@ -46,6 +46,7 @@ class PageContent:
         return self._keep(TextBlock([(pieces(n, self.marks), "note", 0) for n in notes], self.ctx, "note"))
 
     def visual(self, v):
+        self.marks.sources.update(getattr(v, "paths", ()))
         if isinstance(v, RKaplanMeier):
             return self._keep(KaplanMeierBlock(v, self.ctx))
         if isinstance(v, RForest):

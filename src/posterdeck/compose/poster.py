@@ -46,6 +46,7 @@ def compose_poster(doc, model, layout, fonts, colours) -> list[Page]:
         apply_print(page, layout.print)
     page.abbreviations = pc.terms
     page.references = tuple(pc.marks.cited)
+    page.sources = tuple(sorted(pc.marks.sources))
     return [page]
 
 

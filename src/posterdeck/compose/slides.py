@@ -111,4 +111,5 @@ def _place(layout, ctx: Ctx, title: TextBlock, body, footer: TextBlock, name: st
     page.boxes.extend(body.place(m.left, top, width, avail, scale))
     page.abbreviations = pc.terms
     page.references = tuple(pc.marks.cited)
+    page.sources = tuple(sorted(pc.marks.sources))
     return page

@@ -26,6 +26,7 @@ class Piece:
     script: str = ""
     link: str = ""
     marker: bool = False
+    source: str = ""  # the study data path this text shows, if any
 
 
 @dataclass
@@ -46,6 +47,7 @@ class PageMarks:
     notes: list = field(default_factory=list)  # (letter, body nodes)
     by_ref: dict = field(default_factory=dict)
     cited: list = field(default_factory=list)
+    sources: set = field(default_factory=set)  # study data paths shown on the page
 
     def letter(self, note: Note) -> str:
         key = (note.ref, repr(note.body))  # one id with two texts (two sections) gets two letters
@@ -91,7 +93,9 @@ def pieces(nodes, marks: PageMarks, uppercase: bool = False) -> list[Piece]:
         st = node.style
         if isinstance(node, Text):
             text = upper(node.text) if uppercase and not st.script else node.text
-            out.append(Piece(text, st.bold, st.italic, st.script, st.link))
+            out.append(Piece(text, st.bold, st.italic, st.script, st.link, source=node.source))
+            if node.source:
+                marks.sources.add(node.source)
             continue
         label = marks.cite(node.keys) if isinstance(node, Cite) else marks.letter(node)
         if out and out[-1].marker:

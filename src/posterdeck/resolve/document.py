@@ -51,6 +51,7 @@ class RChart:
     alt_text: str
     number_format: str  # Excel-style, for PPTX data labels: '0.0'
     decimal_comma: bool
+    paths: tuple[str, ...] = ()  # the study data it draws
 
     def texts(self) -> list[str]:
         return [self.title, self.value_title, self.category_title, *self.categories,
@@ -82,6 +83,7 @@ class RKaplanMeier:
     alt_text: str
     decimal_comma: bool
     type: str = "kaplan_meier"
+    paths: tuple[str, ...] = ()
 
     def texts(self) -> list[str]:
         return [self.title, self.time_title, self.value_title, *(c.name for c in self.curves),
@@ -114,6 +116,7 @@ class RForest:
     alt_text: str
     decimal_comma: bool
     type: str = "forest"
+    paths: tuple[str, ...] = ()
 
     def texts(self) -> list[str]:
         return [self.title, self.x_title, *self.columns, *(self.favours or ()),
@@ -129,6 +132,7 @@ class RTable:
     rows: tuple[tuple[str, tuple[str, ...], str], ...]  # (term, cells, level)
     caption: Nodes
     type: str = "table"
+    paths: tuple[str, ...] = ()
 
     def texts(self) -> list[str]:
         return [self.stub_heading, *(g for g, _ in self.groups), *self.columns,
@@ -259,7 +263,7 @@ class _Resolver:
                     hint = exc.hint or suggest(node.path, self.model.leaves) or "see study.yaml for the paths"
                     self.err(path, str(exc), hint, src=src)
                     value = "??"
-                yield Text(value, node.style)
+                yield Text(value, node.style, source=node.path)
             elif isinstance(node, Cite):
                 for key in node.keys:
                     if key not in self.model.references:
@@ -357,7 +361,8 @@ class _Resolver:
                       value_min=spec.value_axis.min, value_max=spec.value_axis.max, data_labels=spec.data_labels,
                       error_bars=spec.error_bars, legend=spec.legend, aspect=spec.aspect, alt_text=alt,
                       number_format="0" + ("." + "0" * self.decimals if self.decimals else ""),
-                      decimal_comma=f.number(1.5, 1) != "1.5")
+                      decimal_comma=f.number(1.5, 1) != "1.5",
+                      paths=tuple(p for s_ in spec.series for p in s_.values))
 
     def colour(self, name: str, path: tuple) -> None:
         if name not in self.model.theme.colours:
@@ -406,7 +411,8 @@ class _Resolver:
                             medians=spec.medians, at_risk=spec.at_risk,
                             at_risk_title=self.plain(spec.at_risk_title, base + ("at_risk_title",)),
                             legend=spec.legend, aspect=spec.aspect, alt_text=alt,
-                            decimal_comma=f.number(1.5, 1) != "1.5")
+                            decimal_comma=f.number(1.5, 1) != "1.5",
+                            paths=tuple(f"curves.{c.data}" for c in spec.curves))
 
     def forest(self, cid: str, spec) -> RForest:
         from posterdeck.schema.study import Estimate
@@ -437,7 +443,8 @@ class _Resolver:
         return RForest(id=cid, title=title, rows=tuple(rows), reference=spec.reference, x_min=lo, x_max=hi, x_title=self.plain(spec.x_axis.title, base + ("x_axis",)),
                        favours=tuple(self.plain(x, base + ("favours",)) for x in spec.favours) if spec.favours else None,
                        columns=(self.plain(cols.label, base), self.plain(cols.n, base), self.plain(cols.estimate, base)),
-                       color=spec.color, aspect=spec.aspect, alt_text=alt, decimal_comma=f.number(1.5, 1) != "1.5")
+                       color=spec.color, aspect=spec.aspect, alt_text=alt, decimal_comma=f.number(1.5, 1) != "1.5",
+                       paths=tuple(r.data for r in spec.rows))
 
     def table(self, tid: str, path: tuple) -> RTable:
         spec = self.model.content.tables[tid]
@@ -467,7 +474,8 @@ class _Resolver:
                       groups=tuple((self.plain(g.label, base + ("column_groups", i)), g.span)
                                    for i, g in enumerate(spec.column_groups)),
                       columns=tuple(self.plain(c, base + ("columns", i)) for i, c in enumerate(spec.columns)),
-                      rows=tuple(rows), caption=self.text(spec.caption, base + ("caption",)))
+                      rows=tuple(rows), caption=self.text(spec.caption, base + ("caption",)),
+                      paths=(f"tables.{spec.data}",) + tuple(f"populations.{c}" for c in data.columns))
 
     def image(self, iid: str) -> RImage | None:
         spec = self.model.content.images[iid]

@@ -26,6 +26,7 @@ class Style:
 class Text:
     text: str
     style: Style = Style()
+    source: str = ""  # the study data path a placeholder rendered, for change reports
 
 
 @dataclass(frozen=True)
