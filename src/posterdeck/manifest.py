@@ -20,7 +20,14 @@ DECK_FILES = (".yaml", ".yml", ".json", ".csv", ".png", ".jpg", ".jpeg")
 
 
 def _sha(path: Path) -> str:
-    return hashlib.sha256(path.read_bytes()).hexdigest()
+    st = path.stat()
+    return _sha_cached(str(path), st.st_mtime_ns, st.st_size)
+
+
+@lru_cache(maxsize=4096)
+def _sha_cached(path: str, mtime_ns: int, size: int) -> str:
+    """Targets share most inputs (fonts, layouts, study data): hash each file once per process."""
+    return hashlib.sha256(Path(path).read_bytes()).hexdigest()
 
 
 @lru_cache(maxsize=1)

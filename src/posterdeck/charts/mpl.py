@@ -7,24 +7,47 @@ import io
 import textwrap
 
 
+def charts_pdf(charts: list[tuple]) -> bytes:
+    """Several charts as the pages of one vector PDF, page i for charts[i], each page exactly its
+    slot's size (font sizes are true points), text as embedded TrueType (pdf.fonttype 42).
+    One file for all charts of a document: the fonts are subset once, not once per chart.
+    Each item: (chart, w, h, font_size, rgb, font_file, bold_file, plot)."""
+    return _charts_pdf(tuple((c, w, h, fs, tuple(sorted(rgb.items())), f, b, plot)
+                             for c, w, h, fs, rgb, f, b, plot in charts))
+
+
+@functools.lru_cache(maxsize=8)
+def _charts_pdf(items: tuple) -> bytes:
+    import matplotlib
+
+    matplotlib.use("Agg")
+    from matplotlib.backends.backend_pdf import PdfPages
+
+    buf = io.BytesIO()
+    with matplotlib.rc_context({"pdf.fonttype": 42, "svg.fonttype": "none", "hatch.linewidth": 0.5,
+                                "axes.linewidth": 0.6}):
+        with PdfPages(buf, metadata={"Creator": None, "Producer": None, "CreationDate": None}) as pages:
+            for chart, w, h, font_size, rgb_items, font_file, bold_file, plot in items:
+                pages.savefig(figure(chart, w, h, font_size, dict(rgb_items), font_file, bold_file, plot))
+    return buf.getvalue()
+
+
 def chart_pdf(chart, w: float, h: float, font_size: float, rgb: dict[str, str], font_file: str,
               bold_file: str, plot: tuple | None = None) -> bytes:
-    """The chart as PDF bytes; the same chart at the same size is drawn once per process (the
-    print and screen posters share their charts)."""
-    return _chart_pdf(chart, w, h, font_size, tuple(sorted(rgb.items())), font_file, bold_file, plot)
+    """One chart as a one-page PDF."""
+    return charts_pdf([(chart, w, h, font_size, rgb, font_file, bold_file, plot)])
 
 
-@functools.lru_cache(maxsize=64)
-def _chart_pdf(chart, w, h, font_size, rgb_items, font_file, bold_file, plot) -> bytes:
-    rgb = dict(rgb_items)
+def figure(chart, w: float, h: float, font_size: float, rgb: dict[str, str], font_file: str, bold_file: str,
+           plot: tuple | None = None):
+    """The matplotlib Figure of one chart at its slot's size."""
     import matplotlib
 
     matplotlib.use("Agg")
     from matplotlib.figure import Figure
     from matplotlib.font_manager import FontProperties
 
-    with matplotlib.rc_context({"pdf.fonttype": 42, "svg.fonttype": "none", "hatch.linewidth": 0.5,
-                                "axes.linewidth": 0.6, "font.size": font_size}):
+    with matplotlib.rc_context({"axes.linewidth": 0.6, "font.size": font_size}):
         fp = FontProperties(fname=font_file, size=font_size)
         fp_small = FontProperties(fname=font_file, size=font_size * 0.9)
         fp_bold = FontProperties(fname=bold_file, size=font_size)
@@ -38,7 +61,7 @@ def _chart_pdf(chart, w, h, font_size, rgb_items, font_file, bold_file, plot) ->
             ax.patch.set_visible(False)
             draw = mpl_survival.kaplan_meier if chart.type == "kaplan_meier" else mpl_survival.forest
             draw(ax, chart, rgb, fp, fp_small)
-            return _save(fig)
+            return fig
         fig = Figure(figsize=(w / 72, h / 72), layout="constrained")
         fig.get_layout_engine().set(w_pad=2 / 72, h_pad=2 / 72)
         ax = fig.add_subplot()
@@ -69,13 +92,9 @@ def _chart_pdf(chart, w, h, font_size, rgb_items, font_file, bold_file, plot) ->
         if chart.legend and len(chart.series) > 1:
             ax.legend(prop=fp_small, frameon=False, loc="lower center", bbox_to_anchor=(0.5, 1.0),
                       ncol=min(len(chart.series), 3), handlelength=1.0, borderaxespad=0.2)
-        return _save(fig)
+        return fig
 
 
-def _save(fig) -> bytes:
-    buf = io.BytesIO()
-    fig.savefig(buf, format="pdf", metadata={"Creator": None, "Producer": None, "CreationDate": None})
-    return buf.getvalue()
 
 
 def _bars(ax, chart, rgb, fp, fp_small) -> None:

@@ -85,6 +85,9 @@ def _scalar(node: yaml.Node) -> Any:
         # dates stay text: the model parses what it needs, YAML's guesses are not wanted
         if node.tag.endswith(":timestamp"):
             return node.value
+        # YAML 1.2 booleans only: Norway's code NO, 'yes', 'on' and 'off' stay text
+        if node.tag.endswith(":bool") and node.value.lower() not in ("true", "false"):
+            return node.value
         return value
     return _CONSTRUCTOR.construct_object(node, deep=True)
 

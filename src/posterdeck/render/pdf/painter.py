@@ -5,7 +5,7 @@ from __future__ import annotations
 import io
 from datetime import datetime, timezone
 
-from posterdeck.charts.mpl import chart_pdf
+from posterdeck.charts.mpl import charts_pdf
 from posterdeck.fonts import register
 from posterdeck.pagemodel import Chart, Document, Image, Rect, Table, TextBox
 
@@ -66,19 +66,22 @@ def render_pdf(doc: Document, mode: str = "screen") -> bytes:
                 c.drawImage(paint.image(box.path), box.x, flip.y(box.y, box.h), box.w, box.h)
             elif isinstance(box, Chart):
                 rgb = {k: v.rgb for k, v in doc.colours.items()}
-                data = chart_pdf(box.chart, box.w, box.h, box.font_size, rgb, doc.fonts["regular"], doc.fonts["bold"],
-                                 box.plot)
-                if printing:
-                    from posterdeck.finish.colour import chart_to_cmyk
-
-                    data = chart_to_cmyk(data, doc.colours)
-                charts.append((index, box.x + slug, flip.y(box.y, box.h) + slug, box.w, box.h, data))
+                charts.append(((index, box.x + slug, flip.y(box.y, box.h) + slug, box.w, box.h),
+                               (box.chart, box.w, box.h, box.font_size, rgb, doc.fonts["regular"], doc.fonts["bold"],
+                                box.plot)))
         if printing and page.print and page.print.marks:
             _marks(c, page, flip)
         c.restoreState()
         c.showPage()
     c.save()
-    data = _place_charts(buf.getvalue(), charts, doc.date)
+    drawn = b""
+    if charts:
+        drawn = charts_pdf([spec for _, spec in charts])  # all charts in one file: fonts subset once
+        if printing:
+            from posterdeck.finish.colour import chart_to_cmyk
+
+            drawn = chart_to_cmyk(drawn, doc.colours)
+    data = _place_charts(buf.getvalue(), [slot for slot, _ in charts], drawn, doc.date)
     if printing:
         from posterdeck.finish.pdfx import finish_print
 
@@ -228,18 +231,19 @@ def _table(c, t: Table, flip, paint, names) -> None:
     table.drawOn(c, t.x, flip.y(t.y, t.h))
 
 
-def _place_charts(pdf_bytes: bytes, charts, date: str) -> bytes:
-    """Place each chart PDF as a form XObject in its slot (pikepdf), keeping the build deterministic."""
+def _place_charts(pdf_bytes: bytes, slots, drawn: bytes, date: str) -> bytes:
+    """Place page i of the charts PDF as a form XObject in slot i (pikepdf), with deterministic
+    names so that rebuilds stay byte-identical."""
     import pikepdf
 
     pdf = pikepdf.open(io.BytesIO(pdf_bytes))
-    for n, (index, x, y, w, h, data) in enumerate(charts, 1):
-        src = pikepdf.open(io.BytesIO(data))
-        chart_page = src.pages[0]
+    src = pikepdf.open(io.BytesIO(drawn)) if drawn else None
+    for n, (index, x, y, w, h) in enumerate(slots, 1):
+        chart_page = src.pages[n - 1]
         box = [float(v) for v in chart_page.mediabox]
         form = pdf.copy_foreign(chart_page.as_form_xobject())
         page = pdf.pages[index]
-        name = pikepdf.Name(f"/PDChart{n}")  # deterministic names keep rebuilds byte-identical
+        name = pikepdf.Name(f"/PDChart{n}")
         page.add_resource(form, pikepdf.Name.XObject, name)
         sx, sy = w / (box[2] - box[0]), h / (box[3] - box[1])
         ops = f"q {sx:.6f} 0 0 {sy:.6f} {x - box[0] * sx:.4f} {y - box[1] * sy:.4f} cm {name} Do Q\n"
