@@ -20,10 +20,11 @@ def font_path(spec: str, theme_dir: Path) -> Path:
     return (theme_dir / spec).resolve()
 
 
-def font_files(theme, theme_dir: Path) -> dict[str, str]:
+def font_files(theme, theme_dir: Path, language: str = "") -> dict[str, str]:
     files = {}
+    family = theme.family(language) if language else theme.font
     for variant in VARIANTS:
-        spec = getattr(theme.font, variant)
+        spec = getattr(family, variant)
         path = font_path(spec, theme_dir)
         if not path.is_file():
             raise InputError(f"font file not found: {spec} ({path})", Location(str(theme_dir)),

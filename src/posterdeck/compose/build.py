@@ -14,12 +14,12 @@ from posterdeck.resolve.target import Target
 
 def compose(model, target: Target, strict: bool = False) -> dict[str, Document]:
     doc = resolve(model, target, strict=strict)
-    files = font_files(model.theme, model.theme_dir)
+    files = font_files(model.theme, model.theme_dir, target.language)
     fonts = Fonts(files)
     colours = dict(model.theme.colours)
     meta = dict(title=plain(doc.title), author=model.info.product, subject=model.info.title,
                 keywords=target.job_code, language=target.tag,
-                date=f"{model.info.date_of_preparation}-01", fonts=files, font_name=model.theme.font.name,
+                date=f"{model.info.date_of_preparation}-01", fonts=files, font_name=model.theme.family(target.language).name,
                 colours=colours)
     out, errors = {}, []
     for kind, make in (("poster", compose_poster), ("deck", compose_slides)):

@@ -214,13 +214,17 @@ def _load_theme(root: Path, name: str, deck_src: Source, errors, sources, files)
     if tf:
         from posterdeck.fonts import VARIANTS, font_path
 
-        for variant in VARIANTS:
-            spec = getattr(tf.theme.font, variant)
-            found = font_path(spec, path.parent)
-            if not found.is_file():
-                errors.append(InputError(f"font file not found: {spec} (looked for {display_path(found)})",
-                                         src.where(("theme", "font", variant)),
-                                         hint="give a TrueType file relative to the theme, or matplotlib:DejaVuSans.ttf"))
-            else:
-                files.append(found)
+        families = [(("theme", "font"), tf.theme.font)] + [
+            (("theme", "fonts_by_language", lang), fam) for lang, fam in tf.theme.fonts_by_language.items()]
+        for where, family in families:
+            for variant in VARIANTS:
+                spec = getattr(family, variant)
+                found = font_path(spec, path.parent)
+                if not found.is_file():
+                    errors.append(InputError(f"font file not found: {spec} (looked for {display_path(found)})",
+                                             src.where(where + (variant,)),
+                                             hint="give a TrueType file relative to the theme, "
+                                                  "or matplotlib:DejaVuSans.ttf"))
+                else:
+                    files.append(found)
     return (tf.theme if tf else None), path.parent

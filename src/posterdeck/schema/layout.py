@@ -73,6 +73,12 @@ class FontFamily(Strict):
 class Theme(Strict):
     colours: dict[str, Colour]
     font: FontFamily
+    # another family for the targets of a language whose script the main one lacks, e.g.
+    # {ja: {name: Noto Sans CJK JP, regular: fonts/NotoSansCJKjp-Regular.ttf, ...}}
+    fonts_by_language: dict[str, FontFamily] = {}
+
+    def family(self, language: str) -> FontFamily:
+        return self.fonts_by_language.get(language, self.font)
 
     @model_validator(mode="after")
     def _required(self):
