@@ -79,7 +79,8 @@ def inputs_for(deck: Path, tag: str) -> list[Path]:
     theme = root / "layouts" / "themes" / f"{info.get('theme')}.yaml"
     files.add(theme)
     if theme.is_file():
-        font = ((yaml.safe_load(theme.read_text(encoding="utf-8")) or {}).get("theme") or {}).get("font") or {}
+        spec = (yaml.safe_load(theme.read_text(encoding="utf-8")) or {}).get("theme") or {}
+        font = (spec.get("fonts_by_language") or {}).get(language) or spec.get("font") or {}
         from posterdeck.fonts import font_path
 
         for key in ("regular", "bold", "italic", "bold_italic"):
