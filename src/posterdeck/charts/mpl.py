@@ -116,7 +116,8 @@ def _bars(ax, chart, rgb, fp, fp_small) -> None:
         if chart.error_bars and any(s.cis):
             lo = [v - c[0] if c else 0 for v, c in zip(s.values, s.cis)]
             hi = [c[1] - v if c else 0 for v, c in zip(s.values, s.cis)]
-            err = dict(ecolor=rgb["text"], elinewidth=0.6, capsize=2.5, capthick=0.6, fmt="none")
+            # colour set for the caps too: matplotlib's default blue would stay in the print PDF
+            err = dict(ecolor=rgb["text"], color=rgb["text"], elinewidth=0.6, capsize=2.5, capthick=0.6, fmt="none")
             if horizontal:
                 ax.errorbar(s.values, pos, xerr=[lo, hi], **err)
             else:

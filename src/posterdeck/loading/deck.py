@@ -197,6 +197,9 @@ def _load_layout(root: Path, name: str, kind: str, deck_src: Source, errors, sou
     sources[f"layout:{name}"] = src
     files.append(path)
     lf = validate(LayoutFile, src.data, src, errors=errors)
+    if lf and lf.layout.safe_margin_problem():
+        errors.append(InputError(lf.layout.safe_margin_problem(), src.where(("layout", "page", "margins")),
+                                 hint="raise the margins, or lower print.safe_margin if your printer allows it"))
     return lf.layout if lf else None
 
 

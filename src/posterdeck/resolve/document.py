@@ -382,9 +382,9 @@ class _Resolver:
                 self.err(base + ("curves", i, "data"), f"chart {cid}: no curve {c.data!r} in study.curves",
                          suggest(c.data, self.model.study.curves) or "add it under curves: in study.yaml")
                 continue
-            x_max = spec.time_axis.max or max(data.time or data.patients.time or [spec.time_step])
-            ticks = _ticks(x_max, spec.time_step)
             try:
+                x_max = spec.time_axis.max or max(_curve_times(data, self.model.folder) or [spec.time_step])
+                ticks = _ticks(x_max, spec.time_step)
                 steps = steps_of(data, self.model.folder, ticks)
             except SurvivalError as exc:
                 self.err(base + ("curves", i, "data"), f"chart {cid}: {exc}", exc.hint)
@@ -537,6 +537,15 @@ class _Resolver:
                                   if isinstance(n, Text) else n for n in nodes)
                 out.append(RStatement(st.id, nodes, st.placement))
         return out
+
+
+def _curve_times(data, folder) -> list[float]:
+    """Follow-up times of a curve, whether delivered as steps, listed, or in a patient file."""
+    if data.patients is None:
+        return list(data.time)
+    from posterdeck.resolve.survival import _patients
+
+    return _patients(data, folder)[0]
 
 
 def _ticks(x_max: float, step: float) -> list[float]:

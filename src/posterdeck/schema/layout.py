@@ -162,12 +162,17 @@ class Layout(Strict):
             raise ValueError(f"layout lacks the styles {sorted(missing)}")
         if self.kind == "poster" and not self.bands:
             raise ValueError("a poster layout needs bands")
-        if self.print is not None:
-            m = self.page.margins
-            if min(m.top, m.right, m.bottom, m.left) < self.print.safe_margin - 1e-6:
-                raise ValueError(f"page margins must be at least the print safe margin "
-                                 f"({self.print.safe_margin / 2.8346:.1f} mm): live text must stay inside the trim")
         return self
+
+    def safe_margin_problem(self) -> str:
+        """'' when live text keeps the print safe margin inside the trim, else what is wrong."""
+        if self.print is None:
+            return ""
+        m = self.page.margins
+        if min(m.top, m.right, m.bottom, m.left) < self.print.safe_margin - 1e-6:
+            return (f"page margins must be at least the print safe margin ({self.print.safe_margin / 2.8346:.1f} mm): "
+                    f"live text must stay that far inside the trim")
+        return ""
 
 
 class LayoutFile(Strict):
