@@ -31,7 +31,7 @@ def main() -> None:
 @click.option("--force", "-f", is_flag=True, help="Rebuild every target, even those whose inputs did not change.")
 @click.option("--watch", "-w", is_flag=True, help="Keep running; rebuild what a saved file affects.")
 @click.option("--jobs", "-j", type=int, default=0, help="Worker processes (default: one per core).")
-@click.option("--quiet", "-q", is_flag=True, help="No progress bar or summary.")
+@click.option("--quiet", "-q", is_flag=True, help="No progress bar or summary (warnings and errors still show).")
 def build(decks: tuple[Path, ...], targets: tuple[str, ...], out: Path, strict: bool, force: bool, watch: bool,
           jobs: int, quiet: bool) -> None:
     """Build poster.pdf, poster-screen.pdf, deck.pptx and deck.pdf for every target of the DECKS
@@ -95,11 +95,11 @@ def _build_once(folders, targets, out: Path, strict: bool, force: bool, jobs: in
     for r in done:
         if announce:
             click.echo(f"rebuilt {r.deck} {r.target} ({r.seconds:.1f} s)")
-        for w in r.warnings[:5]:
-            console.print(f"warning: {w}", markup=False, highlight=False)
+        for w in r.warnings[:5]:  # warnings show even with --quiet: it hides progress, not problems
+            click.echo(f"warning: {w}", err=True)
         if len(r.warnings) > 5:
-            console.print(f"warning: ... and {len(r.warnings) - 5} more for {r.deck} {r.target} "
-                          f"(posterdeck i18n status -v)", markup=False, highlight=False)
+            click.echo(f"warning: ... and {len(r.warnings) - 5} more for {r.deck} {r.target} "
+                       f"(posterdeck i18n status -v)", err=True)
     if not quiet and not announce:
         if done:
             _summary(console, done)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from posterdeck.compose.text import Fonts, Piece, TextStyle, height, narrowest, paragraph, segments
+from posterdeck.compose.text import Fonts, Piece, TextStyle, height, narrowest, paragraph, scan_text, segments
 from posterdeck.pagemodel import Cell, Chart, Image, Rect, Table, TextBox
 from posterdeck.schema.layout import Layout
 
@@ -68,7 +68,7 @@ class TextBlock:
                         name=self.name)]
 
     def text(self) -> str:
-        return "\n".join("".join(p.text for p in ps) for ps, _, _ in self.paras)
+        return "\n".join(scan_text(ps) for ps, _, _ in self.paras)
 
 
 @dataclass

@@ -3,20 +3,16 @@
 from __future__ import annotations
 
 from posterdeck.compose.blocks import ChartBlock, Ctx, ImageBlock, Stack, TableBlock, TextBlock
-from posterdeck.compose.text import PageMarks, Piece, pieces
+from posterdeck.compose.text import PageMarks, Piece, pieces, scan_text
 from posterdeck.resolve import markup
 from posterdeck.compose.chartblocks import ForestBlock, KaplanMeierBlock
 from posterdeck.resolve.document import RChart, RDocument, RForest, RImage, RKaplanMeier, RSection
 from posterdeck.resolve.glossary import footer_line, terms_used
 from posterdeck.resolve.references import ama, short
 
-WORDS = {
-    "references": {"en": "References", "de": "Literatur", "fr": "Références", "nl": "Referenties", "el": "Βιβλιογραφία"},
-}
-
-
-def word(key: str, language: str) -> str:
-    return WORDS[key].get(language, WORDS[key]["en"])
+def word(doc, key: str) -> str:
+    """A fixed word of the layout ('References') in the target's language, from the catalogue."""
+    return doc.words.get(key, key)
 
 
 class PageContent:
@@ -97,11 +93,11 @@ class PageContent:
         ref_items = []
         if refs and with_references:
             text = "; ".join(f"{n}. {short(self.model.references[by_number[n]])}" for n in sorted(refs))
-            ref_items.append(([Piece(word("references", t.language) + ": ", bold=True), Piece(text)], "footer", 0))
+            ref_items.append(([Piece(word(self.doc, "references") + ": ", bold=True), Piece(text)], "footer", 0))
         st_items = [(pieces(s.nodes, self.marks), "footer", 0) for s in self.doc.statements if s.placement in placements]
         job = [([Piece(t.job_line)], "footer", 0)]
         scan = "\n".join(b.text() for b in self.blocks)
-        scan += "\n" + "\n".join("".join(p.text for p in ps) for ps, _, _ in items + ref_items + st_items)
+        scan += "\n" + "\n".join(scan_text(ps) for ps, _, _ in items + ref_items + st_items)
         glossary = self.doc.glossary or self.model.glossary
         terms = terms_used(scan, glossary)
         abbr = [([Piece(footer_line(terms, glossary, self.doc.collation))], "footer", 0)] if terms else []

@@ -92,7 +92,7 @@ def _panel(ref: str, pc: PageContent, doc, sections, placed, layout, citations):
             parts.append(pc.notes(s.notes))
         return Stack([heading, Stack(parts, gap=gap, padding=pad)], fill="panel", name=f"panel:{s.id}", stretch=True)
     if kind == "references":
-        heading = pc.text([Text(word("references", doc.target.language))], "panel_heading", role="heading",
+        heading = pc.text([Text(word(doc, "references"))], "panel_heading", role="heading",
                           fill="primary", padding=layout.styles["panel_heading"].size * 0.4)
         refs = _LazyReferences(pc, citations)
         pc.lazy.append(refs)

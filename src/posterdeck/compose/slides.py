@@ -28,7 +28,7 @@ def compose_slides(doc, model, layout, fonts, colours) -> list[Page]:
             title = pc.text(section.headline or [_t(section.tab)], "heading", role="title")
             body = _section_body(pc, section, layout)
         else:
-            title = pc.text([_t(word("references", doc.target.language))], "heading", role="title")
+            title = pc.text([_t(word(doc, "references"))], "heading", role="title")
             body = Stack([pc.reference_list(citations)])
         if last:
             closing = pc.statements("closing")

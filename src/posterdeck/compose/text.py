@@ -86,6 +86,12 @@ def upper(text: str) -> str:
     return unicodedata.normalize("NFC", "".join(ch for ch in decomposed if ch not in "\u0301\u0342\u0313\u0314"))
 
 
+def scan_text(ps: list[Piece]) -> str:
+    """The words of pieces for the glossary scan: a marker is set apart, so 'R/R' followed by
+    the citation '1' reads 'R/R 1', not 'R/R1'."""
+    return "".join((" " + p.text + " ") if p.marker or p.script else p.text for p in ps)
+
+
 def pieces(nodes, marks: PageMarks, uppercase: bool = False) -> list[Piece]:
     """Inline nodes -> pieces, with citations numbered and footnotes lettered on this page."""
     out: list[Piece] = []

@@ -95,7 +95,17 @@ def load_deck(folder: Path) -> Model:
             if name:
                 layouts[kind] = _load_layout(root, name, kind, deck_src, errors, sources, files)
         theme, theme_dir = _load_theme(root, info.theme, deck_src, errors, sources, files)
-    for tag in info.targets:
+    for i, tag in enumerate(info.targets):
+        language = tag.split("-")[0]
+        from babel import Locale, UnknownLocaleError
+
+        try:
+            Locale.parse(language)
+        except (ValueError, LookupError, UnknownLocaleError):
+            errors.append(InputError(f"target {tag}: {language!r} is not a language CLDR knows",
+                                     deck_src.where(("deck", "targets", i)),
+                                     hint="use an ISO 639 code: el-GR for Greek, de-DE, fr-FR, nl-NL ..."))
+            continue
         region = tag.split("-")[1]
         if region not in markets:
             errors.append(InputError(f"target {tag}: no market {region} in {display_path(folder / info.files.markets)}",

@@ -182,6 +182,7 @@ class RDocument:
     target: Target
     cited: set[str] = field(default_factory=set)
     glossary: object = None  # schema.glossary.Glossary in the target's language
+    words: dict = field(default_factory=dict)  # fixed words of layouts ('References'), translated
     warnings: list[str] = field(default_factory=list)
 
     def collation(self, term: str):
@@ -539,6 +540,10 @@ class _Resolver:
         return out
 
 
+# words that layouts print by themselves, in the source language; translated through the catalogue
+WORDS = {"references": "References"}
+
+
 def _curve_times(data, folder) -> list[float]:
     """Follow-up times of a curve, whether delivered as steps, listed, or in a patient file."""
     if data.patients is None:
@@ -591,6 +596,7 @@ def resolve(model: Model, target: Target, translations=None, strict: bool = Fals
         if ids.count(sid) > 1:
             r.err(("sections", i, "id"), f"section id {sid!r} is used twice")
     doc.glossary = r.glossary()
+    doc.words = {key: r.tr(text, ("words", key), context=f"words.{key}") for key, text in WORDS.items()}
     collect(r.errors)
     doc.cited = r.cited
     doc.warnings = r.warnings
