@@ -244,7 +244,6 @@ def i18n() -> None:
 @click.option("--language", "-l", "languages", multiple=True, help="Also write a catalogue for this language.")
 def i18n_extract(decks: tuple[Path, ...], languages: tuple[str, ...]) -> None:
     """Write or update <deck>/i18n/<language>.po with every translatable text of the DECKS."""
-    from posterdeck import api
     from posterdeck.i18n import extract
 
     status = 0
@@ -255,7 +254,6 @@ def i18n_extract(decks: tuple[Path, ...], languages: tuple[str, ...]) -> None:
         except PosterdeckError as e:
             _report(e)
             status = max(status, e.exit_code)
-    del api
     sys.exit(status)
 
 

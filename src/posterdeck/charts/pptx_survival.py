@@ -6,6 +6,18 @@ from __future__ import annotations
 from posterdeck.charts import pptx_xml
 
 
+def _xy_chart(slide, box, data, doc, emu, rgb):
+    """A native XY chart in the box: theme font, alt text, the plot area where compose put it."""
+    from pptx.enum.chart import XL_CHART_TYPE
+
+    frame = slide.shapes.add_chart(XL_CHART_TYPE.XY_SCATTER_LINES_NO_MARKERS, emu(box.x), emu(box.y),
+                                   emu(box.w), emu(box.h), data)
+    frame.name = box.name or "chart"
+    pptx_xml.alt_text(frame, box.chart.alt_text)
+    _common(frame.chart, doc, box, rgb)
+    return frame
+
+
 def _common(ch, doc, box, rgb):
     from pptx.util import Pt
 
@@ -31,8 +43,7 @@ def _axis_title(axis, text, size):
 
 def kaplan_meier(slide, box, doc, emu, rgb):
     from pptx.chart.data import XyChartData
-    from pptx.dml.color import RGBColor
-    from pptx.enum.chart import XL_CHART_TYPE, XL_LEGEND_POSITION, XL_MARKER_STYLE
+    from pptx.enum.chart import XL_LEGEND_POSITION, XL_MARKER_STYLE
     from pptx.enum.dml import MSO_LINE_DASH_STYLE
     from pptx.util import Pt
 
@@ -58,12 +69,8 @@ def kaplan_meier(slide, box, doc, emu, rgb):
         for x, y in pts:
             s.add_data_point(x, y)
         kinds.append((kind, cv))
-    frame = slide.shapes.add_chart(XL_CHART_TYPE.XY_SCATTER_LINES_NO_MARKERS, emu(box.x), emu(box.y),
-                                   emu(box.w), emu(box.h), data)
-    frame.name = box.name or "chart"
-    pptx_xml.alt_text(frame, c.alt_text)
+    frame = _xy_chart(slide, box, data, doc, emu, rgb)
     ch = frame.chart
-    _common(ch, doc, box, rgb)
     for (kind, cv), series in zip(kinds, ch.plots[0].series):
         series.smooth = False
         line = series.format.line
@@ -95,7 +102,6 @@ def kaplan_meier(slide, box, doc, emu, rgb):
         ch.legend.position = XL_LEGEND_POSITION.TOP
         ch.legend.include_in_layout = False
         pptx_xml.legend_only(ch, len(c.curves), len(kinds))
-    del RGBColor
     return frame
 
 
@@ -117,7 +123,7 @@ def _step_points(st, x_max: float) -> list[tuple[float, float]]:
 
 def forest(slide, box, doc, emu, rgb):
     from pptx.chart.data import XyChartData
-    from pptx.enum.chart import XL_CHART_TYPE, XL_MARKER_STYLE
+    from pptx.enum.chart import XL_MARKER_STYLE
     from pptx.enum.dml import MSO_LINE_DASH_STYLE
     from pptx.util import Pt
 
@@ -134,12 +140,8 @@ def forest(slide, box, doc, emu, rgb):
         ci = data.add_series(f"95% CI: {r.label}")
         ci.add_data_point(r.ci[0], n - i - 0.5)
         ci.add_data_point(r.ci[1], n - i - 0.5)
-    frame = slide.shapes.add_chart(XL_CHART_TYPE.XY_SCATTER_LINES_NO_MARKERS, emu(box.x), emu(box.y),
-                                   emu(box.w), emu(box.h), data)
-    frame.name = box.name or "chart"
-    pptx_xml.alt_text(frame, c.alt_text)
+    frame = _xy_chart(slide, box, data, doc, emu, rgb)
     ch = frame.chart
-    _common(ch, doc, box, rgb)
     ch.has_legend = False
     est, line, *cis = ch.plots[0].series
     for ci in cis:

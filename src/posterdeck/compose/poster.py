@@ -2,7 +2,7 @@
 panels. One type scale for the whole poster: the largest at which every column fits."""
 from __future__ import annotations
 
-from posterdeck.compose.blocks import Ctx, Row, Stack, largest_scale, max_scale
+from posterdeck.compose.blocks import Ctx, Row, Stack, largest_scale
 from posterdeck.compose.page import PageContent, word
 from posterdeck.compose.text import Citations, PageMarks
 from posterdeck.errors import LayoutError, Location

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from posterdeck.compose.blocks import Ctx, Row, Stack, TextBlock, max_scale
 from posterdeck.compose.page import PageContent, word
-from posterdeck.compose.text import Citations, PageMarks, Piece
+from posterdeck.compose.text import Citations, PageMarks
 from posterdeck.errors import LayoutError, Location
 from posterdeck.pagemodel import Page, Rect
 
