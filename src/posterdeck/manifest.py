@@ -75,7 +75,12 @@ def inputs_for(deck: Path, tag: str) -> list[Path]:
     root = _root(deck)
     for name in (info.get("outputs") or {}).values():
         if name:
-            files.add(root / "layouts" / f"{name}.yaml")
+            layout = root / "layouts" / f"{name}.yaml"
+            files.add(layout)
+            if layout.is_file():  # a print layout's own ICC output profile shapes the poster too
+                spec = ((yaml.safe_load(layout.read_text(encoding="utf-8")) or {}).get("layout") or {}).get("print")
+                if isinstance(spec, dict) and spec.get("icc_profile"):
+                    files.add((layout.parent / spec["icc_profile"]).resolve())
     theme = root / "layouts" / "themes" / f"{info.get('theme')}.yaml"
     files.add(theme)
     if theme.is_file():

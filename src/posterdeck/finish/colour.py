@@ -15,10 +15,14 @@ def hex_to_rgb(value: str) -> tuple[float, float, float]:
 
 
 class CmykMap:
-    """RGB -> CMYK (0-1): exact for the theme's colours, K-only for neutrals."""
+    """RGB -> CMYK (0-1): exact for the theme's colours, K-only for neutrals, and for any other
+    colour an ICC transform (sRGB -> the layout's CMYK output profile) or, with no profile, the
+    plain formula."""
 
-    def __init__(self, colours: dict):
+    def __init__(self, colours: dict, icc_profile: str = ""):
         self.exact = [(hex_to_rgb(c.rgb), tuple(v / 100 for v in c.cmyk)) for c in colours.values()]
+        self.icc_profile = icc_profile
+        self._cache: dict = {}
 
     def __call__(self, r: float, g: float, b: float) -> tuple[float, float, float, float]:
         for rgb, cmyk in self.exact:
@@ -26,10 +30,34 @@ class CmykMap:
                 return cmyk
         if max(r, g, b) - min(r, g, b) <= 1.5 / 255:
             return (0.0, 0.0, 0.0, round(1 - (r + g + b) / 3, 4))
+        if self.icc_profile:
+            key = (round(r * 255), round(g * 255), round(b * 255))
+            if key not in self._cache:
+                self._cache[key] = icc_cmyk(key, self.icc_profile)
+            return self._cache[key]
         k = 1 - max(r, g, b)
         if k >= 1:
             return (0.0, 0.0, 0.0, 1.0)
         return tuple(round(v, 4) for v in ((1 - r - k) / (1 - k), (1 - g - k) / (1 - k), (1 - b - k) / (1 - k), k))
+
+
+def icc_cmyk(rgb: tuple[int, int, int], profile: str) -> tuple[float, float, float, float]:
+    """One sRGB colour through an ICC transform to the CMYK output profile (LittleCMS via Pillow)."""
+    from PIL import Image, ImageCms
+
+    pixel = Image.new("RGB", (1, 1), rgb)
+    out = ImageCms.profileToProfile(pixel, ImageCms.createProfile("sRGB"), profile, outputMode="CMYK")
+    return tuple(round(v / 255, 4) for v in out.getpixel((0, 0)))
+
+
+def image_to_cmyk(im, profile: str = ""):
+    """A picture in CMYK: through the output profile when there is one, else Pillow's formula."""
+    if profile:
+        from PIL import ImageCms
+
+        return ImageCms.profileToProfile(im.convert("RGB"), ImageCms.createProfile("sRGB"), profile,
+                                         outputMode="CMYK")
+    return im.convert("CMYK")
 
 
 def convert_stream(pdf: pikepdf.Pdf, owner, cmyk: CmykMap) -> None:
@@ -62,9 +90,9 @@ def convert_stream(pdf: pikepdf.Pdf, owner, cmyk: CmykMap) -> None:
             owner.write(data)
 
 
-def chart_to_cmyk(data: bytes, colours: dict) -> bytes:
+def chart_to_cmyk(data: bytes, colours: dict, icc_profile: str = "") -> bytes:
     """A matplotlib chart PDF with every colour in CMYK and no alpha keys in its graphics states."""
-    cmyk = CmykMap(colours)
+    cmyk = CmykMap(colours, icc_profile)
     pdf = pikepdf.open(io.BytesIO(data))
     for page in pdf.pages:
         convert_stream(pdf, page, cmyk)

@@ -18,7 +18,7 @@ CONDITIONS = {
 VERSIONS = {"x1a": ("PDF/X-1:2001", "PDF/X-1a:2001", "1.3"), "x4": ("PDF/X-4", None, "1.6")}
 
 
-def finish_print(data: bytes, doc, spec, base: Path | None = None) -> bytes:
+def finish_print(data: bytes, doc, spec) -> bytes:
     pdf = pikepdf.open(io.BytesIO(data))
     for page, model in zip(pdf.pages, doc.pages):
         pm = model.print
@@ -49,8 +49,7 @@ def finish_print(data: bytes, doc, spec, base: Path | None = None) -> bytes:
     else:
         intent.Info = spec.output_condition
     if spec.icc_profile:
-        profile = (base / spec.icc_profile) if base else Path(spec.icc_profile)
-        stream = pdf.make_stream(profile.read_bytes())
+        stream = pdf.make_stream(Path(spec.icc_profile).read_bytes())
         stream.N = 4
         intent.DestOutputProfile = stream
     pdf.Root.OutputIntents = pikepdf.Array([pdf.make_indirect(intent)])

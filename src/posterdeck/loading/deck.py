@@ -207,6 +207,16 @@ def _load_layout(root: Path, name: str, kind: str, deck_src: Source, errors, sou
     sources[f"layout:{name}"] = src
     files.append(path)
     lf = validate(LayoutFile, src.data, src, errors=errors)
+    if lf and lf.layout.print is not None and lf.layout.print.icc_profile:
+        profile = (path.parent / lf.layout.print.icc_profile).resolve()
+        if not profile.is_file():
+            errors.append(InputError(f"ICC profile not found: {lf.layout.print.icc_profile} (looked for {profile})",
+                                     src.where(("layout", "print", "icc_profile")),
+                                     hint="give the path of your printer's CMYK output profile, relative to the layout"))
+            return None
+        files.append(profile)
+        spec = lf.layout.print.model_copy(update={"icc_profile": str(profile)})
+        lf = lf.model_copy(update={"layout": lf.layout.model_copy(update={"print": spec})})
     if lf and lf.layout.safe_margin_problem():
         errors.append(InputError(lf.layout.safe_margin_problem(), src.where(("layout", "page", "margins")),
                                  hint="raise the margins, or lower print.safe_margin if your printer allows it"))

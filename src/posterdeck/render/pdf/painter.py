@@ -80,7 +80,7 @@ def render_pdf(doc: Document, mode: str = "screen") -> bytes:
         if printing:
             from posterdeck.finish.colour import chart_to_cmyk
 
-            drawn = chart_to_cmyk(drawn, doc.colours)
+            drawn = chart_to_cmyk(drawn, doc.colours, doc.print_spec.icc_profile)
     data = _place_charts(buf.getvalue(), [slot for slot, _ in charts], drawn, doc.date)
     if printing:
         from posterdeck.finish.pdfx import finish_print
@@ -131,7 +131,9 @@ class Paint:
                 flat = PILImage.new("RGB", im.size, (255, 255, 255))
                 flat.paste(im, mask=im.split()[-1])
                 im = flat
-            return ImageReader(im.convert("CMYK"))
+            from posterdeck.finish.colour import image_to_cmyk
+
+            return ImageReader(image_to_cmyk(im, self.doc.print_spec.icc_profile))
 
 
 def _marks(c, page, flip) -> None:
