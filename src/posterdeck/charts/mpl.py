@@ -67,8 +67,11 @@ def figure(chart, w: float, h: float, font_size: float, rgb: dict[str, str], fon
         ax = fig.add_subplot()
         fig.patch.set_visible(False)  # the panel behind shows through; no transparency is used
         ax.patch.set_visible(False)
-        _bars(ax, chart, rgb, fp, fp_small)
         horizontal = chart.type.endswith("_bar")
+        # the value axis' length, as constrained layout will leave it: the page minus titles and legend
+        reserved = font_size * (2.6 + (1.7 if chart.title else 0) + (1.7 if chart.legend and len(chart.series) > 1 else 0))
+        axis_pts = w * 0.6 if horizontal else h - reserved
+        _bars(ax, chart, rgb, fp, fp_small, axis_pts=max(axis_pts, 1.0))
         value_axis = ax.xaxis if horizontal else ax.yaxis
         cat_axis = ax.yaxis if horizontal else ax.xaxis
         if chart.value_title:
@@ -97,7 +100,15 @@ def figure(chart, w: float, h: float, font_size: float, rgb: dict[str, str], fon
 
 
 
-def _bars(ax, chart, rgb, fp, fp_small) -> None:
+def _top(chart, stacked: bool) -> float:
+    if chart.value_max is not None:
+        return chart.value_max
+    totals = [sum(s.values[i] for s in chart.series) for i in range(len(chart.categories))] if stacked else [0]
+    peak = max(max(totals), *(max((c[1] if c else v) for v, c in zip(s.values, s.cis)) for s in chart.series))
+    return peak * 1.15
+
+
+def _bars(ax, chart, rgb, fp, fp_small, axis_pts: float = 200.0) -> None:
     n_cat = len(chart.categories)
     n_ser = len(chart.series)
     stacked = chart.type.startswith("stacked")
@@ -137,9 +148,20 @@ def _bars(ax, chart, rgb, fp, fp_small) -> None:
                         ax.text(x, b.get_height() * 0.04, lab, ha="center", va="bottom", fontproperties=fp_small,
                                 color="white")
             else:
-                for t in ax.bar_label(bars, labels=labels, label_type=where, padding=0 if stacked else 2):
+                span = _top(chart, stacked) - (chart.value_min or 0)
+                room = [v / span * axis_pts >= fp_small.get_size() * 1.6 for v in s.values]
+                inside = [lab if fits or not stacked else "" for lab, fits in zip(labels, room)]
+                for t in ax.bar_label(bars, labels=inside, label_type=where, padding=0 if stacked else 2):
                     t.set_fontproperties(fp_small)
                     t.set_color(text_colour)
+                for b, lab, fits in zip(bars, labels, room):  # a thin segment: its label beside the bar
+                    if stacked and not fits:
+                        if horizontal:
+                            ax.text(b.get_x() + b.get_width() / 2, b.get_y() + b.get_height() + 0.02, lab,
+                                    ha="center", va="top", fontproperties=fp_small, color=rgb["text"])
+                        else:
+                            ax.text(b.get_x() + b.get_width() + 0.03, b.get_y() + b.get_height() / 2, lab,
+                                    ha="left", va="center", fontproperties=fp_small, color=rgb["text"])
         if stacked:
             bottoms = [b + v for b, v in zip(bottoms, s.values)]
     if horizontal:
@@ -147,9 +169,5 @@ def _bars(ax, chart, rgb, fp, fp_small) -> None:
         ax.invert_yaxis()
     else:
         ax.set_xticks(positions, chart.categories)
-    top = chart.value_max
-    if top is None:
-        peak = max((max(bottoms) if stacked else 0), *(max((c[1] if c else v) for v, c in zip(s.values, s.cis))
-                                                         for s in chart.series))
-        top = peak * 1.15
+    top = _top(chart, stacked)
     (ax.set_xlim if horizontal else ax.set_ylim)(chart.value_min or 0, top)
