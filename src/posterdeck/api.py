@@ -143,9 +143,3 @@ def _cached_model(folder: str) -> "Model":
     if folder not in _MODELS:
         _MODELS[folder] = load_deck(Path(folder))
     return _MODELS[folder]
-
-
-def require(path: Path) -> Path:
-    if not path.exists():
-        raise InputError(f"not found: {path}")
-    return path
