@@ -235,16 +235,6 @@ def test_rule_stated_pct_outside_its_ci(project_copy):
     assert_failed_with(res, project_copy, STUDY, line, "results.cr.sc_s1", "outside its CI")
 
 
-@pytest.mark.xfail(strict=True, reason="BUG: a count's percentage is checked against its CI only when a pct "
-                   "is stated; without pct, n/N = 30/102 = 29.4% lies outside ci [10.0, 25.3] and the build "
-                   "passes (loading/study.py _check_counts tests leaf.pct, not the computed n/N)")
-def test_rule_computed_pct_outside_its_ci(project_copy):
-    line = project_copy.replace(STUDY, "sc_s1: {n: 17, N: sc_s1, pct: 16.7, ci: [10.0, 25.3]",
-                                "sc_s1: {n: 30, N: sc_s1, ci: [10.0, 25.3]")
-    res = build(project_copy)
-    assert_failed_with(res, project_copy, STUDY, line, "results.cr.sc_s1", "outside its CI")
-
-
 def test_rule_subgroup_larger_than_its_population(project_copy):
     project = with_aurora(project_copy)
     line = project.replace(A_STUDY, "male: {value: 0.65, unit: '', ci: [0.47, 0.9], n: 195,",
@@ -307,6 +297,15 @@ def test_load_study_reports_each_rule_with_its_line(tmp_path, leaf, words):
     assert "results.bad" in err.message
     for w in words:
         assert w in str(err), f"{w!r} not in {str(err)!r}"
+
+
+@pytest.mark.xfail(strict=True, reason="BUG: a count's percentage is checked against its CI only when a pct "
+                   "is stated; without pct, n/N = 5/16 = 31.3% lies outside ci [10.0, 30.0] and no error is "
+                   "reported (loading/study.py _check_counts tests leaf.pct, not the computed n/N). Same in the "
+                   "demo: results.cr.sc_s1 {n: 30, N: sc_s1, ci: [10.0, 25.3]} builds")
+def test_load_study_computed_pct_outside_its_ci(tmp_path):
+    study, leaves, errors = load_small_study(tmp_path, HEAD + "  ok: {n: 4, N: a}\n  bad: {n: 5, N: a, ci: [10.0, 30.0]}\n")
+    assert len(errors) == 1 and errors[0].location.line == 7 and "outside its CI" in str(errors[0])
 
 
 def test_load_study_accepts_consistent_data(tmp_path):
@@ -653,17 +652,10 @@ def test_incremental_rebuilds_only_what_changed(two_targets):
     assert f"{DECK}/en-NL/deck.pdf" in s3
     assert of(s3, "de-DE") == of(s2, "de-DE")
     assert all(s3[k][0] != s2[k][0] for k in of(s2, "en-NL") if k in s3)
-    # an output edited by hand is rebuilt too
-    pptx = out / DECK / "de-DE" / "deck.pptx"
-    pptx.write_bytes(pptx.read_bytes() + b"\0")
-    res, s4 = rebuild()
-    assert of(s4, "en-NL") == of(s3, "en-NL")
-    assert s4[f"{DECK}/de-DE/deck.pptx"][1] == s3[f"{DECK}/de-DE/deck.pptx"][1]
-
     # a study data change rebuilds both targets
     project.replace(STUDY, "sc_s1: {value: 8.9, ci: [4.1, 15.8]", "sc_s1: {value: 9.1, ci: [4.1, 15.8]")
     res, s5 = rebuild()
-    assert all(s5[k][0] != s4[k][0] for k in s4), [k for k in s4 if s5[k][0] == s4[k][0]]
+    assert all(s5[k][0] != s3[k][0] for k in s3), [k for k in s3 if s5[k][0] == s3[k][0]]
     assert "up to date" not in res.stderr
 
     # and then nothing is left to do
@@ -697,6 +689,12 @@ class Watch:
     @property
     def text(self) -> str:
         return "".join(self.out) + "".join(self.err)
+
+    def wait_until_watching(self, timeout: float) -> None:
+        self.wait_for("watching", timeout)
+        # the message comes just before the watcher takes its first snapshot of the inputs: a file
+        # saved in that instant would count as already seen, so give it a moment
+        time.sleep(1.5)
 
     def wait_for(self, needle: str, timeout: float, count: int = 1) -> None:
         end = time.monotonic() + timeout
@@ -737,7 +735,7 @@ def test_watch_rebuilds_after_a_saved_change(project_copy):
     assert TITLE_OLD in deck_text(pptx)
     watch = Watch(project.root, f"data/{DECK}", "--target", TARGET, "--out", str(project.out))
     try:
-        watch.wait_for("watching", 60)
+        watch.wait_until_watching(60)
         project.replace(CONTENT, TITLE_OLD, TITLE_NEW)
         watch.wait_for(f"rebuilt {DECK} {TARGET}", 60)
         text = deck_text(pptx)
@@ -758,7 +756,7 @@ def test_watch_rebuild_uses_the_edited_content_after_an_in_process_build(project
     pptx = project.out / DECK / TARGET / "deck.pptx"
     watch = Watch(project.root, f"data/{DECK}", "--target", TARGET, "--out", str(project.out))
     try:
-        watch.wait_for("watching", 120)  # the first build runs inside the watching process
+        watch.wait_until_watching(120)  # the first build runs inside the watching process
         assert TITLE_OLD in deck_text(pptx)
         project.replace(CONTENT, TITLE_OLD, TITLE_NEW)
         watch.wait_for(f"rebuilt {DECK} {TARGET}", 60)

@@ -6,7 +6,8 @@ from posterdeck.compose.blocks import ChartBlock, Ctx, ImageBlock, Stack, TableB
 from posterdeck.compose.text import PageMarks, Piece, pieces, scan_text
 from posterdeck.resolve import markup
 from posterdeck.compose.chartblocks import ForestBlock, KaplanMeierBlock
-from posterdeck.resolve.document import RChart, RDocument, RForest, RImage, RKaplanMeier, RSection
+from posterdeck.resolve.document import RDocument, RSection
+from posterdeck.resolve.visuals import RChart, RForest, RImage, RKaplanMeier
 from posterdeck.resolve.glossary import footer_line, terms_used
 from posterdeck.resolve.references import ama, short
 
