@@ -138,6 +138,10 @@ def build_job(folder: str, tag: str, out: str, strict: bool) -> tuple:
 _MODELS: dict = {}
 
 
+def forget_models() -> None:
+    _MODELS.clear()
+
+
 def _cached_model(folder: str) -> "Model":
     """A worker builds several targets of the same deck: load it once per process."""
     if folder not in _MODELS:

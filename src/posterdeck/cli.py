@@ -126,8 +126,8 @@ def _watch(folders, targets, out, strict, jobs, console, quiet) -> None:
                 pass
         return stamps
 
+    seen = snapshot()  # before saying so: a file saved right after the message is seen
     click.echo("watching for changes (Ctrl-C to stop)", err=True)
-    seen = snapshot()
     try:
         while True:
             time.sleep(0.5)
@@ -151,6 +151,7 @@ def _run(plan: list, out: Path, strict: bool, jobs: int, console) -> list:
 
     workers = min(jobs or os.cpu_count() or 1, len(plan))
     results = []
+    api.forget_models()  # a watch cycle must see the files as they are now
     with Progress(TextColumn("{task.description}"), BarColumn(), TextColumn("{task.completed}/{task.total} targets"),
                   TimeElapsedColumn(), console=console, transient=True) as progress:
         task = progress.add_task("building", total=len(plan))

@@ -111,7 +111,7 @@ def _deck_diff(name: str, old_dir: Path, new_dir: Path, thumbnails: bool) -> Dec
 
     for path in sorted(set(old.leaves) | set(new.leaves)):
         a, b = old.leaves.get(path), new.leaves.get(path)
-        if a != b or (a is not None and show(old, path) != show(new, path)):
+        if show(old, path) != show(new, path):  # what a reader sees changed (not a label or a stated pct)
             label = getattr(b or a, "label", "") or ""
             out.values.append(ValueChange(path, label, show(old, path), show(new, path)))
     for kind in ("tables", "curves"):

@@ -85,8 +85,12 @@ def _check_counts(study: Study, leaves: dict, source: Source, errors: list) -> N
                 errors.append(ContentError(
                     f"{path}: stated {leaf.pct}% but n/N = {leaf.n}/{N} = {computed}%", where,
                     hint="correct n, N or the stated pct; posterdeck prints the value computed from n/N"))
-        if leaf.ci is not None and leaf.pct is not None and not leaf.ci[0] <= leaf.pct <= leaf.ci[1]:
-            errors.append(ContentError(f"{path}: {leaf.pct}% lies outside its CI {leaf.ci[0]}-{leaf.ci[1]}", where))
+        if leaf.ci is not None:
+            shown = float(rounded(percent(leaf, leaves), study.study.decimals))
+            if not leaf.ci[0] <= shown <= leaf.ci[1]:
+                errors.append(ContentError(f"{path}: {shown}% (n/N = {leaf.n}/{N}) lies outside its CI "
+                                           f"{leaf.ci[0]}-{leaf.ci[1]}", where,
+                                           hint="check n, N and the CI bounds"))
 
 
 def _check_tables(study: Study, source: Source, errors: list) -> None:

@@ -77,7 +77,10 @@ def _evaluate(rule: str, leaves) -> tuple[bool, str]:
     if m:
         path, x = m.group(1), float(m.group(2))
         leaf = leaves.get(path)
-        if leaf is None or getattr(leaf, "ci", None) is None:
+        if leaf is None:
+            hint = suggest(path, leaves)
+            raise ClaimError(f"{path} names no value in the study data" + (f" ({hint})" if hint else ""))
+        if getattr(leaf, "ci", None) is None:
             raise ClaimError(f"{path} is not a value with a CI")
         lo, hi = leaf.ci
         return not (lo <= x <= hi), f"the 95% CI of {path} is {lo}-{hi}, which {'excludes' if not lo <= x <= hi else 'includes'} {x:g}"
