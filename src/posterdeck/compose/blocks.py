@@ -41,6 +41,13 @@ class TextBlock:
     name: str = ""
 
     def _layout(self, width: float, scale: float):
+        key = (round(width, 4), scale)
+        memo = self.__dict__.setdefault("_memo", {})
+        if key not in memo:  # fitting asks the same width and scale many times
+            memo[key] = self._break(width, scale)
+        return memo[key]
+
+    def _break(self, width: float, scale: float):
         out = []
         inner = width - 2 * self.padding
         for i, (ps, style_name, level) in enumerate(self.paras):

@@ -130,11 +130,12 @@ class Fonts:
                 (True, True): "bold_italic"}[(bold, italic)]
 
     def width(self, text: str, variant: str, size: float) -> float:
-        key = (text, variant, size)
+        """Advance width in points; widths scale linearly with size, so one measure per text."""
+        key = (text, variant)
         w = self._cache.get(key)
         if w is None:
-            w = self._cache[key] = self._sw(text, self.names[variant], size)
-        return w
+            w = self._cache[key] = self._sw(text, self.names[variant], 1000.0)
+        return w * size / 1000.0
 
     def check_glyphs(self, text: str, variant: str, where: str) -> None:
         missing = missing_glyphs(text, self.files[variant])
