@@ -116,6 +116,7 @@ def _watch(folders, targets, out, strict, jobs, console, quiet) -> None:
     from posterdeck import manifest
 
     def snapshot():
+        manifest.forget()  # see files added since the last look, not a cached folder listing
         stamps = {}
         for folder in folders:
             try:

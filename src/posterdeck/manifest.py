@@ -48,21 +48,36 @@ def _root(deck: Path) -> Path:
     return deck
 
 
+def _yaml(path: Path) -> dict:
+    st = path.stat()
+    return _yaml_cached(str(path), st.st_mtime_ns, st.st_size)
+
+
+@lru_cache(maxsize=256)
+def _yaml_cached(path: str, mtime_ns: int, size: int) -> dict:
+    """Targets of one deck share deck.yaml, layouts and theme: parse each once per process
+    (C LibYAML when PyYAML has it)."""
+    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+    return yaml.load(Path(path).read_text(encoding="utf-8"), Loader=loader) or {}
+
+
 def deck_targets(deck: Path) -> list[str]:
-    data = yaml.safe_load((deck / "deck.yaml").read_text(encoding="utf-8")) or {}
-    return list((data.get("deck") or {}).get("targets") or [])
+    return list((_yaml(deck / "deck.yaml").get("deck") or {}).get("targets") or [])
+
+
+@lru_cache(maxsize=64)
+def _deck_files(deck: str, stamp: float) -> tuple[Path, ...]:
+    return tuple(p for p in Path(deck).rglob("*") if p.is_file() and p.suffix.lower() in DECK_FILES + (".po",))
 
 
 def inputs_for(deck: Path, tag: str) -> list[Path]:
     """Every file that can change one target's outputs: the deck's own files (its catalogue only
     in the target's language), its glossaries, its market, its layouts, theme and fonts."""
     deck = deck.resolve()
-    info = (yaml.safe_load((deck / "deck.yaml").read_text(encoding="utf-8")) or {}).get("deck") or {}
+    info = _yaml(deck / "deck.yaml").get("deck") or {}
     language, region = tag.split("-")
     files: set[Path] = set()
-    for path in deck.rglob("*"):
-        if not path.is_file() or path.suffix.lower() not in DECK_FILES + (".po",):
-            continue
+    for path in _deck_files(str(deck), _tree_stamp(deck)):
         if path.suffix == ".po" and path.stem != language:
             continue
         files.add(path)
@@ -78,13 +93,13 @@ def inputs_for(deck: Path, tag: str) -> list[Path]:
             layout = root / "layouts" / f"{name}.yaml"
             files.add(layout)
             if layout.is_file():  # a print layout's own ICC output profile shapes the poster too
-                spec = ((yaml.safe_load(layout.read_text(encoding="utf-8")) or {}).get("layout") or {}).get("print")
+                spec = (_yaml(layout).get("layout") or {}).get("print")
                 if isinstance(spec, dict) and spec.get("icc_profile"):
                     files.add((layout.parent / spec["icc_profile"]).resolve())
     theme = root / "layouts" / "themes" / f"{info.get('theme')}.yaml"
     files.add(theme)
     if theme.is_file():
-        spec = (yaml.safe_load(theme.read_text(encoding="utf-8")) or {}).get("theme") or {}
+        spec = _yaml(theme).get("theme") or {}
         font = (spec.get("fonts_by_language") or {}).get(language) or spec.get("font") or {}
         from posterdeck.fonts import font_path
 
@@ -92,6 +107,16 @@ def inputs_for(deck: Path, tag: str) -> list[Path]:
             if font.get(key):
                 files.add(font_path(font[key], theme.parent))
     return sorted(files)
+
+
+def forget() -> None:
+    """Drop the cached folder listings (watch mode looks again every cycle)."""
+    _deck_files.cache_clear()
+
+
+def _tree_stamp(deck: Path) -> float:
+    """Changes when a file is added to or removed from the deck folder or its i18n folder."""
+    return max((p.stat().st_mtime for p in (deck, deck / "i18n") if p.exists()), default=0.0)
 
 
 def fingerprint(deck: Path, tag: str, options: dict) -> dict:
