@@ -290,9 +290,11 @@ class Row:
         return "\n".join(c.text() for c in self.children)
 
 
-def max_scale(block, width: float, height: float, ctx: Ctx, what: str, floor: float = 0.3) -> float:
-    """The largest type scale (1.0 down to the styles' minimum sizes) at which ``block`` fits."""
-    found = largest_scale(lambda s: block.min_height(width, s) <= height + 0.01, floor)
+def max_scale(block, width: float, height: float, ctx: Ctx, what: str, floor: float = 0.3,
+              ceiling: float = 1.0) -> float:
+    """The largest type scale (``ceiling``, 1.0 unless the layout lets sparse text grow, down to
+    the styles' minimum sizes) at which ``block`` fits."""
+    found = largest_scale(lambda s: block.min_height(width, s) <= height + 0.01, floor, ceiling=ceiling)
     if found is not None:
         return found
     from posterdeck.errors import LayoutError, Location
@@ -304,12 +306,12 @@ def max_scale(block, width: float, height: float, ctx: Ctx, what: str, floor: fl
                       hint="shorten the text, move a visual to another slide, or lower min_size in the layout")
 
 
-def largest_scale(fits, floor: float = 0.3, step: float = 0.0125):
-    """The largest scale on a grid of ``step`` between ``floor`` and 1 for which ``fits`` holds
-    (``fits`` must be monotone), by bisection; None when even ``floor`` does not fit."""
-    if fits(1.0):
-        return 1.0
-    lo, hi = 0, int(round((1.0 - floor) / step))  # grid index: scale = floor + i * step
+def largest_scale(fits, floor: float = 0.3, step: float = 0.0125, ceiling: float = 1.0):
+    """The largest scale on a grid of ``step`` between ``floor`` and ``ceiling`` for which ``fits``
+    holds (``fits`` must be monotone), by bisection; None when even ``floor`` does not fit."""
+    if fits(ceiling):
+        return ceiling
+    lo, hi = 0, int(round((ceiling - floor) / step))  # grid index: scale = floor + i * step
     if not fits(floor):
         return None
     while hi - lo > 1:

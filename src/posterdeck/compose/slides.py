@@ -35,7 +35,9 @@ def compose_slides(doc, model, layout, fonts, colours) -> list[Page]:
             if closing:
                 body = Stack([body, closing], gap=layout.styles["body"].size)
         footer = pc.footer()
-        pages.append(_place(layout, ctx, title, body, footer, name, pc, colours))
+        # text-only slides may grow their type into the room; a slide with charts keeps it for them
+        grow = layout.slides.grow if kind == "references" or (section is not None and not section.visuals) else 1.0
+        pages.append(_place(layout, ctx, title, body, footer, name, pc, colours, grow))
     return pages
 
 
@@ -83,7 +85,8 @@ def _section_body(pc: PageContent, section, layout):
     return Row([left, right], [share, 1 - share], gap=layout.page.gutter)
 
 
-def _place(layout, ctx: Ctx, title: TextBlock, body, footer: TextBlock, name: str, pc: PageContent, colours) -> Page:
+def _place(layout, ctx: Ctx, title: TextBlock, body, footer: TextBlock, name: str, pc: PageContent, colours,
+           grow: float = 1.0) -> Page:
     pg = layout.page
     m = pg.margins
     width = pg.width - m.left - m.right
@@ -107,7 +110,7 @@ def _place(layout, ctx: Ctx, title: TextBlock, body, footer: TextBlock, name: st
     if avail <= 0:
         raise LayoutError("title and footer leave no room for the body", Location(page=ctx.where),
                           hint="shorten the footnotes or split the slide")
-    scale = max_scale(body, width, avail, ctx, "the slide body")
+    scale = max_scale(body, width, avail, ctx, "the slide body", ceiling=grow)
     page.boxes.extend(body.place(m.left, top, width, avail, scale))
     page.abbreviations = pc.terms
     page.references = tuple(pc.marks.cited)

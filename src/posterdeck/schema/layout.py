@@ -115,6 +115,7 @@ class PageSpec(Strict):
 
 class SlideTemplate(Strict):
     text_share: float = Field(default=0.45, gt=0.1, lt=0.95)  # width share of text beside visuals
+    grow: float = Field(default=1.0, ge=1.0, le=2.0)  # how far the type of a text-only slide may grow
     # section ids, or visual types (forest, table, kaplan_meier, clustered_column, ...), whose
     # visuals go below the text at full width instead of beside it
     visuals_below: list[str] = Field(default_factory=list)
