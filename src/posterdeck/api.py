@@ -45,16 +45,25 @@ def discover(paths: list[Path] | None, root: Path | None = None) -> list[Path]:
     return decks
 
 
-def check(deck_dir: Path) -> tuple["Model", list[str]]:
-    """Load, validate, resolve and compose every target without writing; return lint warnings."""
-    from posterdeck.compose.build import compose
+def check(deck_dir: Path, fit: bool = False) -> tuple["Model", list[str]]:
+    """Load, validate, lint and resolve every target (placeholders, citations, footnotes,
+    translations, claims) without writing; with ``fit``, also lay out and fit every page, which
+    finds overflows but takes as long as a build without its rendering."""
     from posterdeck.lint import lint
     from posterdeck.resolve.target import make_target
 
     model = load_deck(deck_dir)
     warnings = lint(model)
     for tag in model.info.targets:
-        compose(model, make_target(tag, model.info, model.markets))
+        target = make_target(tag, model.info, model.markets)
+        if fit:
+            from posterdeck.compose.build import compose
+
+            compose(model, target)
+        else:
+            from posterdeck.resolve.document import resolve
+
+            resolve(model, target, estimate_curves=False)
     return model, warnings
 
 

@@ -190,7 +190,8 @@ def _summary(console, done) -> None:
 @main.command()
 @click.argument("decks", nargs=-1, type=click.Path(path_type=Path, file_okay=False))
 @click.option("--strict", is_flag=True, help="Treat lint warnings as errors.")
-def check(decks: tuple[Path, ...], strict: bool) -> None:
+@click.option("--fit", is_flag=True, help="Also lay out every page and report overflows (slower).")
+def check(decks: tuple[Path, ...], strict: bool, fit: bool) -> None:
     """Validate and lint DECKS (default: all under data/) without writing anything."""
     from posterdeck import api
 
@@ -202,7 +203,7 @@ def check(decks: tuple[Path, ...], strict: bool) -> None:
         sys.exit(e.exit_code)
     for folder in folders:
         try:
-            model, warnings = api.check(folder)
+            model, warnings = api.check(folder, fit=fit)
         except PosterdeckError as e:
             _report(e)
             status = max(status, e.exit_code)

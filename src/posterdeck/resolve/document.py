@@ -304,14 +304,16 @@ def _collation_key(term: str):
 
 
 def resolve(model: Model, target: Target, translations=None, strict: bool = False,
-            recorder: list | None = None) -> RDocument:
+            recorder: list | None = None, estimate_curves: bool = True) -> RDocument:
     """Resolve the content for one target. ``recorder`` (a list) collects every translatable
-    text as (context, source, location) instead of translating: the catalogue extractor."""
+    text as (context, source, location) instead of translating: the catalogue extractor.
+    ``estimate_curves`` False checks patient-level curves without estimating them (no lifelines)."""
     if translations is None and target.language != model.info.source_language and recorder is None:
         from posterdeck.resolve.catalogue import load_translations
 
         translations = load_translations(model.folder, target.language)
     r = _Resolver(model, target, translations, recorder, strict)
+    r.estimate_curves = estimate_curves and recorder is None
     c = model.content
     ov = c.overview
     doc = RDocument(

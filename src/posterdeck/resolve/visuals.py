@@ -202,7 +202,13 @@ class ChartResolver:
             try:
                 x_max = spec.time_axis.max or max(_curve_times(data, self.model.folder) or [spec.time_step])
                 ticks = _ticks(x_max, spec.time_step)
-                steps = steps_of(data, self.model.folder, ticks)
+                if data.patients is not None and not self.estimate_curves:
+                    # checking, not drawing: the file was read above; skip lifelines (slow to import)
+                    from posterdeck.resolve.survival import Steps
+
+                    steps = Steps((0.0,), (1.0,), (), tuple((t, 0) for t in ticks), None)
+                else:
+                    steps = steps_of(data, self.model.folder, ticks)
             except SurvivalError as exc:
                 self.err(base + ("curves", i, "data"), f"chart {cid}: {exc}", exc.hint)
                 continue
