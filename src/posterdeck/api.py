@@ -7,7 +7,7 @@ from pathlib import Path
 
 from typing import TYPE_CHECKING
 
-from posterdeck.errors import InputError, UsageError
+from posterdeck.errors import UsageError
 from posterdeck.output import write_atomic
 
 if TYPE_CHECKING:  # loading pulls in pydantic: imported where it is used, so no-op builds stay fast

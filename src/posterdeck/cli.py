@@ -39,14 +39,8 @@ def build(decks: tuple[Path, ...], targets: tuple[str, ...], out: Path, strict: 
     change since their last build are skipped (see --force)."""
     from rich.console import Console
 
-    from posterdeck import api
-
     console = Console(stderr=True, quiet=quiet)
-    try:
-        folders = api.discover(list(decks))
-    except PosterdeckError as e:
-        _report(e)
-        sys.exit(e.exit_code)
+    folders = _folders(decks)
     status = _build_once(folders, targets, out, strict, force, jobs, console, quiet)
     if not watch:
         sys.exit(status)
@@ -196,12 +190,7 @@ def check(decks: tuple[Path, ...], strict: bool, fit: bool) -> None:
     from posterdeck import api
 
     status = 0
-    try:
-        folders = api.discover(list(decks))
-    except PosterdeckError as e:
-        _report(e)
-        sys.exit(e.exit_code)
-    for folder in folders:
+    for folder in _folders(decks):
         try:
             model, warnings = api.check(folder, fit=fit)
         except PosterdeckError as e:

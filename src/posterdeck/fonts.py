@@ -5,7 +5,6 @@ from __future__ import annotations
 from functools import lru_cache
 from pathlib import Path
 
-from posterdeck.errors import InputError, Location
 
 VARIANTS = ("regular", "bold", "italic", "bold_italic")
 
@@ -21,15 +20,12 @@ def font_path(spec: str, theme_dir: Path) -> Path:
 
 
 def font_files(theme, theme_dir: Path, language: str = "") -> dict[str, str]:
+    """The TrueType files of the family a target's language uses, by variant."""
     files = {}
     family = theme.family(language) if language else theme.font
     for variant in VARIANTS:
         spec = getattr(family, variant)
-        path = font_path(spec, theme_dir)
-        if not path.is_file():
-            raise InputError(f"font file not found: {spec} ({path})", Location(str(theme_dir)),
-                             hint="fix the path under theme.font, or install the font")
-        files[variant] = str(path)
+        files[variant] = str(font_path(spec, theme_dir))  # loading checked that each file exists
     return files
 
 

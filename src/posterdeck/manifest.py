@@ -14,6 +14,7 @@ from pathlib import Path
 import yaml
 
 from posterdeck import __version__
+from posterdeck.project import project_root
 
 MANIFEST = ".posterdeck-manifest.json"
 DECK_FILES = (".yaml", ".yml", ".json", ".csv", ".png", ".jpg", ".jpeg")
@@ -39,13 +40,6 @@ def tool_hash() -> str:
         h.update(path.relative_to(package).as_posix().encode())
         h.update(path.read_bytes())
     return h.hexdigest()
-
-
-def _root(deck: Path) -> Path:
-    for folder in [deck, *deck.parents, Path.cwd()]:
-        if (folder / "layouts").is_dir():
-            return folder
-    return deck
 
 
 def _yaml(path: Path) -> dict:
@@ -87,7 +81,7 @@ def inputs_for(deck: Path, tag: str) -> list[Path]:
     markets = (deck / (rel.get("markets") or "../shared/markets")).resolve()
     own = markets / f"{region}.yaml"
     files.update([own] if own.is_file() else markets.glob("*.yaml"))
-    root = _root(deck)
+    root = project_root(deck) or deck
     for name in (info.get("outputs") or {}).values():
         if name:
             layout = root / "layouts" / f"{name}.yaml"

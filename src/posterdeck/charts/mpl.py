@@ -32,12 +32,6 @@ def _charts_pdf(items: tuple) -> bytes:
     return buf.getvalue()
 
 
-def chart_pdf(chart, w: float, h: float, font_size: float, rgb: dict[str, str], font_file: str,
-              bold_file: str, plot: tuple | None = None) -> bytes:
-    """One chart as a one-page PDF."""
-    return charts_pdf([(chart, w, h, font_size, rgb, font_file, bold_file, plot)])
-
-
 def figure(chart, w: float, h: float, font_size: float, rgb: dict[str, str], font_file: str, bold_file: str,
            plot: tuple | None = None):
     """The matplotlib Figure of one chart at its slot's size."""

@@ -23,7 +23,6 @@ class PageContent:
         self.doc, self.ctx, self.marks, self.model = doc, ctx, marks, model
         self.blocks: list = []  # every block on the page, for the abbreviation scan
         self.lazy: list = []  # blocks built late (the poster's reference list)
-        self.terms: tuple = ()
 
     def _keep(self, block):
         self.blocks.append(block)
@@ -57,6 +56,15 @@ class PageContent:
             parts.append(self.text(v.caption, "note", role="caption"))
         parts.append(self._keep(TableBlock(v, self.ctx)))
         return Stack(parts, gap=self.ctx.layout.styles["note"].size * 0.4)
+
+    def overview(self) -> list:
+        """The overview's body paragraphs and notes, as the poster and the first slide show them."""
+        parts = []
+        if self.doc.overview_body:
+            parts.append(self.paras(self.doc.overview_body))
+        if self.doc.overview_notes:
+            parts.append(self.notes(self.doc.overview_notes))
+        return parts
 
     def callout(self, section: RSection, with_highlights: bool = True):
         pad = self.ctx.layout.styles["summary"].size * 0.6
@@ -102,5 +110,4 @@ class PageContent:
         glossary = self.doc.glossary or self.model.glossary
         terms = terms_used(scan, glossary)
         abbr = [([Piece(footer_line(terms, glossary, self.doc.collation))], "footer", 0)] if terms else []
-        self.terms = tuple(sorted(terms, key=self.doc.collation))
         return TextBlock(items + abbr + ref_items + st_items + job, self.ctx, "footer", name="footer")

@@ -44,8 +44,6 @@ def compose_poster(doc, model, layout, fonts, colours) -> list[Page]:
         from posterdeck.compose.bleed import apply_print
 
         apply_print(page, layout.print)
-    page.abbreviations = pc.terms
-    page.references = tuple(pc.marks.cited)
     page.sources = tuple(sorted(pc.marks.sources))
     return [page]
 
@@ -67,11 +65,7 @@ def _panel(ref: str, pc: PageContent, doc, sections, placed, layout, citations):
         boxes = [pc.callout(s) for s in doc.sections if s.summary]
         return Row(boxes, [1] * len(boxes), gap=layout.page.gutter) if boxes else None
     if kind == "overview":
-        parts = []
-        if doc.overview_body:
-            parts.append(pc.paras(doc.overview_body))
-        if doc.overview_notes:
-            parts.append(pc.notes(doc.overview_notes))
+        parts = pc.overview()
         return Stack(parts, gap=gap) if parts else None
     if kind == "section":
         if arg not in sections:

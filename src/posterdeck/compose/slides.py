@@ -56,10 +56,7 @@ def _overview_body(pc: PageContent, doc):
     callouts = [pc.callout(s) for s in doc.sections if s.summary]
     if callouts:
         parts.append(Row(callouts, [1] * len(callouts), gap=layout.page.gutter))
-    if doc.overview_body:
-        parts.append(pc.paras(doc.overview_body))
-    if doc.overview_notes:
-        parts.append(pc.notes(doc.overview_notes))
+    parts.extend(pc.overview())
     return Stack(parts, gap=layout.styles["body"].size)
 
 
@@ -112,7 +109,5 @@ def _place(layout, ctx: Ctx, title: TextBlock, body, footer: TextBlock, name: st
                           hint="shorten the footnotes or split the slide")
     scale = max_scale(body, width, avail, ctx, "the slide body", ceiling=grow)
     page.boxes.extend(body.place(m.left, top, width, avail, scale))
-    page.abbreviations = pc.terms
-    page.references = tuple(pc.marks.cited)
     page.sources = tuple(sorted(pc.marks.sources))
     return page

@@ -36,14 +36,15 @@ class Model:
     theme: Theme
     theme_dir: Path
     sources: dict[str, Source] = field(default_factory=dict)
-    input_files: list[Path] = field(default_factory=list)
 
 
 def find_root(start: Path) -> Path:
     """The project folder: the nearest ancestor holding layouts/, else the working folder."""
-    for folder in [start, *start.parents, Path.cwd()]:
-        if (folder / "layouts").is_dir():
-            return folder
+    from posterdeck.project import project_root
+
+    root = project_root(start)
+    if root is not None:
+        return root
     raise InputError(f"no layouts/ folder above {display_path(start)}",
                      hint="run posterdeck inside a project that has layouts/ beside data/")
 
@@ -58,7 +59,6 @@ def load_deck(folder: Path) -> Model:
     deck_src = load_yaml(deck_file)
     info = validate(DeckFile, deck_src.data, deck_src).deck
     sources = {"deck": deck_src}
-    files = [deck_file]
 
     def read(name: str, rel: str) -> Source | None:
         path = (folder / rel)
@@ -72,7 +72,6 @@ def load_deck(folder: Path) -> Model:
             errors.append(exc)
             return None
         sources[name] = src
-        files.append(path)
         return src
 
     study_src = read("study", info.files.study)
@@ -80,9 +79,9 @@ def load_deck(folder: Path) -> Model:
     refs_path = folder / info.files.references
     study, leaves = load_study(study_src, errors) if study_src else (None, {})
     content = validate(Content, content_src.data, content_src, errors=errors) if content_src else None
-    references = _load_references(refs_path, deck_src, errors, sources, files)
-    glossary = _load_glossaries(folder, info, deck_src, errors, sources, files)
-    markets = _load_markets(folder / info.files.markets, deck_src, errors, files, sources)
+    references = _load_references(refs_path, deck_src, errors, sources)
+    glossary = _load_glossaries(folder, info, deck_src, errors, sources)
+    markets = _load_markets(folder / info.files.markets, deck_src, errors, sources)
     layouts, theme, theme_dir = {}, None, folder
     try:
         root = find_root(folder)
@@ -93,8 +92,8 @@ def load_deck(folder: Path) -> Model:
         for kind in ("poster", "deck"):
             name = getattr(info.outputs, kind)
             if name:
-                layouts[kind] = _load_layout(root, name, kind, deck_src, errors, sources, files)
-        theme, theme_dir = _load_theme(root, info.theme, deck_src, errors, sources, files)
+                layouts[kind] = _load_layout(root, name, kind, deck_src, errors, sources)
+        theme, theme_dir = _load_theme(root, info.theme, deck_src, errors, sources)
     for i, tag in enumerate(info.targets):
         language = tag.split("-")[0]
         from babel import Locale, UnknownLocaleError
@@ -113,7 +112,7 @@ def load_deck(folder: Path) -> Model:
                                      hint=f"add {region}.yaml with a market: block there"))
     model = Model(name=folder.name, folder=folder, info=info, study=study, leaves=leaves, content=content,
                  references=references, glossary=glossary, markets=markets, layouts=layouts, theme=theme,
-                 theme_dir=theme_dir, sources=sources, input_files=files)
+                 theme_dir=theme_dir, sources=sources)
     if content is not None and study is not None and not errors:
         from posterdeck.resolve.claims import check_claims
 
@@ -122,7 +121,7 @@ def load_deck(folder: Path) -> Model:
     return model
 
 
-def _load_references(path: Path, deck_src: Source, errors, sources, files) -> dict[str, CslItem]:
+def _load_references(path: Path, deck_src: Source, errors, sources) -> dict[str, CslItem]:
     if path.suffix == ".json":
         try:
             data = json.loads(path.read_text(encoding="utf-8"))
@@ -137,7 +136,6 @@ def _load_references(path: Path, deck_src: Source, errors, sources, files) -> di
             errors.append(exc)
             return {}
     sources["references"] = src
-    files.append(path)
     items = src.data.get("references", src.data) if isinstance(src.data, dict) else src.data
     prefix = ("references",) if isinstance(src.data, dict) else ()
     if not isinstance(items, list):
@@ -154,7 +152,7 @@ def _load_references(path: Path, deck_src: Source, errors, sources, files) -> di
     return out
 
 
-def _load_glossaries(folder: Path, info: DeckInfo, deck_src: Source, errors, sources, files) -> Glossary:
+def _load_glossaries(folder: Path, info: DeckInfo, deck_src: Source, errors, sources) -> Glossary:
     terms: dict[str, str] = {}
     names: list[str] = []
     paths = list(info.files.glossaries)
@@ -168,7 +166,6 @@ def _load_glossaries(folder: Path, info: DeckInfo, deck_src: Source, errors, sou
             errors.append(exc if exc.location.file else InputError(exc.message, deck_src.where(("deck", "files", "glossaries", i)), exc.hint))
             continue
         sources[f"glossary:{rel}"] = src
-        files.append(path)
         g = validate(Glossary, src.data, src, errors=errors)
         if g:
             terms.update(g.glossary)
@@ -176,7 +173,7 @@ def _load_glossaries(folder: Path, info: DeckInfo, deck_src: Source, errors, sou
     return Glossary(glossary=terms, proper_names=names)
 
 
-def _load_markets(folder: Path, deck_src: Source, errors, files, sources) -> dict[str, Market]:
+def _load_markets(folder: Path, deck_src: Source, errors, sources) -> dict[str, Market]:
     out: dict[str, Market] = {}
     if not folder.is_dir():
         errors.append(InputError(f"markets folder not found: {display_path(folder)}", deck_src.where(("deck", "files")),
@@ -188,7 +185,6 @@ def _load_markets(folder: Path, deck_src: Source, errors, files, sources) -> dic
         except InputError as exc:
             errors.append(exc)
             continue
-        files.append(path)
         m = validate(MarketFile, src.data, src, errors=errors)
         if m:
             out[m.market.code] = m.market
@@ -196,7 +192,7 @@ def _load_markets(folder: Path, deck_src: Source, errors, files, sources) -> dic
     return out
 
 
-def _load_layout(root: Path, name: str, kind: str, deck_src: Source, errors, sources, files) -> Layout | None:
+def _load_layout(root: Path, name: str, kind: str, deck_src: Source, errors, sources) -> Layout | None:
     path = root / "layouts" / f"{name}.yaml"
     if not path.is_file():
         have = [p.stem for p in (root / "layouts").glob("*.yaml")]
@@ -205,7 +201,6 @@ def _load_layout(root: Path, name: str, kind: str, deck_src: Source, errors, sou
         return None
     src = load_yaml(path)
     sources[f"layout:{name}"] = src
-    files.append(path)
     lf = validate(LayoutFile, src.data, src, errors=errors)
     if lf and lf.layout.print is not None and lf.layout.print.icc_profile:
         profile = (path.parent / lf.layout.print.icc_profile).resolve()
@@ -214,7 +209,6 @@ def _load_layout(root: Path, name: str, kind: str, deck_src: Source, errors, sou
                                      src.where(("layout", "print", "icc_profile")),
                                      hint="give the path of your printer's CMYK output profile, relative to the layout"))
             return None
-        files.append(profile)
         spec = lf.layout.print.model_copy(update={"icc_profile": str(profile)})
         lf = lf.model_copy(update={"layout": lf.layout.model_copy(update={"print": spec})})
     if lf and lf.layout.safe_margin_problem():
@@ -223,7 +217,7 @@ def _load_layout(root: Path, name: str, kind: str, deck_src: Source, errors, sou
     return lf.layout if lf else None
 
 
-def _load_theme(root: Path, name: str, deck_src: Source, errors, sources, files) -> tuple[Theme | None, Path]:
+def _load_theme(root: Path, name: str, deck_src: Source, errors, sources) -> tuple[Theme | None, Path]:
     path = root / "layouts" / "themes" / f"{name}.yaml"
     if not path.is_file():
         have = [p.stem for p in (root / "layouts" / "themes").glob("*.yaml")]
@@ -232,7 +226,6 @@ def _load_theme(root: Path, name: str, deck_src: Source, errors, sources, files)
         return None, path.parent
     src = load_yaml(path)
     sources["theme"] = src
-    files.append(path)
     tf = validate(ThemeFile, src.data, src, errors=errors)
     if tf:
         from posterdeck.fonts import VARIANTS, font_path
@@ -248,6 +241,4 @@ def _load_theme(root: Path, name: str, deck_src: Source, errors, sources, files)
                                              src.where(where + (variant,)),
                                              hint="give a TrueType file relative to the theme, "
                                                   "or matplotlib:DejaVuSans.ttf"))
-                else:
-                    files.append(found)
     return (tf.theme if tf else None), path.parent

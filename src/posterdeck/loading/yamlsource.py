@@ -10,8 +10,6 @@ import yaml
 
 from posterdeck.errors import InputError, Location
 
-Path_ = tuple  # a path into the document: keys and list indices
-
 
 @dataclass
 class Source:

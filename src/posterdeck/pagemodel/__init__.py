@@ -147,8 +147,6 @@ class Page:
     boxes: list = field(default_factory=list)
     background: str = ""
     print: PrintMarks | None = None
-    abbreviations: tuple[str, ...] = ()  # the terms listed in this page's footer
-    references: tuple[int, ...] = ()  # reference numbers cited on this page
     sources: tuple[str, ...] = ()  # study data paths this page shows (for change reports)
 
     def text(self) -> str:

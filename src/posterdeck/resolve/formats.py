@@ -46,6 +46,11 @@ class Formats:
         q = rounded(value, decimals) / Decimal(100)
         return format_percent(q, format=_pattern(self.language, decimals, True), locale=_locale(self.language))
 
+    @property
+    def decimal_comma(self) -> bool:
+        """Whether the language writes 1,5 (charts label their axes the same way)."""
+        return self.number(1.5, 1) != "1.5"
+
     def ci(self, lo: float, hi: float, decimals: int) -> str:
         return f"{self.number(lo, decimals)}{EN_DASH}{self.number(hi, decimals)}"
 

@@ -178,7 +178,7 @@ class ChartResolver:
                       value_min=spec.value_axis.min, value_max=spec.value_axis.max, data_labels=spec.data_labels,
                       error_bars=spec.error_bars, legend=spec.legend, aspect=spec.aspect, alt_text=alt,
                       number_format="0" + ("." + "0" * self.decimals if self.decimals else ""),
-                      decimal_comma=f.number(1.5, 1) != "1.5",
+                      decimal_comma=f.decimal_comma,
                       paths=tuple(p for s_ in spec.series for p in s_.values))
 
     def colour(self, name: str, path: tuple) -> None:
@@ -234,7 +234,7 @@ class ChartResolver:
                             medians=spec.medians, at_risk=spec.at_risk,
                             at_risk_title=self.plain(spec.at_risk_title, base + ("at_risk_title",)),
                             legend=spec.legend, aspect=spec.aspect, alt_text=alt,
-                            decimal_comma=f.number(1.5, 1) != "1.5",
+                            decimal_comma=f.decimal_comma,
                             paths=tuple(f"curves.{c.data}" for c in spec.curves))
 
     def forest(self, cid: str, spec) -> RForest:
@@ -266,7 +266,7 @@ class ChartResolver:
         return RForest(id=cid, title=title, rows=tuple(rows), reference=spec.reference, x_min=lo, x_max=hi, x_title=self.plain(spec.x_axis.title, base + ("x_axis",)),
                        favours=tuple(self.plain(x, base + ("favours",)) for x in spec.favours) if spec.favours else None,
                        columns=(self.plain(cols.label, base), self.plain(cols.n, base), self.plain(cols.estimate, base)),
-                       color=spec.color, aspect=spec.aspect, alt_text=alt, decimal_comma=f.number(1.5, 1) != "1.5",
+                       color=spec.color, aspect=spec.aspect, alt_text=alt, decimal_comma=f.decimal_comma,
                        paths=tuple(r.data for r in spec.rows))
 
 

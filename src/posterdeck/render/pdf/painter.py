@@ -43,7 +43,8 @@ def render_pdf(doc: Document, mode: str = "screen") -> bytes:
     c.setKeywords(doc.keywords)
     c.setCreator("posterdeck")
     c.setProducer("posterdeck (reportlab)")
-    charts = []  # (page index, x, y_bottom, w, h, pdf bytes), in media-box coordinates
+    rgb = {k: v.rgb for k, v in doc.colours.items()}  # matplotlib draws in RGB; print converts after
+    charts = []  # ((page index, x, y_bottom, w, h) in media-box coordinates, chart drawing spec)
     for index, page in enumerate(doc.pages):
         flip = _Flip(page.height)
         slug = page.print.slug if printing and page.print else 0.0
@@ -65,7 +66,6 @@ def render_pdf(doc: Document, mode: str = "screen") -> bytes:
             elif isinstance(box, Image):
                 c.drawImage(paint.image(box.path), box.x, flip.y(box.y, box.h), box.w, box.h)
             elif isinstance(box, Chart):
-                rgb = {k: v.rgb for k, v in doc.colours.items()}
                 charts.append(((index, box.x + slug, flip.y(box.y, box.h) + slug, box.w, box.h),
                                (box.chart, box.w, box.h, box.font_size, rgb, doc.fonts["regular"], doc.fonts["bold"],
                                 box.plot)))
