@@ -338,7 +338,8 @@ def paragraph(ps: list[Piece], style: TextStyle, width: float, fonts: Fonts, whe
     lines = break_lines(spans, max(width - indent, 1.0), fonts, style, language)
     merged = _merge(list(spans), fonts) if spans else []
     return Paragraph(spans=tuple(merged), lines=tuple(lines), size=style.size, leading=style.size * style.leading,
-                     align=style.align, indent=indent, bullet=bullet, space_before=style.space_before * style.size)
+                     align=style.align, indent=indent, bullet=bullet, hang=style.size * 0.9 if bullet else 0.0,
+                     space_before=style.space_before * style.size)
 
 
 def height(paras: list[Paragraph]) -> float:

@@ -39,6 +39,7 @@ class Paragraph:
     align: str = "left"
     indent: float = 0.0  # left indent of every line
     bullet: str = ""  # bullet character, drawn in the indent
+    hang: float = 0.0  # the bullet stands this far left of the text
     space_before: float = 0.0
 
 

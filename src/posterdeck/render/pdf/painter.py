@@ -180,7 +180,7 @@ def _text(c, box: TextBox, flip, paint, names) -> None:
                 s0 = line.spans[0]
                 c.setFont(names["regular"], para.size)
                 c.setFillColor(colour(s0.color))
-                c.drawString(left - para.size * 0.9, base, para.bullet)
+                c.drawString(left - para.hang, base, para.bullet)
             x = left
             for sp in line.spans:
                 rise = para.size * SUP_RISE if sp.script == "sup" else -para.size * SUB_DROP if sp.script == "sub" else 0

@@ -109,7 +109,7 @@ def _text(slide, box: TextBox, doc: Document) -> None:
         p.space_before = Pt(para.space_before) if i else Pt(0)
         p.space_after = Pt(0)
         if para.bullet:
-            xml.bullet(p, para.bullet, emu(para.indent), emu(para.size * 0.9))
+            xml.bullet(p, para.bullet, emu(para.indent), emu(para.hang))
         else:
             xml.no_bullet(p)
         for sp in para.spans:
