@@ -4,7 +4,7 @@ from __future__ import annotations
 from posterdeck.loading.deck import Model
 from posterdeck.loading.yamlsource import Source
 from posterdeck.resolve.glossary import undefined_abbreviations
-from posterdeck.resolve.markup import MarkupError, Text, parse
+from posterdeck.resolve.markup import Cite, MarkupError, Text, parse
 
 
 def _texts(data, path=()):
@@ -21,27 +21,21 @@ def _texts(data, path=()):
 def lint(model: Model) -> list[str]:
     warnings = []
     src: Source = model.sources["content"]
-    seen = set()
+    seen, cited = set(), set()
     for path, text in _texts(src.data):
+        try:
+            nodes = parse(text)
+        except MarkupError:
+            continue  # reported as an error by the build, with its line
+        cited.update(k for n in nodes if isinstance(n, Cite) for k in n.keys)
         if path and path[-1] in ("id", "color", "type") or (len(path) > 1 and path[-2] in ("values", "visuals")):
             continue
-        try:
-            plain = "".join(n.text for n in parse(text) if isinstance(n, Text))
-        except MarkupError:
-            continue
+        plain = "".join(n.text for n in nodes if isinstance(n, Text))
         for token in undefined_abbreviations(plain, model.glossary):
             if token not in seen:
                 seen.add(token)
                 warnings.append(f"{src.where(path)}: {token!r} looks like an abbreviation but is not in the glossary "
                                 f"(add it to the glossary, or to proper_names if it is a name)")
-    cited = set()
-    for _, text in _texts(src.data):
-        try:
-            for n in parse(text):
-                if hasattr(n, "keys"):
-                    cited.update(n.keys)
-        except MarkupError:
-            pass
     for key in model.references:
         if key not in cited:
             warnings.append(f"{model.sources['references'].where()}: reference {key!r} is never cited")
