@@ -119,6 +119,8 @@ def test_lines_never_exceed_the_width_with_mixed_styles(fonts):
         for line in paragraph(ps, STYLE, width, fonts, "test").lines:
             if line.width > width + 1e-6:
                 over.append((round(width, 2), round(line.width, 2), line_text(line)))
+            for span in line.spans:  # widths are added up, not measured again: they must agree
+                assert abs(span.width - fonts.width(span.text, span.font, span.size)) < 1e-6, span
     assert over == []
 
 

@@ -123,6 +123,7 @@ class Fonts:
 
         self._sw = stringWidth
         self._cache: dict = {}
+        self._checked: set = set()
 
     @staticmethod
     def variant(bold: bool, italic: bool) -> str:
@@ -138,11 +139,14 @@ class Fonts:
         return w * size / 1000.0
 
     def check_glyphs(self, text: str, variant: str, where: str) -> None:
+        if (text, variant) in self._checked:  # fitting lays the same text out at many sizes
+            return
         missing = missing_glyphs(text, self.files[variant])
         if missing:
             chars = ", ".join(f"{c!r} (U+{ord(c):04X})" for c in sorted(missing))
             raise LayoutError(f"no glyph for {chars} in {self.files[variant]} in text {text[:60]!r}",
                               Location(page=where), hint="use a font that covers this script in the theme")
+        self._checked.add((text, variant))
 
 
 @dataclass(frozen=True)
@@ -197,8 +201,7 @@ def break_lines(spans: list[Span], width: float, fonts: Fonts, style: TextStyle,
             cur_w = sum(s.width for s in current)
             continue
         if current:
-            last = current[-1]
-            current[-1] = _span(last, last.text + " ", fonts)
+            current[-1] = _with_space(current[-1], fonts)
         current.extend(word)
         cur_w += space + w_w
     if current:
@@ -222,7 +225,7 @@ def _glue(words: list[list[Span]], fonts: Fonts) -> list[list[Span]]:
         text = "".join(s.text for s in word)
         if out and (pending or text in GLUE):
             prev = out[-1]
-            prev[-1] = _span(prev[-1], prev[-1].text + " ", fonts)
+            prev[-1] = _with_space(prev[-1], fonts)
             prev.extend(word)
             pending = text in GLUE
         else:
@@ -231,8 +234,15 @@ def _glue(words: list[list[Span]], fonts: Fonts) -> list[list[Span]]:
     return out
 
 
-def _span(sp: Span, text: str, fonts: Fonts) -> Span:
-    return Span(text, sp.font, sp.size, sp.color, sp.script, sp.link, fonts.width(text, sp.font, sp.size))
+def _span(sp: Span, text: str, fonts: Fonts, width: float | None = None) -> Span:
+    """``sp``'s style with other text; ``width`` when the caller knows it (widths add up: the
+    fonts are measured glyph by glyph, without kerning)."""
+    return Span(text, sp.font, sp.size, sp.color, sp.script, sp.link,
+                fonts.width(text, sp.font, sp.size) if width is None else width)
+
+
+def _with_space(sp: Span, fonts: Fonts) -> Span:
+    return _span(sp, sp.text + " ", fonts, sp.width + fonts.width(" ", sp.font, sp.size))
 
 
 def _merge(spans: list[Span], fonts: Fonts) -> list[Span]:
@@ -240,11 +250,13 @@ def _merge(spans: list[Span], fonts: Fonts) -> list[Span]:
     for sp in spans:
         if out and (out[-1].font, out[-1].size, out[-1].color, out[-1].script, out[-1].link) == \
                 (sp.font, sp.size, sp.color, sp.script, sp.link):
-            out[-1] = _span(out[-1], out[-1].text + sp.text, fonts)
+            out[-1] = _span(out[-1], out[-1].text + sp.text, fonts, out[-1].width + sp.width)
         else:
             out.append(sp)
     if out and out[-1].text.endswith(" "):
-        out[-1] = _span(out[-1], out[-1].text.rstrip(" "), fonts)
+        last = out[-1]
+        text = last.text.rstrip(" ")
+        out[-1] = _span(last, text, fonts, last.width - (len(last.text) - len(text)) * fonts.width(" ", last.font, last.size))
     return out
 
 
@@ -265,12 +277,13 @@ def _hyphenator(language: str):
     return pyphen.Pyphen(lang=lang) if lang else None
 
 
-def syllables(word: str, language: str) -> list[str]:
+@lru_cache(maxsize=4096)
+def syllables(word: str, language: str) -> tuple[str, ...]:
     """Hyphenation pieces of a word by the language's patterns (pyphen, LibreOffice's dictionaries)."""
     h = _hyphenator(language)
     if h is None or len(word) < 6:
-        return [word]
-    return h.inserted(word, hyphen="\u00ad").split("\u00ad")
+        return (word,)
+    return tuple(h.inserted(word, hyphen="\u00ad").split("\u00ad"))
 
 
 def narrowest(word: str, variant: str, size: float, fonts: "Fonts", language: str) -> float:
