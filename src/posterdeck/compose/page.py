@@ -7,7 +7,8 @@ from posterdeck.compose.text import PageMarks, Piece, pieces, scan_text
 from posterdeck.resolve import markup
 from posterdeck.compose.chartblocks import ForestBlock, KaplanMeierBlock
 from posterdeck.resolve.document import RDocument, RSection
-from posterdeck.resolve.visuals import RChart, RForest, RImage, RKaplanMeier
+from posterdeck.pagemodel.charts import RChart, RForest, RKaplanMeier
+from posterdeck.resolve.visuals import RImage
 from posterdeck.resolve.glossary import footer_line, terms_used
 from posterdeck.resolve.references import ama, short
 

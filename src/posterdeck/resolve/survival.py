@@ -4,10 +4,9 @@ from __future__ import annotations
 
 import csv
 import math
-from bisect import bisect_right
-from dataclasses import dataclass
 from pathlib import Path
 
+from posterdeck.pagemodel.charts import Steps
 from posterdeck.schema.study import CurveData
 
 
@@ -15,27 +14,6 @@ class SurvivalError(ValueError):
     def __init__(self, message: str, hint: str = ""):
         super().__init__(message)
         self.hint = hint
-
-
-@dataclass(frozen=True)
-class Steps:
-    """A right-continuous step function S(t), starting at (0, 1)."""
-
-    time: tuple[float, ...]
-    survival: tuple[float, ...]
-    censor_time: tuple[float, ...]
-    at_risk: tuple[tuple[float, int], ...]
-    median: float | None
-
-    def at(self, t: float) -> float:
-        i = bisect_right(self.time, t) - 1
-        return self.survival[i] if i >= 0 else 1.0
-
-    def at_risk_at(self, t: float) -> int | None:
-        for time, n in self.at_risk:
-            if abs(time - t) < 1e-9:
-                return n
-        return None
 
 
 def steps_of(data: CurveData, folder: Path, ticks: list[float]) -> Steps:

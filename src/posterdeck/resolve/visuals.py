@@ -9,108 +9,10 @@ import math
 from dataclasses import dataclass
 
 from posterdeck.loading.yamlsource import suggest
+from posterdeck.pagemodel.charts import RChart, RCurve, RForest, RForestRow, RKaplanMeier, RSeries, Steps  # noqa: F401
 from posterdeck.resolve.values import ValueError_, chart_value
 
 Nodes = tuple  # markup nodes, as in resolve.document
-
-@dataclass(frozen=True)
-class RSeries:
-    name: str
-    color: str
-    values: tuple[float, ...]
-    cis: tuple  # (lo, hi) or None per value
-    labels: tuple[str, ...] = ()  # the values as printed for the target, e.g. '78.4%'
-
-
-@dataclass(frozen=True)
-class RChart:
-    id: str
-    type: str
-    title: str
-    categories: tuple[str, ...]
-    series: tuple[RSeries, ...]
-    value_title: str
-    category_title: str
-    value_min: float | None
-    value_max: float | None
-    data_labels: bool
-    error_bars: bool
-    legend: bool
-    aspect: float
-    alt_text: str
-    number_format: str  # Excel-style, for PPTX data labels: '0.0'
-    decimal_comma: bool
-    paths: tuple[str, ...] = ()  # the study data it draws
-
-    def texts(self) -> list[str]:
-        return [self.title, self.value_title, self.category_title, *self.categories,
-                *(s.name for s in self.series)]
-
-
-@dataclass(frozen=True)
-class RCurve:
-    name: str
-    color: str
-    steps: object  # resolve.survival.Steps
-    at_risk: tuple[str, ...] = ()  # at-risk counts as printed, one per tick
-
-
-@dataclass(frozen=True)
-class RKaplanMeier:
-    id: str
-    title: str
-    curves: tuple[RCurve, ...]
-    x_max: float
-    ticks: tuple[float, ...]
-    time_title: str
-    value_title: str
-    medians: bool
-    at_risk: bool
-    at_risk_title: str
-    legend: bool
-    aspect: float
-    alt_text: str
-    decimal_comma: bool
-    type: str = "kaplan_meier"
-    paths: tuple[str, ...] = ()
-
-    def texts(self) -> list[str]:
-        return [self.title, self.time_title, self.value_title, *(c.name for c in self.curves),
-                self.at_risk_title if self.at_risk else ""]
-
-
-@dataclass(frozen=True)
-class RForestRow:
-    label: str
-    value: float
-    ci: tuple[float, float]
-    n: str
-    text: str  # '0.72 (0.55–0.94)'
-    level: int
-
-
-@dataclass(frozen=True)
-class RForest:
-    id: str
-    title: str
-    rows: tuple[RForestRow, ...]
-    reference: float
-    x_min: float
-    x_max: float
-    x_title: str
-    favours: tuple[str, str] | None
-    columns: tuple[str, str, str]
-    color: str
-    aspect: float
-    alt_text: str
-    decimal_comma: bool
-    type: str = "forest"
-    paths: tuple[str, ...] = ()
-
-    def texts(self) -> list[str]:
-        return [self.title, self.x_title, *self.columns, *(self.favours or ()),
-                *(r.label for r in self.rows), *(r.text for r in self.rows)]
-
 
 @dataclass(frozen=True)
 class RTable:
@@ -204,7 +106,6 @@ class ChartResolver:
                 ticks = _ticks(x_max, spec.time_step)
                 if data.patients is not None and not self.estimate_curves:
                     # checking, not drawing: the file was read above; skip lifelines (slow to import)
-                    from posterdeck.resolve.survival import Steps
 
                     steps = Steps((0.0,), (1.0,), (), tuple((t, 0) for t in ticks), None)
                 else:

@@ -1,0 +1,128 @@
+"""The charts of a page, as matplotlib and the PPTX chart writer draw them: data bound, labels
+translated and formatted for the target (resolve makes them; compose sizes them). Plain frozen
+data with no imports beyond the standard library, so that a helper process drawing charts
+receives them without loading the rest of posterdeck."""
+from __future__ import annotations
+
+from bisect import bisect_right
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Steps:
+    """A right-continuous step function S(t), starting at (0, 1)."""
+
+    time: tuple[float, ...]
+    survival: tuple[float, ...]
+    censor_time: tuple[float, ...]
+    at_risk: tuple[tuple[float, int], ...]
+    median: float | None
+
+    def at(self, t: float) -> float:
+        i = bisect_right(self.time, t) - 1
+        return self.survival[i] if i >= 0 else 1.0
+
+    def at_risk_at(self, t: float) -> int | None:
+        for time, n in self.at_risk:
+            if abs(time - t) < 1e-9:
+                return n
+        return None
+
+
+@dataclass(frozen=True)
+class RSeries:
+    name: str
+    color: str
+    values: tuple[float, ...]
+    cis: tuple  # (lo, hi) or None per value
+    labels: tuple[str, ...] = ()  # the values as printed for the target, e.g. '78.4%'
+
+
+@dataclass(frozen=True)
+class RChart:
+    id: str
+    type: str
+    title: str
+    categories: tuple[str, ...]
+    series: tuple[RSeries, ...]
+    value_title: str
+    category_title: str
+    value_min: float | None
+    value_max: float | None
+    data_labels: bool
+    error_bars: bool
+    legend: bool
+    aspect: float
+    alt_text: str
+    number_format: str  # Excel-style, for PPTX data labels: '0.0'
+    decimal_comma: bool
+    paths: tuple[str, ...] = ()  # the study data it draws
+
+    def texts(self) -> list[str]:
+        return [self.title, self.value_title, self.category_title, *self.categories,
+                *(s.name for s in self.series)]
+
+
+@dataclass(frozen=True)
+class RCurve:
+    name: str
+    color: str
+    steps: Steps
+    at_risk: tuple[str, ...] = ()  # at-risk counts as printed, one per tick
+
+
+@dataclass(frozen=True)
+class RKaplanMeier:
+    id: str
+    title: str
+    curves: tuple[RCurve, ...]
+    x_max: float
+    ticks: tuple[float, ...]
+    time_title: str
+    value_title: str
+    medians: bool
+    at_risk: bool
+    at_risk_title: str
+    legend: bool
+    aspect: float
+    alt_text: str
+    decimal_comma: bool
+    type: str = "kaplan_meier"
+    paths: tuple[str, ...] = ()
+
+    def texts(self) -> list[str]:
+        return [self.title, self.time_title, self.value_title, *(c.name for c in self.curves),
+                self.at_risk_title if self.at_risk else ""]
+
+
+@dataclass(frozen=True)
+class RForestRow:
+    label: str
+    value: float
+    ci: tuple[float, float]
+    n: str
+    text: str  # '0.72 (0.55–0.94)'
+    level: int
+
+
+@dataclass(frozen=True)
+class RForest:
+    id: str
+    title: str
+    rows: tuple[RForestRow, ...]
+    reference: float
+    x_min: float
+    x_max: float
+    x_title: str
+    favours: tuple[str, str] | None
+    columns: tuple[str, str, str]
+    color: str
+    aspect: float
+    alt_text: str
+    decimal_comma: bool
+    type: str = "forest"
+    paths: tuple[str, ...] = ()
+
+    def texts(self) -> list[str]:
+        return [self.title, self.x_title, *self.columns, *(self.favours or ()),
+                *(r.label for r in self.rows), *(r.text for r in self.rows)]
