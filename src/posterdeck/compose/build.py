@@ -15,7 +15,7 @@ from posterdeck.resolve.target import Target
 def compose(model, target: Target, strict: bool = False) -> dict[str, Document]:
     doc = resolve(model, target, strict=strict)
     files = font_files(model.theme, model.theme_dir, target.language)
-    fonts = Fonts(files)
+    fonts = Fonts.shared(files)
     colours = dict(model.theme.colours)
     meta = dict(title=plain(doc.title), author=model.info.product, subject=model.info.title,
                 keywords=target.job_code, language=target.tag,

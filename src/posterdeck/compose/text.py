@@ -5,6 +5,7 @@ measures is what the PDF shows. Lines break only at spaces, never inside a term 
 """
 from __future__ import annotations
 
+import os
 import re
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -113,8 +114,13 @@ def pieces(nodes, marks: PageMarks, uppercase: bool = False) -> list[Piece]:
     return out
 
 
+_SHARED: dict = {}
+
+
 class Fonts:
-    """The four faces of the theme family, measured with reportlab."""
+    """The four faces of the theme family, measured with reportlab. It also keeps the paragraphs
+    broken with them (see paragraph()): fitting breaks the same text at many sizes, and the
+    targets of a batch that share a language share most of their text."""
 
     def __init__(self, files: dict[str, str]):
         self.files = files
@@ -124,6 +130,15 @@ class Fonts:
         self._sw = stringWidth
         self._cache: dict = {}
         self._checked: set = set()
+        self.paragraphs: dict = {}
+
+    @classmethod
+    def shared(cls, files: dict[str, str]) -> "Fonts":
+        """The one Fonts of this process for these font files (as they are on disk now)."""
+        key = tuple(sorted((v, p, os.stat(p).st_mtime_ns) for v, p in files.items()))
+        if key not in _SHARED:
+            _SHARED[key] = cls(files)
+        return _SHARED[key]
 
     @staticmethod
     def variant(bold: bool, italic: bool) -> str:
@@ -347,6 +362,19 @@ def _split_long(word: list[Span], width: float, fonts: Fonts, language: str = ""
 
 def paragraph(ps: list[Piece], style: TextStyle, width: float, fonts: Fonts, where: str,
               bullet: str = "", indent: float = 0.0, language: str = "") -> Paragraph:
+    """Pieces broken into lines of at most ``width`` (kept by ``fonts``: the result depends on
+    nothing else, and ``where`` only names the page in an error)."""
+    key = (tuple(ps), style, width, bullet, indent, language)
+    found = fonts.paragraphs.get(key)
+    if found is None:
+        if len(fonts.paragraphs) > 100_000:  # a long batch: start afresh rather than grow
+            fonts.paragraphs.clear()
+        found = fonts.paragraphs[key] = _paragraph(ps, style, width, fonts, where, bullet, indent, language)
+    return found
+
+
+def _paragraph(ps: list[Piece], style: TextStyle, width: float, fonts: Fonts, where: str,
+               bullet: str, indent: float, language: str) -> Paragraph:
     spans = make_spans(ps, style, fonts, where)
     lines = break_lines(spans, max(width - indent, 1.0), fonts, style, language)
     merged = _merge(list(spans), fonts) if spans else []
