@@ -11,6 +11,7 @@ from posterdeck.errors import UsageError
 from posterdeck.output import write_atomic
 
 if TYPE_CHECKING:  # loading pulls in pydantic: imported where it is used, so no-op builds stay fast
+    from posterdeck.charts.helper import ChartHelper
     from posterdeck.loading.deck import Model
 
 
@@ -18,6 +19,9 @@ def load_deck(folder: Path) -> "Model":
     from posterdeck.loading.deck import load_deck as load
 
     return load(folder)
+
+
+OUTPUTS = ["poster.pdf", "poster-screen.pdf", "deck.pptx", "deck.pdf"]
 
 
 @dataclass
@@ -77,24 +81,41 @@ def targets_of(model: "Model", wanted: list[str] | None) -> list[str]:
     return list(wanted)
 
 
-def build_target(model: "Model", tag: str, out: Path, strict: bool = False) -> TargetResult:
-    """Compose and render one target; write its files only once all of them rendered."""
+def build_target(model: "Model", tag: str, out: Path, strict: bool = False,
+                 helper: "ChartHelper | None" = None) -> TargetResult:
+    """Compose and render one target; write its files only once all of them rendered. With a
+    ``helper``, the charts of each document are drawn there while this process goes on."""
     from posterdeck.compose.build import compose
-    from posterdeck.render.pdf import render_pdf
-    from posterdeck.render.pptx import render_pptx
+    from posterdeck.render.pdf import chart_specs, render_pdf
     from posterdeck.resolve.target import make_target
 
     start = time.perf_counter()
     target = make_target(tag, model.info, model.markets)
-    docs = compose(model, target, strict=strict)
+    drawing = {}
+    if helper is not None:
+        from posterdeck.fonts import font_files
+
+        files = font_files(model.theme, model.theme_dir, target.language)
+        helper.prepare([files["regular"], files["bold"]])
+
+    def ready(kind: str, doc) -> None:
+        specs = chart_specs(doc)
+        if specs:
+            drawing[kind] = helper.draw(specs)
+
+    docs = compose(model, target, strict=strict, on_ready=ready if helper is not None else None)
     files: dict[str, bytes] = {}
     pages = {}
+    if "deck" in docs:  # first: the PPTX needs no matplotlib, so the helper has time to draw
+        from posterdeck.render.pptx import render_pptx
+
+        files["deck.pptx"] = render_pptx(docs["deck"])
     if "poster" in docs:
         poster = docs["poster"]
         if poster.print_spec is not None:
             from posterdeck.finish.preflight import preflight
 
-            files["poster.pdf"] = render_pdf(poster, mode="print")
+            files["poster.pdf"] = render_pdf(poster, mode="print", charts=drawing.get("poster"))
             report = preflight(files["poster.pdf"], poster.print_spec.standard, poster.print_spec.total_ink)
             if report.errors:
                 from posterdeck.errors import PrintError
@@ -102,17 +123,17 @@ def build_target(model: "Model", tag: str, out: Path, strict: bool = False) -> T
                 raise PrintError(f"{model.name}/{tag}/poster.pdf fails preflight:\n  " + "\n  ".join(
                     str(f) for f in report.errors), hint="this is a posterdeck bug or a layout setting; "
                     "run posterdeck preflight on the file for the full report")
-            files["poster-screen.pdf"] = render_pdf(poster, mode="screen")
+            files["poster-screen.pdf"] = render_pdf(poster, mode="screen", charts=drawing.get("poster"))
         else:
-            files["poster.pdf"] = render_pdf(poster)
+            files["poster.pdf"] = render_pdf(poster, charts=drawing.get("poster"))
         pages["poster"] = len(poster.pages)
     if "deck" in docs:
-        files["deck.pptx"] = render_pptx(docs["deck"])
-        files["deck.pdf"] = render_pdf(docs["deck"])
+        files["deck.pdf"] = render_pdf(docs["deck"], charts=drawing.get("deck"))
         pages["deck"] = len(docs["deck"].pages)
     folder = out / model.name / tag
     written = []
-    for name, data in files.items():
+    for name in sorted(files, key=OUTPUTS.index):  # in the same order, whatever order they were made in
+        data = files[name]
         write_atomic(folder / name, data)
         written.append(folder / name)
     warnings = next(iter(docs.values())).warnings if docs else []
@@ -126,7 +147,7 @@ def build(deck_dir: Path, targets: list[str] | None = None, out: Path = Path("ou
     return [build_target(model, tag, out, strict) for tag in targets_of(model, targets)]
 
 
-def build_job(folder: str, tag: str, out: str, strict: bool) -> tuple:
+def build_job(folder: str, tag: str, out: str, strict: bool, helper: "ChartHelper | None" = None) -> tuple:
     """One target in a worker process. Returns ("ok", TargetResult) or ("error", [messages], exit
     code): errors travel as text, since their locations and hints do not survive pickling."""
     from posterdeck.errors import ErrorList, PosterdeckError
@@ -135,8 +156,8 @@ def build_job(folder: str, tag: str, out: str, strict: bool) -> tuple:
 
     try:
         fp = manifest.fingerprint(Path(folder), tag, {"strict": strict})
-        model = _cached_model(folder)
-        result = build_target(model, tag, Path(out), strict)
+        model = cached_model(folder)
+        result = build_target(model, tag, Path(out), strict, helper)
         manifest.record(Path(out), Path(folder), tag, fp, result.files)
         return ("ok", result)
     except PosterdeckError as exc:
@@ -151,8 +172,10 @@ def forget_models() -> None:
     _MODELS.clear()
 
 
-def _cached_model(folder: str) -> "Model":
-    """A worker builds several targets of the same deck: load it once per process."""
+def cached_model(folder: str) -> "Model":
+    """The deck loaded once per build: the CLI validates it before planning, then builds from it
+    in this process, and forked workers inherit it; a worker that spawned loads it once for all
+    its targets."""
     if folder not in _MODELS:
         _MODELS[folder] = load_deck(Path(folder))
     return _MODELS[folder]

@@ -30,15 +30,20 @@ def main() -> None:
 @click.option("--strict", is_flag=True, help="A missing translation is an error, not a warning.")
 @click.option("--force", "-f", is_flag=True, help="Rebuild every target, even those whose inputs did not change.")
 @click.option("--watch", "-w", is_flag=True, help="Keep running; rebuild what a saved file affects.")
-@click.option("--jobs", "-j", type=int, default=0, help="Worker processes (default: one per core).")
+@click.option("--jobs", "-j", type=int, default=0, help="Processes to build with (default: one per core; 1: all in this one).")
 @click.option("--quiet", "-q", is_flag=True, help="No progress bar or summary (warnings and errors still show).")
 def build(decks: tuple[Path, ...], targets: tuple[str, ...], out: Path, strict: bool, force: bool, watch: bool,
           jobs: int, quiet: bool) -> None:
     """Build poster.pdf, poster-screen.pdf, deck.pptx and deck.pdf for every target of the DECKS
     (default: every deck under data/), in parallel worker processes. Targets whose inputs did not
     change since their last build are skipped (see --force)."""
+    import gc
+
     from rich.console import Console
 
+    # a build makes millions of short-lived objects and lives for seconds: with Python's default
+    # threshold the collector ran hundreds of times a target, walking every imported module
+    gc.set_threshold(50_000, 20, 100)
     console = Console(stderr=True, quiet=quiet)
     folders = _folders(decks)
     status = _build_once(folders, targets, out, strict, force, jobs, console, quiet)
@@ -50,33 +55,38 @@ def build(decks: tuple[Path, ...], targets: tuple[str, ...], out: Path, strict: 
 def _build_once(folders, targets, out: Path, strict: bool, force: bool, jobs: int, console, quiet: bool,
                 announce: bool = False) -> int:
     from posterdeck import api, manifest
-    from posterdeck.api import load_deck
 
+    api.forget_models()  # a watch cycle must see the files as they are now
     failed = 0
-    plan, fresh = [], []
-    for folder in folders:
+    plan, fresh, stale_of, unreadable = [], [], {}, {}
+    for folder in folders:  # quick look first (no model loaded): which targets need a build
         try:
             tags = [t for t in manifest.deck_targets(folder) if not targets or t in targets]
-            stale = [t for t in tags if force or not manifest.up_to_date(out, folder, t, {"strict": strict})]
-            fresh.extend((folder.name, t) for t in tags if t not in stale)
-            if not stale and not (targets and set(targets) - set(tags)):
-                continue
-            model = load_deck(folder)  # validate first: bad input stops the deck before any work
-            wanted = api.targets_of(model, list(targets) or None)
-            plan.extend((str(folder), tag) for tag in wanted if tag in stale)
-        except PosterdeckError as e:
-            _report(e)
-            failed = max(failed, e.exit_code)
+            stale_of[folder] = [t for t in tags if force or not manifest.up_to_date(out, folder, t, {"strict": strict})]
+            fresh.extend((folder.name, t) for t in tags if t not in stale_of[folder])
+            if not stale_of[folder] and not (targets and set(targets) - set(tags)):
+                del stale_of[folder]
         except (OSError, ValueError) as e:  # deck.yaml unreadable for the quick check: load reports it
+            stale_of[folder], unreadable[folder] = [], e
+    helper = _chart_helper(sum(len(s) for s in stale_of.values()), jobs)
+    try:
+        for folder, stale in stale_of.items():
             try:
-                load_deck(folder)
-            except PosterdeckError as err:
-                _report(err)
-                failed = max(failed, err.exit_code)
+                # validate first: bad input stops the deck before any work (workers reuse the model)
+                model = api.cached_model(str(folder))
+                wanted = api.targets_of(model, list(targets) or None)
+                plan.extend((str(folder), tag) for tag in wanted if tag in stale)
+            except PosterdeckError as e:
+                _report(e)
+                failed = max(failed, e.exit_code)
             else:
-                click.echo(f"error: {folder}: {e}", err=True)
-                failed = max(failed, 1)
-    results = _run(plan, out, strict, jobs, console) if plan else []
+                if folder in unreadable:
+                    click.echo(f"error: {folder}: {unreadable[folder]}", err=True)
+                    failed = max(failed, 1)
+        results = _run(plan, out, strict, jobs, console, helper if len(plan) == 1 else None) if plan else []
+    finally:
+        if helper is not None:
+            helper.close()
     shown: set[str] = set()
     for outcome in results:
         if outcome[0] == "error":
@@ -136,7 +146,23 @@ def _watch(folders, targets, out, strict, jobs, console, quiet) -> None:
         click.echo("stopped watching", err=True)
 
 
-def _run(plan: list, out: Path, strict: bool, jobs: int, console) -> list:
+def _chart_helper(stale: int, jobs: int):
+    """A single target builds in this process; on a machine with a second core (and unless
+    --jobs 1), a helper process draws its charts meanwhile. Started before the deck is loaded, so
+    that matplotlib imports while this process validates and composes. (Several targets build
+    in worker processes instead, forked once the decks are loaded, so that they share what this
+    process imported for it: starting them earlier made each import it again, which was slower.)"""
+    import os
+
+    cores = os.cpu_count() or 1
+    if stale != 1 or cores < 2 or (jobs or cores) < 2:
+        return None
+    from posterdeck.charts.helper import ChartHelper
+
+    return ChartHelper()
+
+
+def _run(plan: list, out: Path, strict: bool, jobs: int, console, helper=None) -> list:
     """Build the planned targets, in worker processes when there is more than one."""
     import os
 
@@ -146,14 +172,13 @@ def _run(plan: list, out: Path, strict: bool, jobs: int, console) -> list:
 
     workers = min(jobs or os.cpu_count() or 1, len(plan))
     results = []
-    api.forget_models()  # a watch cycle must see the files as they are now
     with Progress(TextColumn("{task.description}"), BarColumn(), TextColumn("{task.completed}/{task.total} targets"),
                   TimeElapsedColumn(), console=console, transient=True) as progress:
         task = progress.add_task("building", total=len(plan))
         if workers <= 1:
             for folder, tag in plan:
                 progress.update(task, description=f"building {Path(folder).name} {tag}")
-                results.append(api.build_job(folder, tag, str(out), strict))
+                results.append(api.build_job(folder, tag, str(out), strict, helper))
                 progress.advance(task)
             return results
         from concurrent.futures import ProcessPoolExecutor, as_completed

@@ -1,6 +1,8 @@
 """compose(): a loaded model + one target -> the page-model documents (poster and deck)."""
 from __future__ import annotations
 
+from typing import Callable
+
 from posterdeck.compose.poster import compose_poster
 from posterdeck.errors import PosterdeckError, collect
 from posterdeck.compose.slides import compose_slides
@@ -12,7 +14,10 @@ from posterdeck.resolve.markup import plain
 from posterdeck.resolve.target import Target
 
 
-def compose(model, target: Target, strict: bool = False) -> dict[str, Document]:
+def compose(model, target: Target, strict: bool = False,
+            on_ready: Callable[[str, Document], None] | None = None) -> dict[str, Document]:
+    """The poster and the deck of ``target``, as the layouts ask. ``on_ready(kind, document)`` is
+    called as each is done, so that its charts can start drawing while the next one composes."""
     doc = resolve(model, target, strict=strict)
     files = font_files(model.theme, model.theme_dir, target.language)
     fonts = Fonts.shared(files)
@@ -27,6 +32,8 @@ def compose(model, target: Target, strict: bool = False) -> dict[str, Document]:
             try:
                 out[kind] = Document(pages=make(doc, model, model.layouts[kind], fonts, colours),
                                      print_spec=model.layouts[kind].print, warnings=list(doc.warnings), **meta)
+                if on_ready is not None and not errors:
+                    on_ready(kind, out[kind])
             except PosterdeckError as exc:  # report the poster's and the deck's problems together
                 errors.append(exc)
     collect(errors)

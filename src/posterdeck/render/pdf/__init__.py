@@ -1,3 +1,3 @@
-from posterdeck.render.pdf.painter import render_pdf
+from posterdeck.render.pdf.painter import chart_specs, render_pdf
 
-__all__ = ["render_pdf"]
+__all__ = ["chart_specs", "render_pdf"]

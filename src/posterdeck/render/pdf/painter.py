@@ -23,9 +23,19 @@ class _Flip:
         return self.h - top - height
 
 
-def render_pdf(doc: Document, mode: str = "screen") -> bytes:
+def chart_specs(doc: Document) -> list[tuple]:
+    """What matplotlib draws for the charts of ``doc``, in page order: the items of charts_pdf().
+    The same for both modes (charts are drawn in RGB; print converts them after)."""
+    rgb = {k: v.rgb for k, v in doc.colours.items()}
+    return [(box.chart, box.w, box.h, box.font_size, rgb, doc.fonts["regular"], doc.fonts["bold"], box.plot)
+            for page in doc.pages for box in page.boxes if isinstance(box, Chart)]
+
+
+def render_pdf(doc: Document, mode: str = "screen", charts=None) -> bytes:
     """Paint ``doc``. ``mode`` "print": CMYK from the theme, bleed and crop marks, no links,
-    overprinting black, PDF/X keys (the layout's print spec); "screen": RGB, trim size, links."""
+    overprinting black, PDF/X keys (the layout's print spec); "screen": RGB, trim size, links.
+    ``charts``: the charts already being drawn elsewhere (anything whose result() is the
+    charts_pdf() of chart_specs(doc)); by default they are drawn here."""
     from reportlab.pdfgen.canvas import Canvas
 
     printing = mode == "print"
@@ -43,8 +53,7 @@ def render_pdf(doc: Document, mode: str = "screen") -> bytes:
     c.setKeywords(doc.keywords)
     c.setCreator("posterdeck")
     c.setProducer("posterdeck (reportlab)")
-    rgb = {k: v.rgb for k, v in doc.colours.items()}  # matplotlib draws in RGB; print converts after
-    charts = []  # ((page index, x, y_bottom, w, h) in media-box coordinates, chart drawing spec)
+    slots = []  # (page index, x, y_bottom, w, h) of each chart, in media-box coordinates
     for index, page in enumerate(doc.pages):
         flip = _Flip(page.height)
         slug = page.print.slug if printing and page.print else 0.0
@@ -66,22 +75,21 @@ def render_pdf(doc: Document, mode: str = "screen") -> bytes:
             elif isinstance(box, Image):
                 c.drawImage(paint.image(box.path), box.x, flip.y(box.y, box.h), box.w, box.h)
             elif isinstance(box, Chart):
-                charts.append(((index, box.x + slug, flip.y(box.y, box.h) + slug, box.w, box.h),
-                               (box.chart, box.w, box.h, box.font_size, rgb, doc.fonts["regular"], doc.fonts["bold"],
-                                box.plot)))
+                slots.append((index, box.x + slug, flip.y(box.y, box.h) + slug, box.w, box.h))
         if printing and page.print and page.print.marks:
             _marks(c, page, flip)
         c.restoreState()
         c.showPage()
     c.save()
     drawn = b""
-    if charts:
-        drawn = charts_pdf([spec for _, spec in charts])  # all charts in one file: fonts subset once
+    if slots:
+        # all charts in one file: fonts subset once
+        drawn = charts.result() if charts is not None else charts_pdf(chart_specs(doc))
         if printing:
             from posterdeck.finish.colour import chart_to_cmyk
 
             drawn = chart_to_cmyk(drawn, doc.colours, doc.print_spec.icc_profile)
-    data = _place_charts(buf.getvalue(), [slot for slot, _ in charts], drawn, doc.date)
+    data = _place_charts(buf.getvalue(), slots, drawn, doc.date)
     if printing:
         from posterdeck.finish.pdfx import finish_print
 

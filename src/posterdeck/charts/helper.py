@@ -1,0 +1,122 @@
+"""Draw charts in a helper process while the main process composes, writes the PPTX and paints.
+
+A single target builds on one core: load, compose, then matplotlib (half a second to import,
+a few hundredths of a second a chart), then painting. On a machine with a second core, a helper
+process started with the build imports matplotlib while the main process loads and composes,
+then draws each document's charts while the main process goes on with the rest. The charts are
+the same bytes either way: the helper runs draw_items(), as the painter would. Should the helper
+fail for any reason, the main process draws the charts itself, and an error there is reported
+as it would be without a helper.
+"""
+from __future__ import annotations
+
+import os
+import sys
+
+
+class ChartHelper:
+    """One helper process, talking over a pipe. Forked on Linux (it starts at once, with what
+    this process has imported), spawned elsewhere. Use as a context manager, or call close()."""
+
+    def __init__(self) -> None:
+        import multiprocessing
+
+        ctx = multiprocessing.get_context("fork" if sys.platform.startswith("linux") else "spawn")
+        self._conn, child = ctx.Pipe()
+        inherited = self._conn if ctx.get_start_method() == "fork" else None
+        self._proc = ctx.Process(target=_serve, args=(child, inherited), daemon=True, name="posterdeck-charts")
+        self._proc.start()
+        child.close()
+        self._sent = 0
+        self._replies: dict[int, bytes | None] = {}
+
+    def prepare(self, font_files: list[str]) -> None:
+        """Cut these fonts for matplotlib now, while this process is still composing."""
+        self._send(("fonts", 0, tuple(font_files)))  # no reply
+
+    def draw(self, specs: list[tuple]) -> "Drawing":
+        """Start drawing the charts_pdf() of ``specs``; the Drawing's result() is its bytes."""
+        from posterdeck.charts.mpl import normalized
+
+        items = normalized(specs)
+        self._sent += 1
+        ok = self._send(("draw", self._sent, items))
+        return Drawing(self, self._sent if ok else None, items)
+
+    def _send(self, message) -> bool:
+        try:
+            self._conn.send(message)
+            return True
+        except (OSError, ValueError):  # the helper has gone: the painter draws the charts
+            return False
+
+    def reply(self, key: int) -> bytes | None:
+        """The charts of request ``key``, or None when the helper could not draw them."""
+        while key not in self._replies:
+            try:
+                got, data = self._conn.recv()
+            except (EOFError, OSError):
+                return None
+            self._replies[got] = data
+        return self._replies.pop(key)
+
+    def close(self) -> None:
+        self._send(None)
+        self._conn.close()
+        self._proc.join(timeout=5)
+
+    def __enter__(self) -> "ChartHelper":
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+
+class Drawing:
+    """Charts being drawn in the helper."""
+
+    def __init__(self, helper: ChartHelper, key: int | None, items: tuple):
+        self._helper, self._key, self._items = helper, key, items
+        self._data: bytes | None = None
+
+    def result(self) -> bytes:
+        """The charts PDF (asked once of the helper; the print and screen PDFs share it)."""
+        if self._data is None:
+            data = self._helper.reply(self._key) if self._key is not None else None
+            if data is None:
+                from posterdeck.charts.mpl import draw_items
+
+                data = draw_items(self._items)
+            self._data = data
+        return self._data
+
+
+def _serve(conn, inherited) -> None:
+    """The helper's loop: import matplotlib, then answer requests until told to stop or until
+    the main process is gone. It leaves with os._exit: nothing of its own needs flushing, and
+    tearing down matplotlib's modules took longer than drawing a chart."""
+    if inherited is not None:
+        inherited.close()  # else the pipe would never report the main process gone
+    try:
+        from posterdeck.charts import fonts, mpl
+
+        mpl.import_matplotlib()
+
+        while True:
+            message = conn.recv()
+            if message is None:
+                break
+            kind, key, payload = message
+            if kind == "fonts":
+                for path in payload:
+                    fonts.chart_font(path)
+                continue
+            try:
+                data = mpl.draw_items(payload)
+            except Exception:  # the main process draws them again and reports the error
+                data = None
+            conn.send((key, data))
+    except (EOFError, OSError, KeyboardInterrupt):
+        pass
+    finally:
+        os._exit(0)
