@@ -815,11 +815,19 @@ def test_bench_run_defines_main_and_its_scenarios(tmp_path):
 def test_bench_measure_reports_wall_time_and_memory(tmp_path):
     import json
 
-    res = subprocess.run([sys.executable, str(ROOT / "bench" / "measure.py"), sys.executable, "-c", "pass"],
-                         capture_output=True, text=True, timeout=60, cwd=tmp_path)
-    assert res.returncode == 0, res.stderr
-    data = json.loads(res.stdout.strip().splitlines()[-1])
-    assert data["rc"] == 0 and 0 < data["wall"] < 30 and data["peak_mb"] > 0
+    def measure(*args):
+        res = subprocess.run([sys.executable, str(ROOT / "bench" / "measure.py"), *args], capture_output=True,
+                             text=True, timeout=60, cwd=tmp_path)
+        assert res.returncode == 0, res.stderr
+        return json.loads(res.stdout.strip().splitlines()[-1])
+
+    data = measure(sys.executable, "-c", "pass")
+    assert data["rc"] == 0 and 0 < data["wall"] < 30
+    # memory counts the whole process tree: here a grandchild holding 80 MB
+    child = "b = bytearray(80_000_000); import time; time.sleep(0.6)"
+    data = measure("--memory", sys.executable, "-c",
+                   f"import subprocess, sys; subprocess.run([sys.executable, '-c', {child!r}])")
+    assert data["rc"] == 0 and data["peak_mb"] > 75, data
 
 
 def test_bench_baseline_writes_the_peer_outputs(tmp_path):
