@@ -1,3 +1,3 @@
-from posterdeck.cli import main
+from posterdeck.cli import entry
 
-main()
+entry()

@@ -341,3 +341,23 @@ def diff_command(old: str, new: str, out: Path, no_thumbnails: bool) -> None:
         click.echo(f"{d.deck}: {len(d.values)} value(s), {len(d.texts)} text(s), "
                    f"{len(d.refs_added) + len(d.refs_removed)} reference(s) and {len(d.pages)} page(s) changed")
     click.echo(f"report: {out / 'changes.md'} and {out / 'changes.html'}")
+
+
+def entry() -> None:
+    """The posterdeck command. Once a command is done, the process leaves without tearing the
+    interpreter down: freeing every module and object of a build took 0.15 s, a tenth of a
+    cold build, for nothing. Helper and worker processes are closed and files are written and
+    closed before a command returns, so there is nothing left to clean up."""
+    import os
+
+    try:
+        main()
+        code = 0
+    except SystemExit as exc:
+        code = exc.code
+    if code is not None and not isinstance(code, int):
+        print(code, file=sys.stderr)
+        code = 1
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os._exit(code or 0)
