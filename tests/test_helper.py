@@ -56,20 +56,45 @@ def test_the_helper_leaves_when_the_build_closes_it():
     assert helper._proc.exitcode == 0
 
 
-def test_one_target_gets_a_helper_several_targets_or_jobs_1_do_not(monkeypatch):
+def test_a_build_gets_a_helper_unless_jobs_1_or_one_core(monkeypatch):
     from posterdeck import cli
 
     monkeypatch.setattr(os, "cpu_count", lambda: 2)
-    helper = cli._chart_helper(1, 0)
-    try:
-        assert helper is not None
-    finally:
-        helper.close()
+    for stale in (1, 5):  # several targets: the first builds here with the helper
+        helper = cli._chart_helper(stale, 0)
+        try:
+            assert helper is not None
+        finally:
+            helper.close()
+            helper.close()  # closing twice is harmless
     assert cli._chart_helper(1, 1) is None  # --jobs 1: one process, nothing beside it
-    assert cli._chart_helper(2, 0) is None  # several targets: the worker processes use the cores
     assert cli._chart_helper(0, 0) is None  # nothing to build
     monkeypatch.setattr(os, "cpu_count", lambda: 1)
     assert cli._chart_helper(1, 0) is None  # one core: a helper would only compete with the build
+
+
+def test_a_batch_in_parallel_is_byte_identical_to_one_built_in_one_process(tmp_path):
+    """The first target with the helper, the others in workers forked after it (which inherit
+    its charts and paragraphs), against everything in one process (--jobs 1)."""
+    import shutil
+    import subprocess
+    import sys
+
+    from conftest import LAYOUTS_DIR, SHARED_DIR
+
+    (tmp_path / "data").mkdir()
+    shutil.copytree(DECK_DIR, tmp_path / "data" / DECK_DIR.name)
+    shutil.copytree(SHARED_DIR, tmp_path / "data" / "shared")
+    shutil.copytree(LAYOUTS_DIR, tmp_path / "layouts")
+    outs = {}
+    for name, jobs in (("parallel", []), ("serial", ["-j", "1"])):
+        res = subprocess.run([sys.executable, "-m", "posterdeck", "build", "-q", "--target", "en-NL", "--target",
+                              "en-GB", "--target", "de-DE", *jobs, "--out", name], cwd=tmp_path,
+                             capture_output=True, text=True, timeout=300)
+        assert res.returncode == 0, res.stderr
+        outs[name] = {tag: digests(tmp_path / name / DECK_DIR.name / tag) for tag in ("en-NL", "en-GB", "de-DE")}
+    assert all(len(files) == 5 for files in outs["serial"].values())  # four outputs and the manifest
+    assert outs["parallel"] == outs["serial"]
 
 
 def test_cut_chart_font_keeps_glyphs_metrics_and_kerning(demo_fonts):

@@ -83,7 +83,7 @@ def _build_once(folders, targets, out: Path, strict: bool, force: bool, jobs: in
                 if folder in unreadable:
                     click.echo(f"error: {folder}: {unreadable[folder]}", err=True)
                     failed = max(failed, 1)
-        results = _run(plan, out, strict, jobs, console, helper if len(plan) == 1 else None) if plan else []
+        results = _run(plan, out, strict, jobs, console, helper) if plan else []
     finally:
         if helper is not None:
             helper.close()
@@ -147,15 +147,13 @@ def _watch(folders, targets, out, strict, jobs, console, quiet) -> None:
 
 
 def _chart_helper(stale: int, jobs: int):
-    """A single target builds in this process; on a machine with a second core (and unless
-    --jobs 1), a helper process draws its charts meanwhile. Started before the deck is loaded, so
-    that matplotlib imports while this process validates and composes. (Several targets build
-    in worker processes instead, forked once the decks are loaded, so that they share what this
-    process imported for it: starting them earlier made each import it again, which was slower.)"""
+    """On a machine with a second core (and unless --jobs 1), the first target builds in this
+    process while a helper process draws its charts. The helper starts before the decks are
+    loaded, so that matplotlib imports while this process validates and composes."""
     import os
 
     cores = os.cpu_count() or 1
-    if stale != 1 or cores < 2 or (jobs or cores) < 2:
+    if stale < 1 or cores < 2 or (jobs or cores) < 2:
         return None
     from posterdeck.charts.helper import ChartHelper
 
@@ -163,28 +161,35 @@ def _chart_helper(stale: int, jobs: int):
 
 
 def _run(plan: list, out: Path, strict: bool, jobs: int, console, helper=None) -> list:
-    """Build the planned targets, in worker processes when there is more than one."""
+    """Build the planned targets. With a helper, the first one builds here and the others in
+    worker processes forked afterwards: they start with everything this process imported,
+    measured and drew (the same charts and paragraphs come back in every target of a language),
+    where workers started cold each paid a second of imports and drawing first."""
     import os
 
     from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 
     from posterdeck import api
 
-    workers = min(jobs or os.cpu_count() or 1, len(plan))
     results = []
     with Progress(TextColumn("{task.description}"), BarColumn(), TextColumn("{task.completed}/{task.total} targets"),
                   TimeElapsedColumn(), console=console, transient=True) as progress:
         task = progress.add_task("building", total=len(plan))
-        if workers <= 1:
-            for folder, tag in plan:
-                progress.update(task, description=f"building {Path(folder).name} {tag}")
-                results.append(api.build_job(folder, tag, str(out), strict, helper))
-                progress.advance(task)
+        workers = min(jobs or os.cpu_count() or 1, len(plan))
+        here = plan if workers <= 1 else plan[:1] if helper is not None else []
+        for folder, tag in here:
+            progress.update(task, description=f"building {Path(folder).name} {tag}")
+            results.append(api.build_job(folder, tag, str(out), strict, helper))
+            progress.advance(task)
+        rest = plan[len(here):]
+        if not rest:
             return results
+        if helper is not None:
+            helper.close()  # its core goes to the workers
         from concurrent.futures import ProcessPoolExecutor, as_completed
 
-        with ProcessPoolExecutor(max_workers=workers) as pool:
-            futures = {pool.submit(api.build_job, folder, tag, str(out), strict): (folder, tag) for folder, tag in plan}
+        with ProcessPoolExecutor(max_workers=min(workers, len(rest))) as pool:
+            futures = {pool.submit(api.build_job, folder, tag, str(out), strict): (folder, tag) for folder, tag in rest}
             for fut in as_completed(futures):
                 results.append(fut.result())
                 folder, tag = futures[fut]

@@ -61,6 +61,8 @@ class ChartHelper:
         return self._replies.pop(key)
 
     def close(self) -> None:
+        if self._conn.closed:
+            return
         self._send(None)
         self._conn.close()
         self._proc.join(timeout=5)
@@ -82,11 +84,12 @@ class Drawing:
     def result(self) -> bytes:
         """The charts PDF (asked once of the helper; the print and screen PDFs share it)."""
         if self._data is None:
+            from posterdeck.charts import mpl
+
             data = self._helper.reply(self._key) if self._key is not None else None
             if data is None:
-                from posterdeck.charts.mpl import draw_items
-
-                data = draw_items(self._items)
+                data = mpl.draw_items(self._items)
+            mpl.remember(self._items, data)  # for later targets here, and workers forked from here
             self._data = data
         return self._data
 

@@ -2,7 +2,6 @@
 points), text kept as text in embedded TrueType (pdf.fonttype 42), no timestamps."""
 from __future__ import annotations
 
-import functools
 import io
 import textwrap
 
@@ -32,8 +31,27 @@ def normalized(charts: list[tuple]) -> tuple:
     return tuple((c, w, h, fs, tuple(sorted(rgb.items())), f, b, plot) for c, w, h, fs, rgb, f, b, plot in charts)
 
 
-@functools.lru_cache(maxsize=8)
+_DRAWN: dict[tuple, bytes] = {}  # charts drawn in this process or by its helper, oldest first
+
+
 def draw_items(items: tuple) -> bytes:
+    """charts_pdf() of normalized items, drawn once per process: the print and screen posters
+    share their charts, and so do the targets of a batch that share a language."""
+    data = _DRAWN.get(items)
+    if data is None:
+        data = _draw(items)
+        remember(items, data)
+    return data
+
+
+def remember(items: tuple, data: bytes) -> None:
+    """Keep charts drawn here or by the helper (the last 16 sets)."""
+    _DRAWN[items] = data
+    while len(_DRAWN) > 16:
+        del _DRAWN[next(iter(_DRAWN))]
+
+
+def _draw(items: tuple) -> bytes:
     import matplotlib
 
     matplotlib.use("Agg")
