@@ -131,3 +131,44 @@ def test_cut_chart_font_takes_characters_outside_the_usual_scripts(demo_fonts):
     assert plain != extra
     assert 0x2460 in TTFont(extra).getBestCmap() and 0x2460 not in TTFont(plain).getBestCmap()
     assert chart_font(files["regular"], "xyz") == plain  # the same cut, from the cache
+
+
+def _big_curve_specs(points: int, font_file: str, bold_file: str) -> list[tuple]:
+    """A Kaplan-Meier chart of one long curve: a large request, and a large chart PDF back."""
+    from posterdeck.pagemodel.charts import RCurve, RKaplanMeier, Steps
+
+    import random
+
+    rng = random.Random(points)
+    times = tuple(sorted(rng.uniform(0, points * 0.001) for _ in range(points)))
+    survival = tuple(sorted((rng.random() for _ in range(points)), reverse=True))
+    steps = Steps(times, survival, times, ((0.0, points),), None)  # every time a censor mark
+    chart = RKaplanMeier(id="big", title="", curves=(RCurve("Arm", "primary", steps),), x_max=points * 0.001,
+                         ticks=(0.0,), time_title="Months", value_title="Survival (%)", medians=False,
+                         at_risk=False, at_risk_title="", legend=False, aspect=1.5, alt_text="", decimal_comma=False)
+    rgb = {"text": "#000000", "grey": "#808080", "primary": "#5A2A82"}
+    return [(chart, 400.0, 300.0, 9.0, rgb, font_file, bold_file, (40.0, 10.0, 350.0, 250.0))]
+
+
+def test_large_requests_and_answers_do_not_block_each_other(demo_fonts):
+    """Two requests sent before reading the first answer, each larger than a pipe's buffer: the
+    helper must keep taking requests while its answer waits to be read."""
+    import threading
+
+    from posterdeck.charts.helper import ChartHelper
+
+    _, files, _ = demo_fonts
+    first = _big_curve_specs(30_000, files["regular"], files["bold"])
+    second = _big_curve_specs(30_001, files["regular"], files["bold"])
+    got = {}
+
+    def run():
+        with ChartHelper() as helper:
+            a, b = helper.draw(first), helper.draw(second)
+            got["sizes"] = (len(a.result()), len(b.result()))
+
+    worker = threading.Thread(target=run, daemon=True)
+    worker.start()
+    worker.join(60)
+    assert not worker.is_alive(), "the helper and this process are waiting on each other"
+    assert min(got["sizes"]) > 300_000  # both answers were larger than the pipe's buffer

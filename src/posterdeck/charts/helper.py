@@ -96,17 +96,34 @@ class Drawing:
 
 def _serve(conn, inherited) -> None:
     """The helper's loop: import matplotlib, then answer requests until told to stop or until
-    the main process is gone. It leaves with os._exit: nothing of its own needs flushing, and
+    the main process is gone. A thread takes the requests off the pipe as they come, so that the
+    main process never waits to send one while the helper is sending a large answer (the two
+    would wait on each other). It leaves with os._exit: nothing of its own needs flushing, and
     tearing down matplotlib's modules took longer than drawing a chart."""
+    import queue
+    import threading
+
     if inherited is not None:
         inherited.close()  # else the pipe would never report the main process gone
+    inbox: queue.Queue = queue.Queue()
+
+    def receive() -> None:
+        try:
+            while True:
+                message = conn.recv()
+                inbox.put(message)
+                if message is None:
+                    return
+        except (EOFError, OSError):
+            inbox.put(None)
+
+    threading.Thread(target=receive, daemon=True).start()
     try:
         from posterdeck.charts import fonts, mpl
 
         mpl.import_matplotlib()
-
         while True:
-            message = conn.recv()
+            message = inbox.get()
             if message is None:
                 break
             kind, key, payload = message
