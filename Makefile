@@ -5,10 +5,10 @@ PY ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 
-$(BIN)/posterdeck: pyproject.toml
+$(BIN)/posterdeck: pyproject.toml constraints.txt
 	$(PY) -m venv $(VENV)
 	$(BIN)/pip install -q --upgrade pip
-	$(BIN)/pip install -q -e '.[survival,test]'
+	$(BIN)/pip install -q -c constraints.txt -e '.[survival,test]'
 	touch $@
 
 .PHONY: install demo test check
