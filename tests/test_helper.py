@@ -33,6 +33,25 @@ def test_a_target_built_with_the_helper_is_byte_identical(tmp_path, demo_model, 
     assert digests(tmp_path / DECK_DIR.name / TARGET) == built_here
 
 
+def test_a_spawned_helper_as_on_macos_and_windows_draws_the_same_bytes(tmp_path, demo_model, built_here,
+                                                                       monkeypatch):
+    import sys
+
+    from posterdeck import api
+    from posterdeck.charts.helper import ChartHelper
+
+    monkeypatch.setattr(sys, "platform", "darwin")  # no fork there: the helper is spawned
+    helper = ChartHelper()
+    monkeypatch.undo()
+    assert type(helper._proc).__name__ == "SpawnProcess"
+    try:
+        api.build_target(demo_model, TARGET, tmp_path, helper=helper)
+    finally:
+        helper.close()
+    assert helper._proc.exitcode == 0
+    assert digests(tmp_path / DECK_DIR.name / TARGET) == built_here
+
+
 def test_charts_are_drawn_here_when_the_helper_is_gone(tmp_path, demo_model, built_here):
     from posterdeck import api
     from posterdeck.charts.helper import ChartHelper
@@ -44,6 +63,23 @@ def test_charts_are_drawn_here_when_the_helper_is_gone(tmp_path, demo_model, bui
         api.build_target(demo_model, TARGET, tmp_path, helper=helper)
     finally:
         helper.close()
+    assert digests(tmp_path / DECK_DIR.name / TARGET) == built_here
+
+
+def test_charts_are_drawn_here_when_the_helper_stops_answering(tmp_path, demo_model, built_here, monkeypatch):
+    import signal
+
+    from posterdeck import api
+    from posterdeck.charts import helper as helper_module
+
+    monkeypatch.setattr(helper_module, "WAIT", 2.0)
+    helper = helper_module.ChartHelper()
+    os.kill(helper._proc.pid, signal.SIGSTOP)  # alive, but never answers
+    try:
+        api.build_target(demo_model, TARGET, tmp_path, helper=helper)
+    finally:
+        helper.close()
+    assert not helper._proc.is_alive()
     assert digests(tmp_path / DECK_DIR.name / TARGET) == built_here
 
 

@@ -14,6 +14,9 @@ import os
 import sys
 
 
+WAIT = 300.0  # seconds to wait for one answer: drawing a document's charts takes well under one
+
+
 class ChartHelper:
     """One helper process, talking over a pipe. Forked on Linux (it starts at once, with what
     this process has imported), spawned elsewhere. Use as a context manager, or call close()."""
@@ -51,9 +54,17 @@ class ChartHelper:
             return False
 
     def reply(self, key: int) -> bytes | None:
-        """The charts of request ``key``, or None when the helper could not draw them."""
+        """The charts of request ``key``, or None when the helper could not draw them: it has
+        gone, or it has not answered within WAIT seconds (it is then stopped)."""
+        import time
+
+        deadline = time.monotonic() + WAIT
         while key not in self._replies:
             try:
+                while not self._conn.poll(0.5):
+                    if not self._proc.is_alive() or time.monotonic() > deadline:
+                        self._proc.kill()
+                        return None
                 got, data = self._conn.recv()
             except (EOFError, OSError):
                 return None
@@ -100,6 +111,7 @@ def _serve(conn, inherited) -> None:
     main process never waits to send one while the helper is sending a large answer (the two
     would wait on each other). It leaves with os._exit: nothing of its own needs flushing, and
     tearing down matplotlib's modules took longer than drawing a chart."""
+    import pickle
     import queue
     import threading
 
@@ -107,14 +119,11 @@ def _serve(conn, inherited) -> None:
         inherited.close()  # else the pipe would never report the main process gone
     inbox: queue.Queue = queue.Queue()
 
-    def receive() -> None:
+    def receive() -> None:  # raw bytes: unpickling imports modules, which only the main thread does
         try:
             while True:
-                message = conn.recv()
-                inbox.put(message)
-                if message is None:
-                    return
-        except (EOFError, OSError):
+                inbox.put(conn.recv_bytes())
+        except BaseException:  # the main process is gone (or anything else): stop
             inbox.put(None)
 
     threading.Thread(target=receive, daemon=True).start()
@@ -123,7 +132,8 @@ def _serve(conn, inherited) -> None:
 
         mpl.import_matplotlib()
         while True:
-            message = inbox.get()
+            raw = inbox.get()
+            message = None if raw is None else pickle.loads(raw)
             if message is None:
                 break
             kind, key, payload = message
