@@ -189,7 +189,11 @@ def _run(plan: list, out: Path, strict: bool, jobs: int, console, helper=None) -
         from concurrent.futures import ProcessPoolExecutor, as_completed
 
         with ProcessPoolExecutor(max_workers=min(workers, len(rest))) as pool:
+            # the workers are forked at the first submit: with the progress bar's thread stopped,
+            # so that no lock it might hold (the terminal's) is copied locked into them
+            progress.stop()
             futures = {pool.submit(api.build_job, folder, tag, str(out), strict): (folder, tag) for folder, tag in rest}
+            progress.start()
             for fut in as_completed(futures):
                 results.append(fut.result())
                 folder, tag = futures[fut]
