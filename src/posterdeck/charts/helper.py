@@ -1,11 +1,12 @@
 """Draw charts in a helper process while the main process composes, writes the PPTX and paints.
 
-A single target builds on one core: load, compose, then matplotlib (half a second to import,
-a few hundredths of a second a chart), then painting. On a machine with a second core, a helper
+A target builds on one core: load, compose, then matplotlib (half a second to import, a few
+hundredths of a second a chart), then painting. On a machine with a second core, a helper
 process started with the build imports matplotlib while the main process loads and composes,
-then draws each document's charts while the main process goes on with the rest. The charts are
+then draws each document's charts while the main process goes on with the rest (for a single
+target, and for the first target of a batch; cli.py decides). The charts are
 the same bytes either way: the helper runs draw_items(), as the painter would. Should the helper
-fail for any reason, the main process draws the charts itself, and an error there is reported
+fail or fall silent, the main process draws the charts itself, and an error there is reported
 as it would be without a helper.
 """
 from __future__ import annotations
