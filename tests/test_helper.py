@@ -208,3 +208,13 @@ def test_large_requests_and_answers_do_not_block_each_other(demo_fonts):
     worker.join(60)
     assert not worker.is_alive(), "the helper and this process are waiting on each other"
     assert min(got["sizes"]) > 300_000  # both answers were larger than the pipe's buffer
+
+
+def test_a_font_that_cannot_be_cut_is_drawn_with_as_it_is(tmp_path):
+    """The cut is only a speed-up: a font collection or a font fontTools cannot subset is handed
+    to matplotlib whole, as before."""
+    from posterdeck.charts.fonts import chart_font
+
+    odd = tmp_path / "odd.ttf"
+    odd.write_bytes(b"not really a font")
+    assert chart_font(str(odd), "abc") == str(odd)

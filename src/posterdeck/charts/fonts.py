@@ -67,6 +67,23 @@ def _cut(path: str, extra: str, stamp: tuple) -> str:
     out = Path(matplotlib.get_cachedir()) / "posterdeck-fonts" / f"{key}{Path(path).suffix}"
     if out.is_file():
         return str(out)
+    try:
+        data = _cut_bytes(data, extra)
+    except Exception:  # noqa: BLE001  (a collection, an odd font: matplotlib takes the file as it is)
+        return path
+    try:
+        out.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=out.parent, suffix=".part")  # a parallel build may cut it too
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data)
+        os.replace(tmp, out)
+    except OSError:  # nowhere to keep it: draw with the whole font, only slower
+        return path
+    return str(out)
+
+
+def _cut_bytes(data: bytes, extra: str) -> bytes:
+    """The font file ``data`` cut to BLOCKS and ``extra``, without the OpenType layout tables."""
     from fontTools import subset
 
     options = subset.Options(glyph_names=True, legacy_kern=True, notdef_outline=True, name_IDs=["*"],
@@ -79,9 +96,4 @@ def _cut(path: str, extra: str, stamp: tuple) -> str:
     subsetter.subset(font)
     buf = io.BytesIO()
     font.save(buf)
-    out.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=out.parent, suffix=".part")  # a parallel build may cut it too
-    with os.fdopen(fd, "wb") as fh:
-        fh.write(buf.getvalue())
-    os.replace(tmp, out)
-    return str(out)
+    return buf.getvalue()
