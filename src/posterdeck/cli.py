@@ -186,9 +186,13 @@ def _run(plan: list, out: Path, strict: bool, jobs: int, console, helper=None) -
             return results
         if helper is not None:
             helper.close()  # its core goes to the workers
+        import multiprocessing
         from concurrent.futures import ProcessPoolExecutor, as_completed
 
-        with ProcessPoolExecutor(max_workers=min(workers, len(rest))) as pool:
+        # forked on Linux whatever Python's default (forkserver from 3.14): the workers are to
+        # inherit what this process has loaded; elsewhere the platform's default
+        context = multiprocessing.get_context("fork") if sys.platform.startswith("linux") else None
+        with ProcessPoolExecutor(max_workers=min(workers, len(rest)), mp_context=context) as pool:
             # the workers are forked at the first submit: with the progress bar's thread stopped,
             # so that no lock it might hold (the terminal's) is copied locked into them
             progress.stop()
