@@ -108,7 +108,7 @@ class Chart:
     y: float
     w: float
     h: float
-    chart: object  # resolve.document.RChart / RKaplanMeier / RForest: data and titles only
+    chart: object  # pagemodel.charts.RChart / RKaplanMeier / RForest: data and titles only
     font_size: float
     name: str = ""
     plot: tuple[float, float, float, float] | None = None  # inner plot area (left, top, w, h) in points

@@ -12,8 +12,7 @@ from posterdeck.resolve import markup
 from posterdeck.resolve.markup import Cite, Note, Placeholder, Text
 from posterdeck.resolve.target import Target
 from posterdeck.resolve.values import ValueError_, render_value
-from posterdeck.resolve.visuals import (  # noqa: F401  (re-exported: compose and tests use them)
-    ChartResolver, RChart, RCurve, RForest, RForestRow, RImage, RKaplanMeier, RSeries, RTable)
+from posterdeck.resolve.visuals import ChartResolver, RImage, RTable
 from posterdeck.schema.content import Paragraph
 
 Nodes = tuple  # a tuple of markup.Text / Cite / Note, no Placeholders
@@ -33,7 +32,7 @@ class RSection:
     summary: Nodes
     highlights: tuple[Nodes, ...]
     body: tuple[RPara, ...]
-    visuals: tuple  # RChart | RTable
+    visuals: tuple  # pagemodel.charts.RChart / RKaplanMeier / RForest, RTable
     notes: tuple[Nodes, ...]
 
 

@@ -1,4 +1,5 @@
-"""Resolved charts, tables and pictures: data bound, labels translated and formatted, checked.
+"""Resolving charts (their types live in pagemodel.charts), tables and pictures: data bound,
+labels translated and formatted, checked.
 
 ChartResolver holds the chart part of the resolver (document._Resolver), which supplies err(),
 plain(), tr() and the model and target.
@@ -9,7 +10,7 @@ import math
 from dataclasses import dataclass
 
 from posterdeck.loading.yamlsource import suggest
-from posterdeck.pagemodel.charts import RChart, RCurve, RForest, RForestRow, RKaplanMeier, RSeries, Steps  # noqa: F401
+from posterdeck.pagemodel.charts import RChart, RCurve, RForest, RForestRow, RKaplanMeier, RSeries, Steps
 from posterdeck.resolve.values import ValueError_, chart_value
 
 Nodes = tuple  # markup nodes, as in resolve.document
