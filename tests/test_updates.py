@@ -107,8 +107,8 @@ def test_claim_rule_that_cannot_be_read(project_copy):
 
 def test_claim_excludes_fails_when_the_ci_is_widened_over_1(project_copy):
     project = with_aurora(project_copy)
-    study_line = project.replace(A_STUDY, "overall: {value: 0.7, unit: '', ci: [0.55, 0.89]",
-                                 "overall: {value: 0.7, unit: '', ci: [0.55, 1.04]")
+    study_line = project.replace(A_STUDY, "overall: {value: 0.7, unit: ratio, ci: [0.55, 0.89]",
+                                 "overall: {value: 0.7, unit: ratio, ci: [0.55, 1.04]")
     assert study_line == 11
     excludes_line = project.line_of(A_CONTENT, '"results.os_hr.overall excludes 1"')
     hi_line = project.line_of(A_CONTENT, '"results.os_hr.overall.hi < 1"')
@@ -141,8 +141,8 @@ def small_leaves(tmp_path_factory):
         "results:\n"
         "  ra: {n: 30, N: a}\n"  # 75.0%
         "  rb: {n: 30, N: b}\n"  # 60.0%
-        "  hr: {value: 0.7, unit: '', ci: [0.55, 0.89]}\n"
-        "  hr_wide: {value: 0.9, unit: '', ci: [0.7, 1.2]}\n"
+        "  hr: {value: 0.7, unit: ratio, ci: [0.55, 0.89]}\n"
+        "  hr_wide: {value: 0.9, unit: ratio, ci: [0.7, 1.2]}\n"
         "  pv: {p: 0.01, op: '<'}\n"
         "  m: {number: 12}\n", encoding="utf-8")
     errors: list = []
@@ -234,8 +234,8 @@ def test_rule_stated_pct_outside_its_ci(project_copy):
 
 def test_rule_subgroup_larger_than_its_population(project_copy):
     project = with_aurora(project_copy)
-    line = project.replace(A_STUDY, "male: {value: 0.65, unit: '', ci: [0.47, 0.9], n: 195,",
-                           "male: {value: 0.65, unit: '', ci: [0.47, 0.9], n: 395,")
+    line = project.replace(A_STUDY, "male: {value: 0.65, unit: ratio, ci: [0.47, 0.9], n: 195,",
+                           "male: {value: 0.65, unit: ratio, ci: [0.47, 0.9], n: 395,")
     res = build(project, AURORA, A_TARGET)
     assert_failed_with(res, project, A_STUDY, line, "results.os_hr.male", "395", "itt", "360")
 
@@ -278,8 +278,8 @@ HEAD = "study: {name: T, decimals: 1}\npopulations:\n  a: {n: 16}\n  b: {n: 10}\
     ("{value: 5.0, ci: [6.0, 9.0]}", ["estimate 5.0 lies outside its CI 6.0-9.0"]),
     ("{value: 10.0, ci: [6.0, 9.0]}", ["outside its CI"]),
     ("{value: 7.0, ci: [9.0, 6.0]}", ["out of order"]),
-    ("{value: 0.8, unit: '', ci: [0.5, 0.9], n: 17, population: a}", ["subgroup n = 17", "population a (n = 16)"]),
-    ("{value: 0.8, unit: '', n: 5, population: c}", ["unknown population 'c'"]),
+    ("{value: 0.8, unit: ratio, ci: [0.5, 0.9], n: 17, population: a}", ["subgroup n = 17", "population a (n = 16)"]),
+    ("{value: 0.8, unit: ratio, n: 5, population: c}", ["unknown population 'c'"]),
     ("{n: 5, N: aa}", ["unknown population 'aa'", "did you mean 'a'?"]),
 ], ids=["n>N", "n>N-number", "pct-half-up", "pct-third", "pct-outside-ci", "count-ci-order", "estimate-below-ci",
         "estimate-above-ci", "estimate-ci-order", "subgroup-n>population", "subgroup-unknown-population",
@@ -308,7 +308,7 @@ def test_load_study_accepts_consistent_data(tmp_path):
         "  z: {n: 0, N: b, pct: 0.0}\n"
         "  w: {n: 1, N: 3, pct: 33.33, ci: [10.0, 70.0]}\n"  # compared at the study's precision
         "  e: {value: 9.0, ci: [9.0, 9.0]}\n"  # on the bounds
-        "  s: {value: 0.8, unit: '', ci: [0.5, 0.9], n: 16, population: a}\n"
+        "  s: {value: 0.8, unit: ratio, ci: [0.5, 0.9], n: 16, population: a}\n"
         "curves:\n"
         "  c: {time: [0, 1, 1, 2], survival: [1.0, 0.8, 0.8, 0.5], at_risk: [[0, 16]]}\n"))
     assert errors == [], [str(e) for e in errors]

@@ -82,7 +82,7 @@ def main() -> None:
            f"  itt: {{n: {sum(N.values())}, label: Intention-to-treat}}", "results:", "  os_hr:"]
     for name, mask in subgroups:
         hr, lo, hi = cox(time[mask], event[mask], arm[mask])
-        out.append(f"    {name}: {{value: {hr}, unit: '', ci: [{lo}, {hi}], n: {int(mask.sum())}, population: itt, "
+        out.append(f"    {name}: {{value: {hr}, unit: ratio, ci: [{lo}, {hi}], n: {int(mask.sum())}, population: itt, "
                    f"decimals: 2}}")
     responders = {"fictumab": int(RNG.binomial(N["fictumab"], 0.41)), "control": int(RNG.binomial(N["control"], 0.24))}
     out.append("  orr:")

@@ -17,7 +17,7 @@ def add_chart(slide, box, doc, emu, rgb):
         return getattr(pptx_survival, chart.type)(slide, box, doc, emu, rgb)
     kinds = {"clustered_column": XL_CHART_TYPE.COLUMN_CLUSTERED, "stacked_column": XL_CHART_TYPE.COLUMN_STACKED,
              "clustered_bar": XL_CHART_TYPE.BAR_CLUSTERED, "stacked_bar": XL_CHART_TYPE.BAR_STACKED}
-    data = CategoryChartData(number_format=chart.number_format)
+    data = CategoryChartData(number_format=chart.value_format)
     data.categories = list(chart.categories)
     for s in chart.series:
         data.add_series(s.name, list(s.values))
@@ -46,12 +46,16 @@ def add_chart(slide, box, doc, emu, rgb):
     if chart.data_labels:
         plot.has_data_labels = True
         labels = plot.data_labels
-        labels.number_format = chart.number_format + '"%"'
+        labels.number_format = chart.number_format  # decided in resolve, with the unit's sign if any
         labels.number_format_is_linked = False
         labels.font.size = Pt(box.font_size * 0.9)
         labels.font.color.rgb = rgb(doc, "on_primary") if stacked or chart.error_bars else rgb(doc, "text")
         labels.position = XL_LABEL_POSITION.CENTER if stacked else (
             XL_LABEL_POSITION.INSIDE_BASE if chart.error_bars else XL_LABEL_POSITION.OUTSIDE_END)
+        for s, series in zip(chart.series, plot.series):  # a value published with other decimals
+            for i, fmt in enumerate(s.number_formats):
+                if fmt != chart.number_format:
+                    pptx_xml.point_number_format(series, i, fmt, labels._element)
     ch.has_legend = chart.legend and len(chart.series) > 1
     if ch.has_legend:
         ch.legend.position = XL_LEGEND_POSITION.TOP

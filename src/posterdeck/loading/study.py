@@ -6,7 +6,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from posterdeck.errors import ContentError, InputError
 from posterdeck.loading.validate import validate
 from posterdeck.loading.yamlsource import Source, suggest
-from posterdeck.schema.study import Count, Estimate, Leaf, Number, PValue, Study
+from posterdeck.schema.study import UNITS, Count, Estimate, Leaf, Number, PValue, Study
 
 _LEAF_BY_KEY = {"value": Estimate, "n": Count, "p": PValue, "number": Number}  # first match wins
 
@@ -19,6 +19,7 @@ def load_study(source: Source, errors: list) -> tuple[Study | None, dict[str, Le
     for name, pop in study.populations.items():
         leaves[f"populations.{name}"] = Count(n=pop.n, N=pop.n, label=pop.label)
     _walk(study.results, ("results",), source, leaves, errors)
+    _check_units(study, leaves, source, errors)
     _check_counts(study, leaves, source, errors)
     _check_tables(study, source, errors)
     return study, leaves
@@ -33,10 +34,28 @@ def _walk(node, path: tuple, source: Source, leaves: dict, errors: list) -> None
     if kind is not None:
         leaf = validate(kind, node, source, prefix=path, errors=errors)
         if leaf is not None:
-            leaves[".".join(path)] = leaf
+            leaves[".".join(path)] = as_written(leaf, path, source)
         return
     for key, child in node.items():
         _walk(child, path + (key,), source, leaves, errors)
+
+
+def as_written(leaf: Leaf, path: tuple, source: Source) -> Leaf:
+    """The leaf with its precision: the decimals given, else those of its numbers as written in
+    the file (34 -> 0, 34.0 -> 1; an estimate's most among value and CI bounds; a count's of
+    its stated pct, else none: the study's decimals apply)."""
+    if leaf.decimals is not None:
+        return leaf
+    keys = {Estimate: [("value",), ("ci", 0), ("ci", 1)], Number: [("number",)], PValue: [("p",)],
+            Count: [("pct",)]}[type(leaf)]
+    written = [d for k in keys if (d := source.decimals(path + k)) is not None]
+    return leaf.model_copy(update={"decimals": max(written)}) if written else leaf
+
+
+def decimals_of(leaf: Leaf, fallback: int) -> int:
+    """The precision a value prints with: its own, else the fallback (the study's decimals)."""
+    d = getattr(leaf, "decimals", None)
+    return fallback if d is None else d
 
 
 def denominator(leaf: Count, leaves: dict[str, Leaf]) -> int:
@@ -52,6 +71,27 @@ def percent(leaf: Count, leaves: dict[str, Leaf]) -> float:
 
 def rounded(value: float, decimals: int) -> Decimal:
     return Decimal(repr(value)).quantize(Decimal(1).scaleb(-decimals), rounding=ROUND_HALF_UP)
+
+
+def _check_units(study: Study, leaves: dict, source: Source, errors: list) -> None:
+    """Every unit is built in or declared under units:, and a declared one does not redefine a
+    built-in one; declared units are attached to the leaves that use them."""
+    for uid in study.units:
+        if uid in UNITS or uid == "%":
+            errors.append(InputError(f"units.{uid}: {uid!r} is a built-in unit", source.where(("units", uid)),
+                                     hint="remove it from units: (built in: " + ", ".join(UNITS) + ")"))
+    known = [*UNITS, *study.units]
+    for path, leaf in leaves.items():
+        unit = getattr(leaf, "unit", None)
+        if unit is None or unit in UNITS:
+            continue
+        if unit in study.units:
+            leaf._unit_def = study.units[unit]
+            continue
+        errors.append(InputError(
+            f"{path}: unknown unit {unit!r}", source.where(tuple(path.split(".")) + ("unit",)),
+            hint=(suggest(unit, known) + " " if suggest(unit, known) else "")
+            + f"use one of {', '.join(UNITS)}, or declare it under units: with a label per language"))
 
 
 def _check_counts(study: Study, leaves: dict, source: Source, errors: list) -> None:
@@ -78,15 +118,16 @@ def _check_counts(study: Study, leaves: dict, source: Source, errors: list) -> N
             errors.append(ContentError(f"{path}: n = {leaf.n} is larger than N = {N}", where,
                                        hint="check the count and its denominator"))
             continue
+        places = decimals_of(leaf, study.study.decimals)
         if leaf.pct is not None:
-            computed = rounded(percent(leaf, leaves), study.study.decimals)
-            stated = rounded(leaf.pct, study.study.decimals)
+            computed = rounded(percent(leaf, leaves), places)
+            stated = rounded(leaf.pct, places)
             if computed != stated:
                 errors.append(ContentError(
                     f"{path}: stated {leaf.pct}% but n/N = {leaf.n}/{N} = {computed}%", where,
                     hint="correct n, N or the stated pct; posterdeck prints the value computed from n/N"))
         if leaf.ci is not None:
-            shown = float(rounded(percent(leaf, leaves), study.study.decimals))
+            shown = float(rounded(percent(leaf, leaves), places))
             if not leaf.ci[0] <= shown <= leaf.ci[1]:
                 errors.append(ContentError(f"{path}: {shown}% (n/N = {leaf.n}/{N}) lies outside its CI "
                                            f"{leaf.ci[0]}-{leaf.ci[1]}", where,

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import difflib
+from decimal import Decimal, InvalidOperation
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -18,6 +19,7 @@ class Source:
     file: Path
     data: Any
     lines: dict[tuple, int] = field(default_factory=dict)
+    raw: dict[tuple, str] = field(default_factory=dict)  # numbers as written, e.g. '34.0', by path
 
     def where(self, path: tuple = ()) -> Location:
         """The location of the node at ``path``, or of its nearest ancestor."""
@@ -25,6 +27,18 @@ class Source:
         while path and path not in self.lines:
             path = path[:-1]
         return Location(file=display_path(self.file), line=self.lines.get(path, 1))
+
+    def decimals(self, path: tuple) -> int | None:
+        """The number of decimals of the number at ``path`` as written in the file ('34' -> 0,
+        '34.0' -> 1, '1e-3' -> 3), or None where no number was written there."""
+        text = self.raw.get(tuple(path))
+        if text is None:
+            return None
+        try:
+            exponent = Decimal(text.replace("_", "")).as_tuple().exponent
+        except InvalidOperation:
+            return None
+        return -exponent if isinstance(exponent, int) and exponent < 0 else 0
 
 
 def display_path(path: Path) -> str:
@@ -53,11 +67,12 @@ def load_yaml(path: Path) -> Source:
         raise InputError(f"malformed YAML: {problem}{ctx}", Location(display_path(path), line),
                          hint="check indentation, quotes and brackets on this line and the one before") from None
     source = Source(file=path, data=None)
-    source.data = _convert(node, (), source.lines, path) if node is not None else {}
+    source.data = _convert(node, (), source, path) if node is not None else {}
     return source
 
 
-def _convert(node: yaml.Node, path: tuple, lines: dict, file: Path) -> Any:
+def _convert(node: yaml.Node, path: tuple, source: Source, file: Path) -> Any:
+    lines = source.lines
     lines[path] = node.start_mark.line + 1
     if isinstance(node, yaml.MappingNode):
         out: dict = {}
@@ -66,12 +81,15 @@ def _convert(node: yaml.Node, path: tuple, lines: dict, file: Path) -> Any:
             if key in out:
                 raise InputError(f"duplicate key {key!r}", Location(display_path(file), key_node.start_mark.line + 1),
                                  hint="each key may appear once in a mapping")
-            out[key] = _convert(value_node, path + (key,), lines, file)
+            out[key] = _convert(value_node, path + (key,), source, file)
             lines[path + (key,)] = key_node.start_mark.line + 1
         return out
     if isinstance(node, yaml.SequenceNode):
-        return [_convert(item, path + (i,), lines, file) for i, item in enumerate(node.value)]
-    return _scalar(node)
+        return [_convert(item, path + (i,), source, file) for i, item in enumerate(node.value)]
+    value = _scalar(node)
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        source.raw[path] = node.value  # the text as written: its decimals are the published precision
+    return value
 
 
 _CONSTRUCTOR = yaml.SafeLoader("")

@@ -11,6 +11,7 @@ from posterdeck.loading.yamlsource import Source, suggest
 from posterdeck.resolve import markup
 from posterdeck.resolve.markup import Cite, Note, Placeholder, Text
 from posterdeck.resolve.target import Target
+from posterdeck.resolve.units import label_fallbacks, pick
 from posterdeck.resolve.values import ValueError_, render_value
 from posterdeck.resolve.visuals import ChartResolver, RImage, RTable
 from posterdeck.schema.content import Paragraph
@@ -112,6 +113,17 @@ class _Resolver(ChartResolver):
         else:
             self.warnings.append(f"{where}: {message}")
         return raw
+
+    def unit_labels(self) -> None:
+        """A declared unit in use without a label in the target's language prints in English: say so."""
+        if self.recorder is not None:
+            return
+        units = self.model.study.units
+        used = {leaf.unit for leaf in self.model.leaves.values() if getattr(leaf, "unit", None) in units}
+        for uid in label_fallbacks(units, used, self.target.language):
+            shown = pick(units[uid].label, self.target.language)[0]
+            self.warnings.append(f"{self.model.sources['study'].where(('units', uid, 'label'))}: unit {uid!r} has no "
+                                 f"{self.target.language} label; {shown!r} is printed")
 
     def err(self, path: tuple, message: str, hint: str = "", cls=ContentError, src: Source | None = None):
         self.errors.append(cls(message, (src or self.src).where(path), hint=hint))
@@ -327,6 +339,7 @@ def resolve(model: Model, target: Target, translations=None, strict: bool = Fals
         if ids.count(sid) > 1:
             r.err(("sections", i, "id"), f"section id {sid!r} is used twice")
     doc.glossary = r.glossary()
+    r.unit_labels()
     doc.words = {key: r.tr(text, ("words", key), context=f"words.{key}") for key, text in WORDS.items()}
     collect(r.errors)
     doc.cited = r.cited

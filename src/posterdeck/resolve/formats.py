@@ -9,10 +9,13 @@ from functools import lru_cache
 from babel import Locale
 from babel.dates import format_date
 from babel.numbers import format_decimal, format_percent
+from babel.units import format_unit, get_unit_name
 
 from posterdeck.loading.study import rounded
 
 EN_DASH = "\u2013"
+NBSP = "\u00a0"
+DURATIONS = {"months": "duration-month", "weeks": "duration-week", "days": "duration-day", "years": "duration-year"}
 
 
 @lru_cache(maxsize=None)
@@ -45,6 +48,35 @@ class Formats:
         """value is in percent units (78.4 -> '78.4%')."""
         q = rounded(value, decimals) / Decimal(100)
         return format_percent(q, format=_pattern(self.language, decimals, True), locale=_locale(self.language))
+
+    def duration(self, value: float, decimals: int, unit: str, short: bool = False) -> str:
+        """A time value with its CLDR unit and plural for the language: '7.7 months', '7,7 Monate'
+        (short: '7.7 mths'). The number and its unit are kept together by a no-break space."""
+        cldr = DURATIONS[unit]
+        q = rounded(value, decimals)
+        fmt = _pattern(self.language, decimals, False)
+        for length in (("short",) if short else ("long", "short")):
+            text = format_unit(q, cldr, length=length, format=fmt, locale=_locale(self.language))
+            if cldr not in text:  # Babel writes the unit's id where CLDR lacks a pattern
+                return text.replace(" ", NBSP, 1) if text.count(" ") == 1 else text
+        return f"{self.number(value, decimals)}{NBSP}{self.unit_name(unit, short)}"
+
+    def unit_name(self, unit: str, short: bool = False) -> str:
+        """The name of a time unit for the language ('months', 'Monate'), English where CLDR has none."""
+        cldr = DURATIONS[unit]
+        for locale in (_locale(self.language), _locale("en")):
+            for length in (("short",) if short else ("long", "short")):
+                name = get_unit_name(cldr, length=length, locale=locale)
+                if name:
+                    return name
+        return unit
+
+    def percent_affixes(self) -> tuple[str, str]:
+        """What the language writes before and after a percentage's number: ('', '%') in English,
+        ('', '\u00a0%') in German."""
+        text = self.percent(1, 0)
+        at = text.index("1")
+        return text[:at], text[at + 1:]
 
     @property
     def decimal_comma(self) -> bool:

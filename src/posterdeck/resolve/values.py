@@ -1,15 +1,22 @@
-"""Placeholders: a data path and a format name -> the text printed for a target."""
+"""Placeholders: a data path and a format name -> the text printed for a target.
+
+Every value prints with its own unit and precision: the leaf's ``decimals``, else the decimals
+as written in study.yaml (set by loading), else the fallback the caller passes (the study's).
+"""
 from __future__ import annotations
 
-from posterdeck.loading.study import denominator, percent
+from decimal import Decimal
+
+from posterdeck.loading.study import decimals_of, denominator, percent, rounded
 from posterdeck.resolve.formats import Formats
+from posterdeck.resolve.units import unit_label, with_unit
 from posterdeck.schema.study import Count, Estimate, Leaf, Number, PValue
 
 FORMATS = {
     "count": "pct n N nN ci pct_ci count value",
-    "estimate": "pct ci pct_ci value",
+    "estimate": "pct ci pct_ci value with_ci short unit",
     "pvalue": "p value",
-    "number": "value",
+    "number": "value short unit",
 }
 
 
@@ -23,8 +30,16 @@ def allowed(leaf: Leaf) -> list[str]:
     return FORMATS[leaf.kind].split()
 
 
+def unit_of(leaf: Leaf) -> str | None:
+    """What a value measures: a count is a percentage of n/N; a p-value has no unit."""
+    if isinstance(leaf, Count):
+        return "percent"
+    return getattr(leaf, "unit", None)
+
+
 def render_value(path: str, fmt: str, leaves: dict[str, Leaf], f: Formats, decimals: int,
                  ci_label: str = "95% CI") -> str:
+    """``decimals`` is the fallback for a value without a precision of its own."""
     leaf = leaves.get(path)
     if leaf is None:
         raise ValueError_(f"placeholder {{{{ {path} }}}} names no value in the study data", "")
@@ -33,6 +48,11 @@ def render_value(path: str, fmt: str, leaves: dict[str, Leaf], f: Formats, decim
     if fmt and fmt not in allowed(leaf):
         raise ValueError_(f"format {fmt!r} does not apply to {path} (a {leaf.kind})",
                           f"use one of: {', '.join(allowed(leaf))}")
+    if isinstance(leaf, PValue):
+        d = leaf.decimals if leaf.decimals is not None else _written(leaf.p)
+        p = f.number(leaf.p, d)
+        return f"P {leaf.op} {p}" if fmt != "value" else p
+    decimals = decimals_of(leaf, decimals)
     if isinstance(leaf, Count):
         pct = percent(leaf, leaves)
         N = denominator(leaf, leaves)
@@ -54,34 +74,55 @@ def render_value(path: str, fmt: str, leaves: dict[str, Leaf], f: Formats, decim
                 if ci is None:
                     raise ValueError_(f"{path} has no CI", "add ci: [low, high] to it in the study data")
                 return ci if fmt == "ci" else f"{f.percent(pct, decimals)} ({ci_label}, {ci})"
-    if isinstance(leaf, Estimate):
-        show = f.percent if leaf.unit == "%" else f.number
-        decimals = leaf.decimals if leaf.decimals is not None else decimals
-        match fmt or "pct":
-            case "pct" | "value":
-                return show(leaf.value, decimals) if fmt != "value" else f.number(leaf.value, decimals)
-            case "ci" | "pct_ci":
+    if isinstance(leaf, (Estimate, Number)):
+        value = leaf.value if isinstance(leaf, Estimate) else leaf.number
+        unit, unit_def = leaf.unit, leaf._unit_def
+        if fmt in ("pct", "pct_ci") and unit != "percent":
+            raise ValueError_(f"format {fmt!r} does not apply to {path}: its unit is {unit or 'none'}, not percent",
+                              f"write {{{{ {path} }}}} for the value with its unit"
+                              + (", | with_ci for it with its CI" if isinstance(leaf, Estimate) else "")
+                              + "; if it is a percentage, add unit: percent to it in study.yaml")
+        match fmt:
+            case "" | "pct":
+                return with_unit(value, decimals, unit, unit_def, f)
+            case "short":
+                return with_unit(value, decimals, unit, unit_def, f, short=True)
+            case "value":
+                return f.number(value, decimals)
+            case "unit":
+                return unit_label(unit, unit_def, f)
+            case "ci" | "pct_ci" | "with_ci":
                 if leaf.ci is None:
                     raise ValueError_(f"{path} has no CI", "add ci: [low, high] to it in the study data")
                 ci = f.ci(*leaf.ci, decimals)
-                return ci if fmt == "ci" else f"{show(leaf.value, decimals)} ({ci_label}, {ci})"
-    if isinstance(leaf, PValue):
-        p = f.number(leaf.p, max(3, len(repr(leaf.p).split(".")[-1])))
-        return f"P {leaf.op} {p}" if fmt != "value" else p
-    if isinstance(leaf, Number):
-        return f.number(leaf.number, leaf.decimals)
+                return ci if fmt == "ci" else f"{with_unit(value, decimals, unit, unit_def, f)} ({ci_label}, {ci})"
     raise ValueError_(f"cannot format {path}")
 
 
-def chart_value(path: str, leaves: dict[str, Leaf], decimals: int) -> tuple[float, tuple[float, float] | None]:
-    """The plotted value (percent) of a data path, rounded as printed, and its CI."""
-    from posterdeck.loading.study import rounded
+def _written(p: float) -> int:
+    """The decimals of a number built in code, not read from a file: 0.001 -> 3."""
+    exponent = Decimal(repr(p)).as_tuple().exponent
+    return -exponent if isinstance(exponent, int) and exponent < 0 else 0
 
+
+def chart_point(path: str, leaves: dict[str, Leaf], decimals: int
+                ) -> tuple[float, tuple[float, float] | None, str | None, int]:
+    """A plotted value, rounded as printed, with its CI, unit and precision (``decimals`` is
+    the fallback for a value without a precision of its own)."""
     leaf = leaves.get(path)
     if isinstance(leaf, Count):
-        return float(rounded(percent(leaf, leaves), decimals)), leaf.ci
+        d = decimals_of(leaf, decimals)
+        return float(rounded(percent(leaf, leaves), d)), leaf.ci, "percent", d
     if isinstance(leaf, Estimate):
-        return float(rounded(leaf.value, decimals)), leaf.ci
+        d = decimals_of(leaf, decimals)
+        return float(rounded(leaf.value, d)), leaf.ci, leaf.unit, d
     if isinstance(leaf, Number):
-        return leaf.number, None
+        d = decimals_of(leaf, decimals)
+        return float(rounded(leaf.number, d)), None, leaf.unit, d
     raise ValueError_(f"chart value {path!r} is not a count, estimate or number in the study data")
+
+
+def chart_value(path: str, leaves: dict[str, Leaf], decimals: int) -> tuple[float, tuple[float, float] | None]:
+    """The plotted value of a data path, rounded as printed, and its CI."""
+    value, ci, _unit, _d = chart_point(path, leaves, decimals)
+    return value, ci

@@ -11,7 +11,8 @@ from dataclasses import dataclass
 
 from posterdeck.loading.yamlsource import suggest
 from posterdeck.pagemodel.charts import RChart, RCurve, RForest, RForestRow, RKaplanMeier, RSeries, Steps
-from posterdeck.resolve.values import ValueError_, chart_value
+from posterdeck.resolve.units import unit_label
+from posterdeck.resolve.values import ValueError_, chart_point
 
 Nodes = tuple  # markup nodes, as in resolve.document
 
@@ -51,7 +52,9 @@ class ChartResolver:
         if spec.type == "forest":
             return self.forest(cid, spec)
         base = ("charts", cid)
-        series = []
+        f = self.target.formats
+        series, units, places = [], {}, [self.decimals]  # units: unit -> where it first shows
+        unit_def = None
         for s_i, s in enumerate(spec.series):
             if len(s.values) != len(spec.categories):
                 self.err(base + ("series", s_i, "values"),
@@ -59,30 +62,47 @@ class ChartResolver:
             if s.color not in self.model.theme.colours:
                 self.err(base + ("series", s_i, "color"), f"chart {cid}: colour {s.color!r} is not in the theme",
                          suggest(s.color, self.model.theme.colours) or f"use one of {', '.join(self.model.theme.colours)}")
-            vals, cis = [], []
+            vals, cis, labels, formats = [], [], [], []
             for v_i, p in enumerate(s.values):
                 try:
-                    v, ci = chart_value(p, self.model.leaves, self.decimals)
+                    v, ci, unit, d = chart_point(p, self.model.leaves, self.decimals)
                 except ValueError_ as exc:
                     self.err(base + ("series", s_i, "values", v_i), str(exc),
                              suggest(p, self.model.leaves) or "see study.yaml for the paths")
-                    v, ci = 0.0, None
+                    v, ci, unit, d = 0.0, None, None, self.decimals
+                else:
+                    unit_def = unit_def or getattr(self.model.leaves[p], "_unit_def", None)
+                    places.append(d)
+                    first = units.setdefault(unit, (s_i, v_i))
+                    if len(units) == 2 and first == (s_i, v_i):
+                        (u0, (s0, v0)) = next(iter(units.items()))
+                        self.err(base + ("series", s_i, "values", v_i),
+                                 f"chart {cid}: {p} is in {unit or 'no unit'} but {spec.series[s0].values[v0]} "
+                                 f"is in {u0 or 'no unit'}; all values of a chart share one unit",
+                                 "put the values of another unit in a chart of their own, or correct the unit: "
+                                 "of the value in study.yaml")
                 vals.append(v)
                 cis.append(ci)
-            labels = tuple(self.target.formats.percent(v, self.decimals) for v in vals)
+                labels.append(f.percent(v, d) if unit == "percent" else f.number(v, d))
+                formats.append(label_format(unit, d, f))
             series.append(RSeries(self.plain(s.name, base + ("series", s_i, "name")), s.color, tuple(vals),
-                                  tuple(cis), labels))
+                                  tuple(cis), tuple(labels), tuple(formats)))
+        unit = next(iter(units), None)
         cats = tuple(self.plain(c, base + ("categories", i)) for i, c in enumerate(spec.categories))
-        f = self.target.formats
-        alt = spec.alt_text or _alt_text(self.plain(spec.title, base) or cid, cats, series, f, self.decimals)
+        alt = spec.alt_text or _alt_text(self.plain(spec.title, base) or cid, cats, series)
+        all_formats = [x for s_ in series for x in s_.number_formats]
+        places = max(places[1:] or places)
         return RChart(id=cid, type=spec.type, title=self.plain(spec.title, base + ("title",)), categories=cats,
-                      series=tuple(series), value_title=self.plain(spec.value_axis.title, base + ("value_axis",)),
+                      series=tuple(series),  # the axis title defaults to the unit's name
+                      value_title=self.plain(spec.value_axis.title, base + ("value_axis",))
+                      or _capital(unit_label(unit, unit_def, f)),
                       category_title=self.plain(spec.category_axis.title, base + ("category_axis",)),
                       value_min=spec.value_axis.min, value_max=spec.value_axis.max, data_labels=spec.data_labels,
                       error_bars=spec.error_bars, legend=spec.legend, aspect=spec.aspect, alt_text=alt,
-                      number_format="0" + ("." + "0" * self.decimals if self.decimals else ""),
+                      number_format=max(all_formats, key=all_formats.count) if all_formats else "General",
                       decimal_comma=f.decimal_comma,
-                      paths=tuple(p for s_ in spec.series for p in s_.values))
+                      paths=tuple(p for s_ in spec.series for p in s_.values),
+                      value_format="0" + ("." + "0" * places if places else ""))
 
     def colour(self, name: str, path: tuple) -> None:
         if name not in self.model.theme.colours:
@@ -186,10 +206,25 @@ def _ticks(x_max: float, step: float) -> list[float]:
     return [round(i * step, 6) for i in range(n + 1)]
 
 
-def _alt_text(title: str, cats, series, f, decimals) -> str:
+def label_format(unit: str | None, decimals: int, f) -> str:
+    """The Excel number format of a PPTX data label: the value's decimals, and the language's
+    percent sign where the unit is percent (0.0"%", 0.0" %"); other units print bare, as in
+    the PDF (the axis title names the unit)."""
+    number = "0" + ("." + "0" * decimals if decimals else "")
+    if unit != "percent":
+        return number
+    before, after = f.percent_affixes()
+    return (f'"{before}"' if before else "") + number + (f'"{after}"' if after else "")
+
+
+def _capital(text: str) -> str:
+    return text[:1].upper() + text[1:]
+
+
+def _alt_text(title: str, cats, series) -> str:
     parts = []
     for s in series:
-        vals = ", ".join(f"{c} {f.percent(v, decimals)}" for c, v in zip(cats, s.values))
+        vals = ", ".join(f"{c} {label}" for c, label in zip(cats, s.labels))
         parts.append(f"{s.name}: {vals}")
     return f"{title}. " + "; ".join(parts) + "."
 

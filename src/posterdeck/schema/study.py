@@ -7,9 +7,30 @@ from __future__ import annotations
 
 from typing import Literal, Union
 
-from pydantic import Field, field_validator, model_validator
+from pydantic import Field, PrivateAttr, field_validator, model_validator
 
 from posterdeck.schema.base import Strict
+
+
+UNITS = ("percent", "months", "weeks", "days", "years", "ratio", "count")  # built in; others under units:
+_UNIT_ALIASES = {"%": "percent", "": None}
+
+
+def _unit(v):
+    """'%' is percent; an empty unit is no unit."""
+    if isinstance(v, str):
+        v = v.strip()
+        return _UNIT_ALIASES.get(v, v)
+    return v
+
+
+class Unit(Strict):
+    """A unit the built-in ones do not cover, declared once under units: in study.yaml.
+    label: its name per language, printed after the number and as the axis title;
+    short: a shorter form per language (the | short format), falling back to the label."""
+
+    label: dict[str, str] = Field(min_length=1)
+    short: dict[str, str] = {}
 
 
 class Population(Strict):
@@ -25,6 +46,7 @@ class Count(Strict):
     N: Union[int, str]  # a number, or the id of a population
     pct: float | None = None  # as published; checked, never used in place of n/N
     ci: tuple[float, float] | None = None  # stated 95% CI of the percentage
+    decimals: int | None = Field(default=None, ge=0, le=4)  # default: those of pct as written, else study's
     label: str = ""
 
     @field_validator("ci")
@@ -41,12 +63,19 @@ class Estimate(Strict):
 
     kind: Literal["estimate"] = "estimate"
     value: float
-    unit: Literal["%", ""] = "%"
+    unit: str | None = None  # percent, months, ratio, ... or one declared under units: (None: no unit)
     ci: tuple[float, float] | None = None
     n: int | None = Field(default=None, ge=0)
     population: str | None = None  # the population the n is part of (checked: n <= its n)
-    decimals: int | None = Field(default=None, ge=0, le=4)
+    decimals: int | None = Field(default=None, ge=0, le=4)  # default: the most written in value and ci
     label: str = ""
+
+    _unit_def: Unit | None = PrivateAttr(default=None)  # a declared unit's labels, set by loading
+
+    @field_validator("unit", mode="before")
+    @classmethod
+    def _alias(cls, v):
+        return _unit(v)
 
     @model_validator(mode="after")
     def _inside(self):
@@ -63,12 +92,22 @@ class PValue(Strict):
     kind: Literal["pvalue"] = "pvalue"
     p: float = Field(gt=0, le=1)
     op: Literal["<", "=", "≤", ">"] = "="
+    decimals: int | None = Field(default=None, ge=0, le=6)  # default: as written (0.01 -> 2)
 
 
 class Number(Strict):
     kind: Literal["number"] = "number"
     number: float
-    decimals: int = 0
+    unit: str | None = None
+    decimals: int | None = Field(default=None, ge=0, le=4)  # default: as written (34 -> 0, 34.0 -> 1)
+    label: str = ""
+
+    _unit_def: Unit | None = PrivateAttr(default=None)  # a declared unit's labels, set by loading
+
+    @field_validator("unit", mode="before")
+    @classmethod
+    def _alias(cls, v):
+        return _unit(v)
 
 
 Leaf = Union[Count, Estimate, PValue, Number]
@@ -135,6 +174,7 @@ class StudyInfo(Strict):
 
 class Study(Strict):
     study: StudyInfo
+    units: dict[str, Unit] = {}
     populations: dict[str, Population] = {}
     results: dict = {}  # a tree whose leaves are Count / Estimate / PValue / Number, see loading.study
     tables: dict[str, DataTable] = {}
