@@ -117,3 +117,108 @@ def test_chart_values_are_rounded_as_printed(leaves, study_yaml):
     assert (v, tuple(ci)) == (25.9, (18.1, 34.4))
     with pytest.raises(ValueError_):
         chart_value("results.remission.pvalue", leaves, 1)
+
+
+# ------------------------------------------------------------------------ units and precision
+
+UNIT_STUDY = """\
+study: {name: U, decimals: 1}
+units:
+  per_100_py:
+    label: {en: events per 100 patient-years, de: Ereignisse pro 100 Patientenjahre}
+    short: {en: /100 PY}
+populations:
+  a: {n: 50}
+results:
+  orr: {n: 17, N: a, pct: 34}
+  orr_plain: {n: 17, N: a}
+  dcr: {value: 34.0, ci: [21.2, 48.8], unit: "%"}
+  os: {value: 7.7, ci: [6.1, 9], unit: months}
+  os_one: {value: 1.0, unit: months}
+  hr: {value: 0.7, ci: [0.55, 0.89], unit: ratio, decimals: 2}
+  plain: {value: 12.25}
+  p01: {p: 0.01}
+  p001: {p: 0.001, op: "<"}
+  p_sci: {p: 1.0e-4, op: "<"}
+  rate: {number: 10.7, unit: per_100_py}
+  weeks: {number: 26, unit: weeks}
+"""
+
+
+@pytest.fixture(scope="module")
+def unit_leaves(tmp_path_factory):
+    from posterdeck.loading.study import load_study
+    from posterdeck.loading.yamlsource import load_yaml
+
+    path = tmp_path_factory.mktemp("units") / "study.yaml"
+    path.write_text(UNIT_STUDY, encoding="utf-8")
+    errors: list = []
+    _study, leaves = load_study(load_yaml(path), errors)
+    assert errors == []
+    return leaves
+
+
+@pytest.mark.parametrize("path, fmt, language, expected", [
+    ("results.orr", "", "en", "34%"),  # pct written 34: no decimal, although the study says 1
+    ("results.orr_plain", "", "en", "34.0%"),  # no pct written: the study's decimals
+    ("results.dcr", "", "en", "34.0%"),  # '%' is percent; 34.0 keeps its decimal
+    ("results.dcr", "pct_ci", "en", "34.0% (95% CI, 21.2\u201348.8)"),
+    ("results.os", "", "en", f"7.7{NBSP}months"),
+    ("results.os", "", "de", f"7,7{NBSP}Monate"),
+    ("results.os", "", "fr", f"7,7{NBSP}mois"),
+    ("results.os", "ci", "en", "6.1\u20139.0"),  # bounds at the estimate's precision
+    ("results.os", "with_ci", "en", f"7.7{NBSP}months (95% CI, 6.1\u20139.0)"),
+    ("results.os", "value", "en", "7.7"),
+    ("results.os", "unit", "de", "Monate"),
+    ("results.os", "short", "en", f"7.7{NBSP}mths"),
+    ("results.os_one", "", "en", f"1.0{NBSP}months"),  # CLDR plural of a visible decimal
+    ("results.hr", "", "en", "0.70"),  # a ratio has no unit; decimals: 2 as given
+    ("results.hr", "with_ci", "de", "0,70 (95% CI, 0,55\u20130,89)"),
+    ("results.plain", "", "en", "12.25"),  # no unit: the bare number
+    ("results.p01", "", "en", "P = 0.01"),
+    ("results.p01", "", "de", "P = 0,01"),
+    ("results.p001", "", "en", "P < 0.001"),
+    ("results.p001", "value", "fr", "0,001"),
+    ("results.p_sci", "", "en", "P < 0.0001"),
+    ("results.rate", "", "en", f"10.7{NBSP}events per 100 patient-years"),
+    ("results.rate", "", "de", f"10,7{NBSP}Ereignisse pro 100 Patientenjahre"),
+    ("results.rate", "", "el", f"10,7{NBSP}events per 100 patient-years"),  # no Greek label: English
+    ("results.rate", "short", "en", "10.7/100 PY"),
+    ("results.rate", "short", "de", f"10,7{NBSP}Ereignisse pro 100 Patientenjahre"),  # no short: the label
+    ("results.weeks", "", "en", f"26{NBSP}weeks"),
+])
+def test_values_print_with_their_unit_and_precision(unit_leaves, path, fmt, language, expected):
+    assert render_value(path, fmt, unit_leaves, Formats(language), 1) == expected
+
+
+@pytest.mark.parametrize("path", ["results.os", "results.hr", "results.plain"])
+@pytest.mark.parametrize("fmt", ["pct", "pct_ci"])
+def test_pct_on_a_value_that_is_not_a_percentage_is_an_error(unit_leaves, path, fmt):
+    with pytest.raises(ValueError_) as ei:
+        render_value(path, fmt, unit_leaves, EN, 1)
+    assert path in str(ei.value) and "not percent" in str(ei.value)
+    assert "unit: percent" in ei.value.hint
+
+
+def test_pct_is_no_format_of_a_number(unit_leaves):
+    with pytest.raises(ValueError_, match="does not apply to results.rate"):
+        render_value("results.rate", "pct", unit_leaves, EN, 1)
+
+
+def test_written_decimals_come_from_the_yaml_text(tmp_path):
+    from posterdeck.loading.yamlsource import load_yaml
+
+    path = tmp_path / "x.yaml"
+    path.write_text("a: 34\nb: 34.0\nc: 0.01\nd: [1.50, 2]\ne: 1.0e-4\nf: text\ng: true\n", encoding="utf-8")
+    src = load_yaml(path)
+    assert [src.decimals((k,)) for k in "abce"] == [0, 1, 2, 4]
+    assert [src.decimals(("d", 0)), src.decimals(("d", 1))] == [2, 0]
+    assert src.decimals(("f",)) is None and src.decimals(("g",)) is None
+
+
+def test_chart_points_carry_unit_and_precision(unit_leaves):
+    from posterdeck.resolve.values import chart_point
+
+    assert chart_point("results.orr", unit_leaves, 1) == (34.0, None, "percent", 0)
+    assert chart_point("results.os", unit_leaves, 1) == (7.7, (6.1, 9.0), "months", 1)
+    assert chart_point("results.rate", unit_leaves, 1) == (10.7, None, "per_100_py", 1)

@@ -105,9 +105,9 @@ def point_number_format(series, index: int, number_format: str, plot_labels) -> 
     import copy
 
     dlbl = series.points[index].data_label._get_or_add_dLbl()
-    fmt = dlbl.get_or_add_numFmt()
-    fmt.set("formatCode", number_format)
-    fmt.set("sourceLinked", "0")
+    for old in dlbl.findall(qn("c:numFmt")):
+        dlbl.remove(old)
+    dlbl.find(qn("c:idx")).addnext(_el("c:numFmt", formatCode=number_format, sourceLinked=0))
     for tag in ("c:txPr", "c:dLblPos"):
         source = plot_labels.find(qn(tag))
         if source is not None:

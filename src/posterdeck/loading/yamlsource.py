@@ -35,9 +35,12 @@ class Source:
         if text is None:
             return None
         try:
-            exponent = Decimal(text.replace("_", "")).as_tuple().exponent
+            number = Decimal(text.replace("_", ""))
         except InvalidOperation:
             return None
+        if "e" in text.lower():  # 1.0e-4 is 0.0001 as published
+            number = number.normalize()
+        exponent = number.as_tuple().exponent
         return -exponent if isinstance(exponent, int) and exponent < 0 else 0
 
 

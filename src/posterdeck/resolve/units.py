@@ -25,7 +25,11 @@ def unit_label(unit: str | None, unit_def: Unit | None, f: Formats, short: bool 
     if unit in DURATIONS:
         return f.unit_name(unit, short)
     if unit_def is not None:
-        return pick(unit_def.short, f.language)[0] if short and unit_def.short else pick(unit_def.label, f.language)[0]
+        label, fell_back = pick(unit_def.label, f.language)
+        if short and unit_def.short:  # the language's short form, else its label, else English's short
+            brief, brief_fell_back = pick(unit_def.short, f.language)
+            return label if brief_fell_back and not fell_back else brief
+        return label
     return ""
 
 
@@ -39,7 +43,9 @@ def with_unit(value: float, decimals: int, unit: str | None, unit_def: Unit | No
         return f.duration(value, decimals, unit, short)
     number = f.number(value, decimals)
     label = unit_label(unit, unit_def, f, short) if unit_def is not None else ""
-    return f"{number}{NBSP}{label}" if label else number
+    if not label:
+        return number
+    return f"{number}{label}" if label.startswith("/") else f"{number}{NBSP}{label}"  # '14.3/100 PY'
 
 
 def label_fallbacks(units: dict[str, Unit], used: set[str], language: str) -> list[str]:
