@@ -132,6 +132,7 @@ populations:
 results:
   orr: {n: 17, N: a, pct: 34}
   orr_plain: {n: 17, N: a}
+  third: {n: 1, N: 3, pct: 33}  # checked at its own precision: 33.3 would fail at 0 decimals
   dcr: {value: 34.0, ci: [21.2, 48.8], unit: "%"}
   os: {value: 7.7, ci: [6.1, 9], unit: months}
   os_one: {value: 1.0, unit: months}
@@ -161,6 +162,7 @@ def unit_leaves(tmp_path_factory):
 @pytest.mark.parametrize("path, fmt, language, expected", [
     ("results.orr", "", "en", "34%"),  # pct written 34: no decimal, although the study says 1
     ("results.orr_plain", "", "en", "34.0%"),  # no pct written: the study's decimals
+    ("results.third", "", "en", "33%"),
     ("results.dcr", "", "en", "34.0%"),  # '%' is percent; 34.0 keeps its decimal
     ("results.dcr", "pct_ci", "en", "34.0% (95% CI, 21.2\u201348.8)"),
     ("results.os", "", "en", f"7.7{NBSP}months"),

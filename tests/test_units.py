@@ -153,6 +153,17 @@ def test_a_value_with_more_decimals_keeps_them_in_its_own_label(built):
     assert re.search(r"(?<![\d.])14\.25(?![\d%])", text) and "14.3" not in text
 
 
+def test_a_forest_plot_prints_estimates_at_their_precision_as_written(built):
+    """0.7 with a CI of 0.55-0.9 was published to two decimals (its lower bound shows them)."""
+    for target, expected in (("en-GB", ["0.74 (0.58–0.95)", "0.70 (0.55–0.90)"]),
+                             ("de-DE", ["0,74 (0,58–0,95)", "0,70 (0,55–0,90)"])):
+        folder, _ = built[target]
+        for name in ("poster.pdf", "deck.pdf"):
+            text = pdf_text(folder / name)
+            for phrase in expected:
+                assert phrase in text, (phrase, name, target)
+
+
 # ------------------------------------------------------------------------ languages and p-values
 
 @pytest.mark.parametrize("target, expected", [
