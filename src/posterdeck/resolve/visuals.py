@@ -73,14 +73,14 @@ class ChartResolver:
                 else:
                     unit_def = unit_def or getattr(self.model.leaves[p], "_unit_def", None)
                     places.append(d)
-                    first = units.setdefault(unit, (s_i, v_i))
-                    if len(units) == 2 and first == (s_i, v_i):
-                        (u0, (s0, v0)) = next(iter(units.items()))
+                    if len(units) == 1 and unit not in units:  # the first value of a second unit
+                        (u0, (s0, v0)), = units.items()
                         self.err(base + ("series", s_i, "values", v_i),
                                  f"chart {cid}: {p} is in {unit or 'no unit'} but {spec.series[s0].values[v0]} "
                                  f"is in {u0 or 'no unit'}; all values of a chart share one unit",
                                  "put the values of another unit in a chart of their own, or correct the unit: "
                                  "of the value in study.yaml")
+                    units.setdefault(unit, (s_i, v_i))
                 vals.append(v)
                 cis.append(ci)
                 labels.append(f.percent(v, d) if unit == "percent" else f.number(v, d))
