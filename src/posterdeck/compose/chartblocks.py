@@ -1,6 +1,18 @@
-"""Charts whose parts must line up with text: Kaplan-Meier curves with a number-at-risk table
-under the time axis, and forest plots with label, n and estimate columns beside the rows.
-Compose fixes the plot area so that both renderers draw the axes exactly where the table is."""
+"""Chart blocks: how tall each chart may be, and charts whose parts must line up with text.
+
+Every chart has a preferred and a maximum height decided here, from the chart itself, so that
+a column with room to spare never stretches a chart out of shape:
+
+- bar and column charts: no taller than their width times their ``aspect``, where the width
+  that counts is capped per category (a two-bar column chart in a wide slot is as tall as a
+  sensible two-bar chart, not as the slot), and horizontal bar charts no taller than a band
+  per category;
+- Kaplan-Meier plots: their width times their ``aspect`` (the number-at-risk table included);
+- forest plots: from their rows (at most 1.5 times their tightest height).
+
+Kaplan-Meier curves carry a number-at-risk table under the time axis, and forest plots label, n
+and estimate columns beside the rows: compose fixes the plot area so that both renderers draw
+the axes exactly where the table is."""
 from __future__ import annotations
 
 import math
@@ -10,12 +22,58 @@ from posterdeck.compose.blocks import Ctx
 from posterdeck.compose.text import Piece, TextStyle, paragraph
 from posterdeck.pagemodel import Chart, TextBox
 
+# Caps of a bar or column chart, in its own type size (fs):
+AXIS_W = 5.0  # the value axis with its tick labels, beside the bars of a column chart
+BAR_W = 10.0  # the widest a column is worth (a category's columns stand side by side)
+CATEGORY_GAP = 6.0  # between two categories' columns
+BAR_H = 2.6  # the tallest a horizontal bar is worth
+BAND_GAP = 1.6  # between two categories' bars
+BAR_FRAME = 7.0  # title, legend, axis labels and titles around a horizontal bar chart
+
 
 def label(ctx: Ctx, text: str, x: float, y: float, w: float, size: float, *, bold=False, align="left",
           color="text", role="chart-text") -> TextBox:
     st = TextStyle(size, 1.2, bold, False, color, align)
     para = paragraph([Piece(text)], st, w, ctx.fonts, ctx.where)
     return TextBox(x, y, w, max(len(para.lines), 1) * size * 1.2, (para,), role=role)
+
+
+def bar_chart_max(chart, width: float, fs: float) -> float:
+    """The tallest a bar or column chart should be at ``width`` with type of ``fs`` points."""
+    bars = 1 if chart.type.startswith("stacked") else max(len(chart.series), 1)
+    n = max(len(chart.categories), 1)
+    if chart.type.endswith("_bar"):  # horizontal: a band of bars per category, plus the frame
+        frame = BAR_FRAME + (2.0 if chart.title else 0.0) + (2.0 if chart.legend and len(chart.series) > 1 else 0.0)
+        return fs * (frame + n * (bars * BAR_H + BAND_GAP))
+    useful = min(width, fs * (AXIS_W + n * (bars * BAR_W + CATEGORY_GAP)))
+    return useful * chart.aspect
+
+
+@dataclass
+class ChartBlock:
+    """A bar or column chart (painted whole by the renderers)."""
+
+    chart: object  # RChart
+    ctx: Ctx
+
+    def _fs(self, scale: float) -> float:
+        return self.ctx.style("chart", scale).size
+
+    def max_height(self, width: float, scale: float) -> float:
+        return bar_chart_max(self.chart, width, self._fs(scale))
+
+    def pref_height(self, width: float, scale: float) -> float:
+        return min(width * self.chart.aspect, self.max_height(width, scale))
+
+    def min_height(self, width: float, scale: float) -> float:
+        return min(self.pref_height(width, scale), self.ctx.layout.chart_min_height)
+
+    def place(self, x, y, width, h, scale) -> list:
+        h = min(h, max(self.max_height(width, scale), self.min_height(width, scale)))
+        return [Chart(x, y, width, h, self.chart, self._fs(scale), name=f"chart:{self.chart.id}")]
+
+    def text(self) -> str:
+        return "\n".join(t for t in self.chart.texts() if t)
 
 
 @dataclass
@@ -29,11 +87,14 @@ class KaplanMeierBlock:
     def min_height(self, width, scale):
         return min(self.pref_height(width, scale), self.ctx.layout.chart_min_height * 1.4)
 
+    max_height = pref_height
+
     def text(self):
         return "\n".join(t for t in self.chart.texts() if t)
 
     def place(self, x, y, w, h, scale) -> list:
         c, ctx = self.chart, self.ctx
+        h = min(h, self.max_height(w, scale))
         fs = ctx.style("chart", scale).size
         lh = fs * 1.3
         boxes = []
@@ -79,11 +140,14 @@ class ForestBlock:
     def pref_height(self, width, scale):
         return max(self.min_height(width, scale), min(width * self.chart.aspect, self.min_height(width, scale) * 1.5))
 
+    max_height = pref_height
+
     def text(self):
         return "\n".join(t for t in self.chart.texts() if t)
 
     def place(self, x, y, w, h, scale) -> list:
         c, ctx = self.chart, self.ctx
+        h = min(h, self.max_height(w, scale))
         fs, _ = self._rows_h(scale)
         boxes = []
         top_y = y
