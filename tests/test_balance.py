@@ -333,11 +333,13 @@ def _overlap(a, b) -> float:
     return min(w, h)
 
 
-@pytest.mark.parametrize("deck", [DECK, "aurora-fictional"])
-def test_nothing_overlaps_or_leaves_the_body(deck, demo_docs, aurora_docs, demo_model, aurora_model):
+@pytest.mark.parametrize("deck", [DECK, "aurora-fictional", "unbalanced"])
+def test_nothing_overlaps_or_leaves_the_body(deck, demo_docs, aurora_docs, unbalanced_docs, demo_model,
+                                             aurora_model):
     """Blocks (text, tables, charts with their labels) never overlap one another, and no slide's
     body content runs into the footer."""
-    docs, model = (demo_docs, demo_model) if deck == DECK else (aurora_docs, aurora_model)
+    docs, model = {DECK: (demo_docs, demo_model), "aurora-fictional": (aurora_docs, aurora_model),
+                   "unbalanced": (unbalanced_docs, demo_model)}[deck]
     for kind, doc in docs.items():
         for page in doc.pages:
             blocks = []
