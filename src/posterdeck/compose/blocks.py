@@ -1,14 +1,36 @@
-"""Blocks: the pieces a region stacks. Each can say how tall it is at a width and a type scale,
-and place itself as page-model boxes. Charts are flexible: they take the room that is left."""
+"""Blocks: the pieces a region stacks. Each can say how tall it is at a width and a type scale
+(``min_height``: squeezed; ``pref_height``: comfortable; ``max_height``: the most it can use)
+and place itself as page-model boxes. Charts are flexible between their minimum and their
+maximum (their aspect, see chartblocks); spare height beyond that goes to the gaps between
+blocks, up to ``GAP_GROWTH`` times their size, and what is still left stays empty at the end
+of a stack, where the poster's balance check measures it."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 
 from posterdeck.compose.text import Fonts, Piece, TextStyle, height, narrowest, paragraph, scan_text, segments
-from posterdeck.pagemodel import Cell, Chart, Image, Rect, Table, TextBox
+from posterdeck.pagemodel import Cell, Image, Rect, Table, TextBox
 from posterdeck.schema.layout import Layout
 
 BULLETS = {1: "\u2022", 2: "\u2013"}
+GAP_GROWTH = 2.0  # spare height may widen a gap between blocks up to this many times its size
+
+
+def tallest(block, width: float, scale: float) -> float:
+    """The most height ``block`` can use: its ``max_height``, or its preferred height when it
+    does not say (a block that grows no further)."""
+    most = getattr(block, "max_height", None)
+    return most(width, scale) if most is not None else block.pref_height(width, scale)
+
+
+def share_out(extra: float, rooms: list[float]) -> list[float]:
+    """``extra`` split in proportion to ``rooms``, none given more than its room."""
+    total = sum(r for r in rooms if r > 0)
+    if extra <= 0 or total <= 0:
+        return [0.0] * len(rooms)
+    if extra >= total:
+        return [max(r, 0.0) for r in rooms]
+    return [max(r, 0.0) * extra / total for r in rooms]
 
 
 @dataclass
@@ -68,33 +90,17 @@ class TextBlock:
         return height(self._layout(width, scale)) + 2 * self.padding
 
     pref_height = min_height
+    max_height = min_height
 
     def place(self, x: float, y: float, width: float, h: float, scale: float) -> list:
         paras = self._layout(width, scale)
+        if not self.fill:  # a box as tall as its lines; a filled one (a callout in a row) keeps its slot
+            h = min(h, self.min_height(width, scale))
         return [TextBox(x, y, width, h, tuple(paras), role=self.role, fill=self.fill, padding=self.padding,
                         name=self.name)]
 
     def text(self) -> str:
         return "\n".join(scan_text(ps) for ps, _, _ in self.paras)
-
-
-@dataclass
-class ChartBlock:
-    chart: object  # RChart
-    ctx: Ctx
-
-    def pref_height(self, width: float, scale: float) -> float:
-        return width * self.chart.aspect
-
-    def min_height(self, width: float, scale: float) -> float:
-        return min(self.pref_height(width, scale), self.ctx.layout.chart_min_height)
-
-    def place(self, x, y, width, h, scale) -> list:
-        size = self.ctx.style("chart", scale).size
-        return [Chart(x, y, width, h, self.chart, size, name=f"chart:{self.chart.id}")]
-
-    def text(self) -> str:
-        return "\n".join(t for t in self.chart.texts() if t)
 
 
 @dataclass
@@ -215,7 +221,12 @@ class TableBlock:
 
 @dataclass
 class Stack:
-    """Blocks one under the other, with gaps, optional padding, background and a heading block."""
+    """Blocks one under the other, with gaps, optional padding, background and a heading block.
+
+    Height beyond the minimum goes first to the blocks that prefer more (charts, up to their
+    preferred size), then, in proportion to what each can still take, to blocks that can grow
+    further and to the gaps (each up to ``spread`` times its size). What is left stays below the
+    last block, or, when that block stretches (a panel with a background), fills its background."""
 
     children: list
     gap: float = 0.0
@@ -223,6 +234,7 @@ class Stack:
     fill: str = ""
     name: str = ""
     stretch: bool = False  # background grows to the height given
+    spread: float = GAP_GROWTH  # how far a gap may grow with spare height (1: not at all)
 
     def min_height(self, width, scale):
         inner = width - 2 * self.padding
@@ -232,28 +244,43 @@ class Stack:
         inner = width - 2 * self.padding
         return sum(c.pref_height(inner, scale) for c in self.children) + self._gaps(scale) + 2 * self.padding
 
+    def max_height(self, width, scale):
+        inner = width - 2 * self.padding
+        return (sum(tallest(c, inner, scale) for c in self.children) + self._gaps(scale) * self.spread
+                + 2 * self.padding)
+
     def _gaps(self, scale):
         return self.gap * scale * max(len(self.children) - 1, 0)
 
-    def place(self, x, y, width, h, scale) -> list:
+    def heights(self, width, h, scale) -> tuple[list[float], float]:
+        """The height given to each child and the gap between them, in a slot of height ``h``."""
         inner = width - 2 * self.padding
         mins = [c.min_height(inner, scale) for c in self.children]
         prefs = [c.pref_height(inner, scale) for c in self.children]
         extra = h - sum(mins) - self._gaps(scale) - 2 * self.padding
-        room = [p - m for p, m in zip(prefs, mins)]
-        total_room = sum(room)
-        grant = [min(r, extra * r / total_room) if total_room > 0 and extra > 0 else 0.0 for r in room]
-        leftover = extra - sum(grant)
-        if leftover > 0 and self.children:
-            grant[-1] += leftover  # the last block takes what is left: columns end flush
+        got = [m + g for m, g in zip(mins, share_out(extra, [p - m for p, m in zip(prefs, mins)]))]
+        extra = h - sum(got) - self._gaps(scale) - 2 * self.padding
+        n_gaps = max(len(self.children) - 1, 0)
+        rooms = [tallest(c, inner, scale) - g for c, g in zip(self.children, got)]
+        more = share_out(extra, rooms + [self._gaps(scale) * (self.spread - 1)])
+        got = [g + m for g, m in zip(got, more)]
+        gap = self.gap * scale + (more[-1] / n_gaps if n_gaps else 0.0)
+        left = h - sum(got) - gap * n_gaps - 2 * self.padding
+        if left > 0.01 and self.children and getattr(self.children[-1], "stretch", False):
+            got[-1] += left  # a panel at the end of a column: its background reaches the column's foot
+        return got, gap
+
+    def place(self, x, y, width, h, scale) -> list:
+        inner = width - 2 * self.padding
+        got, gap = self.heights(width, h, scale)
         boxes = []
         if self.fill:
-            used = h if self.stretch else sum(mins) + sum(grant) + self._gaps(scale) + 2 * self.padding
+            used = h if self.stretch else sum(got) + gap * max(len(got) - 1, 0) + 2 * self.padding
             boxes.append(Rect(x, y, width, used, fill=self.fill, role=self.name))
         cy = y + self.padding
-        for c, m, g in zip(self.children, mins, grant):
-            boxes.extend(c.place(x + self.padding, cy, inner, m + g, scale))
-            cy += m + g + self.gap * scale
+        for c, g in zip(self.children, got):
+            boxes.extend(c.place(x + self.padding, cy, inner, g, scale))
+            cy += g + gap
         return boxes
 
     def text(self) -> str:
@@ -278,6 +305,9 @@ class Row:
 
     def pref_height(self, width, scale):
         return max(c.pref_height(w, scale) for c, w in zip(self.children, self._widths(width)))
+
+    def max_height(self, width, scale):
+        return max(tallest(c, w, scale) for c, w in zip(self.children, self._widths(width)))
 
     def place(self, x, y, width, h, scale) -> list:
         boxes, cx = [], x

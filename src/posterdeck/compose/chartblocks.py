@@ -1,14 +1,34 @@
-"""Charts whose parts must line up with text: Kaplan-Meier curves with a number-at-risk table
-under the time axis, and forest plots with label, n and estimate columns beside the rows.
-Compose fixes the plot area so that both renderers draw the axes exactly where the table is."""
+"""Chart blocks: how tall each chart may be, and charts whose parts must line up with text.
+
+Every chart has a preferred and a maximum height decided here, from the chart itself, so that
+a column with room to spare never stretches a chart out of shape:
+
+- bar and column charts: no taller than their width times their ``aspect``, where the width
+  that counts is capped per category (a two-bar column chart in a wide slot is as tall as a
+  sensible two-bar chart, not as the slot), and horizontal bar charts no taller than a band
+  per category;
+- Kaplan-Meier plots: their width times their ``aspect`` (the number-at-risk table included);
+- forest plots: from their rows (at most 1.5 times their tightest height).
+
+Kaplan-Meier curves carry a number-at-risk table under the time axis, and forest plots label, n
+and estimate columns beside the rows: compose fixes the plot area so that both renderers draw
+the axes exactly where the table is."""
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from posterdeck.compose.blocks import Ctx
 from posterdeck.compose.text import Piece, TextStyle, paragraph
 from posterdeck.pagemodel import Chart, TextBox
+
+# Caps of a bar or column chart, in its own type size (fs):
+AXIS_W = 5.0  # the value axis with its tick labels, beside the bars of a column chart
+BAR_W = 10.0  # the widest a column is worth (a category's columns stand side by side)
+CATEGORY_GAP = 6.0  # between two categories' columns
+BAR_H = 2.6  # the tallest a horizontal bar is worth
+BAND_GAP = 1.6  # between two categories' bars
+BAR_FRAME = 7.0  # title, legend, axis labels and titles around a horizontal bar chart
 
 
 def label(ctx: Ctx, text: str, x: float, y: float, w: float, size: float, *, bold=False, align="left",
@@ -16,6 +36,61 @@ def label(ctx: Ctx, text: str, x: float, y: float, w: float, size: float, *, bol
     st = TextStyle(size, 1.2, bold, False, color, align)
     para = paragraph([Piece(text)], st, w, ctx.fonts, ctx.where)
     return TextBox(x, y, w, max(len(para.lines), 1) * size * 1.2, (para,), role=role)
+
+
+def bar_chart_width(chart, width: float, fs: float) -> float:
+    """The width a bar or column chart can use in a slot ``width`` wide with type of ``fs``
+    points: a column chart's categories are worth at most so much width each."""
+    if chart.type.endswith("_bar"):
+        return width
+    bars = 1 if chart.type.startswith("stacked") else max(len(chart.series), 1)
+    n = max(len(chart.categories), 1)
+    return min(width, fs * (AXIS_W + n * (bars * BAR_W + CATEGORY_GAP)))
+
+
+def bar_chart_max(chart, width: float, fs: float) -> float:
+    """The tallest a bar or column chart should be in a slot ``width`` wide with type of ``fs``
+    points: a column chart its useful width times its aspect, a horizontal one a band of bars
+    per category plus its frame."""
+    if chart.type.endswith("_bar"):
+        bars = 1 if chart.type.startswith("stacked") else max(len(chart.series), 1)
+        n = max(len(chart.categories), 1)
+        frame = BAR_FRAME + (2.0 if chart.title else 0.0) + (2.0 if chart.legend and len(chart.series) > 1 else 0.0)
+        return fs * (frame + n * (bars * BAR_H + BAND_GAP))
+    return bar_chart_width(chart, width, fs) * chart.aspect
+
+
+@dataclass
+class ChartBlock:
+    """A bar or column chart (painted whole by the renderers)."""
+
+    chart: object  # RChart
+    ctx: Ctx
+
+    def _fs(self, scale: float) -> float:
+        return self.ctx.style("chart", scale).size
+
+    def max_height(self, width: float, scale: float) -> float:
+        return bar_chart_max(self.chart, width, self._fs(scale))
+
+    def pref_height(self, width: float, scale: float) -> float:
+        return min(width * self.chart.aspect, self.max_height(width, scale))
+
+    def min_height(self, width: float, scale: float) -> float:
+        return min(self.pref_height(width, scale), self.ctx.layout.chart_min_height)
+
+    def place(self, x, y, width, h, scale) -> list:
+        """The chart in its slot: no taller than its maximum; a column chart that reaches it
+        with few categories is no wider than they are worth, centred (a squeezed one keeps the
+        slot's width)."""
+        fs = self._fs(scale)
+        most = max(self.max_height(width, scale), self.min_height(width, scale))
+        w = bar_chart_width(self.chart, width, fs) if h >= most - 0.5 else width
+        h = min(h, most)
+        return [Chart(x + (width - w) / 2, y, w, h, self.chart, fs, name=f"chart:{self.chart.id}")]
+
+    def text(self) -> str:
+        return "\n".join(t for t in self.chart.texts() if t)
 
 
 @dataclass
@@ -29,11 +104,18 @@ class KaplanMeierBlock:
     def min_height(self, width, scale):
         return min(self.pref_height(width, scale), self.ctx.layout.chart_min_height * 1.4)
 
+    max_height = pref_height
+
     def text(self):
         return "\n".join(t for t in self.chart.texts() if t)
 
     def place(self, x, y, w, h, scale) -> list:
+        """The plot at its aspect: no taller than its width allows, and when its slot is too low
+        for the width, narrower and centred rather than flattened."""
         c, ctx = self.chart, self.ctx
+        h = min(h, self.max_height(w, scale))
+        narrow = min(w, h / c.aspect)
+        x, w = x + (w - narrow) / 2, narrow
         fs = ctx.style("chart", scale).size
         lh = fs * 1.3
         boxes = []
@@ -67,30 +149,52 @@ class ForestBlock:
     chart: object  # RForest
     ctx: Ctx
 
-    def _rows_h(self, scale):
-        fs = self.ctx.style("chart", scale).size
-        return fs, fs * 1.75
+    def _frame(self, w: float, scale: float) -> tuple[float, float, float, float]:
+        """Type size, the title's height, the axis band's height and the least row height at
+        width ``w``: labels that wrap (a narrow column) make their rows and bands taller."""
+        c, ctx = self.chart, self.ctx
+        fs = ctx.style("chart", scale).size
+        memo = self.__dict__.setdefault("_memo", {})
+        key = (round(w, 4), fs)
+        if key not in memo:
+            line = fs * 1.2
+            title_h = label(ctx, c.title, 0, 0, w, fs, bold=True).h + fs * 0.6 if c.title else 0.0
+            axis_h = fs * 3.6
+            if c.favours:
+                half = w * 0.3
+                lines = max(len(label(ctx, t, 0, 0, half, fs).paragraphs[0].lines) for t in self._favours())
+                axis_h = fs * 5.2 + (lines - 1) * line
+            label_w = w * 0.32
+            tallest_label = max([label(ctx, r.label, 0, 0, label_w - (fs if r.level else 0.0), fs, bold=r.level == 0).h
+                                 for r in c.rows] + [label(ctx, c.columns[0], 0, 0, label_w, fs, bold=True).h])
+            memo[key] = (fs, title_h, axis_h, max(fs * 1.75, tallest_label + fs * 0.4))
+        return memo[key]
+
+    def _favours(self) -> tuple[str, str]:
+        left, right = self.chart.favours
+        return "\u2190 " + left, right + " \u2192"
 
     def min_height(self, width, scale):
-        fs, row = self._rows_h(scale)
-        extra = fs * (2.2 if self.chart.title else 0) + fs * (5.2 if self.chart.favours else 3.6)
-        return (len(self.chart.rows) + 1) * row + extra
+        fs, title_h, axis_h, row = self._frame(width, scale)
+        return title_h + (len(self.chart.rows) + 1) * row + axis_h
 
     def pref_height(self, width, scale):
         return max(self.min_height(width, scale), min(width * self.chart.aspect, self.min_height(width, scale) * 1.5))
+
+    max_height = pref_height
 
     def text(self):
         return "\n".join(t for t in self.chart.texts() if t)
 
     def place(self, x, y, w, h, scale) -> list:
         c, ctx = self.chart, self.ctx
-        fs, _ = self._rows_h(scale)
+        h = min(h, self.max_height(w, scale))
+        fs, title_h, axis_h, _ = self._frame(w, scale)
         boxes = []
         top_y = y
         if c.title:
             boxes.append(label(ctx, c.title, x, y, w, fs, bold=True, align="center", role="chart-title"))
-            top_y += boxes[-1].h + fs * 0.6
-        axis_h = fs * (5.2 if c.favours else 3.6)
+            top_y += title_h
         row = (y + h - top_y - axis_h) / (len(c.rows) + 1)
         label_w, n_w, est_w = w * 0.32, w * 0.08, w * 0.22
         plot_x = x + label_w + n_w
@@ -98,22 +202,26 @@ class ForestBlock:
         est_x = plot_x + plot_w
         head = (c.columns[0], x, label_w, "left"), (c.columns[1], x + label_w, n_w, "center"), \
                (c.columns[2], est_x + fs * 0.5, est_w - fs * 0.5, "left")
+        def centred(box: TextBox, top: float) -> TextBox:  # in its row, however many lines it wraps to
+            return replace(box, y=top + (row - box.h) / 2)
+
         for text, hx, hw, align in head:
-            boxes.append(label(ctx, text, hx, top_y + (row - fs * 1.2) / 2, hw, fs, bold=True, align=align))
+            boxes.append(centred(label(ctx, text, hx, 0, hw, fs, bold=True, align=align), top_y))
         for i, r in enumerate(c.rows):
-            ry = top_y + (i + 1) * row + (row - fs * 1.2) / 2
+            ry = top_y + (i + 1) * row
             indent = fs if r.level else 0.0
-            boxes.append(label(ctx, r.label, x + indent, ry, label_w - indent, fs, bold=r.level == 0))
-            boxes.append(label(ctx, r.n, x + label_w, ry, n_w, fs, align="center"))
-            boxes.append(label(ctx, r.text, est_x + fs * 0.5, ry, est_w - fs * 0.5, fs))
+            boxes.append(centred(label(ctx, r.label, x + indent, 0, label_w - indent, fs, bold=r.level == 0), ry))
+            boxes.append(centred(label(ctx, r.n, x + label_w, 0, n_w, fs, align="center"), ry))
+            boxes.append(centred(label(ctx, r.text, est_x + fs * 0.5, 0, est_w - fs * 0.5, fs), ry))
         chart_h = (len(c.rows) + 1) * row + axis_h
         plot = (fs * 1.6, row, plot_w - fs * 3.2, len(c.rows) * row)  # room for the end tick labels
         if c.favours:
             span = math.log2(c.x_max) - math.log2(c.x_min)
             ref_x = plot_x + plot[0] + plot[2] * (math.log2(c.reference) - math.log2(c.x_min)) / span
-            fy = top_y + chart_h - fs * 1.4
             half = w * 0.3
-            boxes.append(label(ctx, "\u2190 " + c.favours[0], ref_x - half - fs * 0.3, fy, half, fs, align="right"))
-            boxes.append(label(ctx, c.favours[1] + " \u2192", ref_x + fs * 0.3, fy, half, fs))
+            left = label(ctx, self._favours()[0], ref_x - half - fs * 0.3, 0, half, fs, align="right")
+            right = label(ctx, self._favours()[1], ref_x + fs * 0.3, 0, half, fs)
+            fy = top_y + chart_h - fs * 0.2 - max(left.h, right.h)  # the bottom line where one line stood
+            boxes.extend((replace(left, y=fy), replace(right, y=fy)))
         boxes.append(Chart(plot_x, top_y, plot_w, chart_h, c, fs, name=f"chart:{c.id}", plot=plot))
         return boxes

@@ -2,10 +2,10 @@
 (footnotes, abbreviations, cited references, statements, job code)."""
 from __future__ import annotations
 
-from posterdeck.compose.blocks import ChartBlock, Ctx, ImageBlock, Stack, TableBlock, TextBlock
+from posterdeck.compose.blocks import Ctx, ImageBlock, Stack, TableBlock, TextBlock
 from posterdeck.compose.text import PageMarks, Piece, pieces, scan_text
 from posterdeck.resolve import markup
-from posterdeck.compose.chartblocks import ForestBlock, KaplanMeierBlock
+from posterdeck.compose.chartblocks import ChartBlock, ForestBlock, KaplanMeierBlock
 from posterdeck.resolve.document import RDocument, RSection
 from posterdeck.pagemodel.charts import RChart, RForest, RKaplanMeier
 from posterdeck.resolve.visuals import RImage

@@ -2,6 +2,7 @@
 panels. One type scale for the whole poster: the largest at which every column fits."""
 from __future__ import annotations
 
+from posterdeck.compose.balance import column_use, imbalance_warning, rebalance
 from posterdeck.compose.blocks import Ctx, Row, Stack, largest_scale
 from posterdeck.compose.page import PageContent, word
 from posterdeck.compose.text import Citations, PageMarks
@@ -135,6 +136,10 @@ def _arrange(bands, layout, ctx: Ctx, doc) -> Page:
             return cols[0]
         return Row(cols, shares(band), gap=gutter)
 
+    for _, cols in bands:
+        for col in cols:
+            if isinstance(col, Stack):
+                col.spread = 1.0  # panels keep the gutter between them; spare room spaces their insides
     rows = [(band, row(band, cols)) for band, cols in bands]
     fill = [r for r in rows if r[0].height == "fill"]
     if len(fill) != 1:
@@ -157,6 +162,11 @@ def _arrange(bands, layout, ctx: Ctx, doc) -> Page:
         used = sum(fixed_h(b, blk, 0.3) for b, blk in rows) + gutter * (len(rows) - 1)
         raise LayoutError(_overflow(fill[0][1], width, avail - used), Location(page=ctx.where),
                           hint="shorten the text, lower min_size in the layout, or move a panel to another column")
+    def fill_height(s):
+        return avail - sum(fixed_h(b, blk, s) for b, blk in rows) - gutter * (len(rows) - 1)
+
+    if isinstance(fill[0][1], Row):  # a column left empty hands width to those that hold the type down
+        scale = rebalance(fill[0][1], width, scale, lambda: largest_scale(fits, 0.3), fill_height)
     page = Page(pg.width, pg.height, "poster", background="background")
     used = sum(fixed_h(b, blk, scale) for b, blk in rows) + gutter * (len(rows) - 1)
     y = m.top
@@ -166,9 +176,30 @@ def _arrange(bands, layout, ctx: Ctx, doc) -> Page:
             top = 0.0 if y == m.top else y - gutter / 2
             bottom = pg.height if band is rows[-1][0] else y + h + gutter / 2
             page.boxes.append(Rect(0, top, pg.width, bottom - top, fill=band.background, role=f"band:{band.name}"))
-        page.boxes.extend(blk.place(m.left, y, width, h, scale))
+        if band.height == "fill":
+            uses = []
+            for col, x, w in _columns(blk, m.left, width):
+                boxes = col.place(x, y, w, h, scale)
+                page.boxes.extend(boxes)
+                uses.append(column_use(col, boxes, y, h))
+            warning = imbalance_warning(ctx.where, f"{band.name!r}", uses, scale)
+            if warning:
+                doc.warnings.append(warning)
+        else:
+            page.boxes.extend(blk.place(m.left, y, width, h, scale))
         y += h + gutter
     return page
+
+
+def _columns(block, x: float, width: float) -> list[tuple]:
+    """The columns of a band as (block, x, width), as its Row places them."""
+    if not isinstance(block, Row):
+        return [(block, x, width)]
+    out = []
+    for col, w in zip(block.children, block._widths(width)):
+        out.append((col, x, w))
+        x += w + block.gap
+    return out
 
 
 def _overflow(block, width: float, room: float) -> str:

@@ -5,7 +5,7 @@ in between: text beside visuals, or visuals below the text where the layout asks
 """
 from __future__ import annotations
 
-from posterdeck.compose.blocks import Ctx, Row, Stack, TextBlock, max_scale
+from posterdeck.compose.blocks import Ctx, Row, Stack, TextBlock, largest_scale, max_scale
 from posterdeck.compose.page import PageContent, word
 from posterdeck.compose.text import Citations, PageMarks
 from posterdeck.errors import LayoutError, Location
@@ -35,9 +35,7 @@ def compose_slides(doc, model, layout, fonts, colours) -> list[Page]:
             if closing:
                 body = Stack([body, closing], gap=layout.styles["body"].size)
         footer = pc.footer()
-        # text-only slides may grow their type into the room; a slide with charts keeps it for them
-        grow = layout.slides.grow if kind == "references" or (section is not None and not section.visuals) else 1.0
-        pages.append(_place(layout, ctx, title, body, footer, name, pc, colours, grow))
+        pages.append(_place(layout, ctx, title, body, footer, name, pc, colours, layout.slides.grow))
     return pages
 
 
@@ -74,12 +72,29 @@ def _section_body(pc: PageContent, section, layout):
     if not visuals:
         return Stack(text_parts + ([notes] if notes else []), gap=gap)
     below = layout.slides.visuals_below
-    if section.id in below or any(getattr(v, "type", "") in below for v in section.visuals):
+    if not text_parts or section.id in below or any(getattr(v, "type", "") in below for v in section.visuals):
+        # visuals with no text beside them take the full width rather than leave a column empty
         return Stack(text_parts + visuals + ([notes] if notes else []), gap=gap)
     right = Stack(visuals + ([notes] if notes else []), gap=gap)
     left = Stack(text_parts, gap=gap)
     share = layout.slides.text_share
     return Row([left, right], [share, 1 - share], gap=layout.page.gutter)
+
+
+def body_scale(body, width: float, avail: float, ctx: Ctx, grow: float) -> float:
+    """The body's type scale: the largest up to 1 at which it fits (styles shrink towards their
+    min_size), and when it fits at full size, larger, up to ``grow``, as long as the visuals keep
+    their preferred size: spare room goes to the type before it goes to the gaps, on slides with
+    charts too."""
+    scale = max_scale(body, width, avail, ctx, "the slide body")
+    if scale < 1.0 or grow <= 1.0:
+        return scale
+    room = max(avail, body.pref_height(width, 1.0))
+
+    def fits(s: float) -> bool:
+        return body.min_height(width, s) <= avail + 0.01 and body.pref_height(width, s) <= room + 0.01
+
+    return largest_scale(fits, 1.0, ceiling=grow) or 1.0
 
 
 def _place(layout, ctx: Ctx, title: TextBlock, body, footer: TextBlock, name: str, pc: PageContent, colours,
@@ -107,7 +122,7 @@ def _place(layout, ctx: Ctx, title: TextBlock, body, footer: TextBlock, name: st
     if avail <= 0:
         raise LayoutError("title and footer leave no room for the body", Location(page=ctx.where),
                           hint="shorten the footnotes or split the slide")
-    scale = max_scale(body, width, avail, ctx, "the slide body", ceiling=grow)
+    scale = body_scale(body, width, avail, ctx, grow)
     page.boxes.extend(body.place(m.left, top, width, avail, scale))
     page.sources = tuple(sorted(pc.marks.sources))
     return page
