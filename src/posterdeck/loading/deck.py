@@ -94,6 +94,13 @@ def load_deck(folder: Path) -> Model:
             if name:
                 layouts[kind] = _load_layout(root, name, kind, deck_src, errors, sources)
         theme, theme_dir = _load_theme(root, info.theme, deck_src, errors, sources)
+    poster = layouts.get("poster")
+    if poster is not None and content is not None:  # sections the layout cannot place, unknown slots
+        from posterdeck.loading.slots import plan_sections
+
+        name = info.outputs.poster
+        errors.extend(plan_sections(poster, name, info, [s.id for s in content.sections],
+                                    sources.get(f"layout:{name}"), deck_src)[1])
     for i, tag in enumerate(info.targets):
         language = tag.split("-")[0]
         from babel import Locale, UnknownLocaleError
