@@ -24,6 +24,7 @@ class PictureBlock:
     spec: object = None
     middle: bool = False
     warnings: list = field(default_factory=list)
+    backdrop: str = "background"  # the theme colour the picture stands on
 
     def _size(self, width: float, room: float | None) -> tuple[float, float]:
         aspect = self.image.aspect
@@ -54,7 +55,8 @@ class PictureBlock:
         px = x + {"left": 0.0, "center": (width - w) / 2, "right": width - w}[align]
         py = y + (h - ih) / 2 if self.middle else y
         self._check_resolution(w, ih)
-        return [Image(px, py, w, ih, self.image.path, self.image.alt, name=f"image:{self.image.id}")]
+        return [Image(px, py, w, ih, self.image.path, self.image.alt, name=f"image:{self.image.id}",
+                      backdrop=self.backdrop)]
 
     def _check_resolution(self, w: float, h: float) -> None:
         if self.ctx.layout.print is None or w <= 0 or not self.image.pixels[0]:

@@ -46,7 +46,7 @@ def compose_poster(doc, model, layout, fonts, colours) -> list[Page]:
                     items.append(_FOOTER)
                 else:
                     where = layout_where(layout_src, ("bands", b, "columns", c, "panels", p))
-                    block = _panel(panel, pc, doc, layout, citations, where)
+                    block = _panel(panel, pc, doc, layout, citations, where, band.background or "background")
                     if block is not None:
                         items.append(block)
             if items:  # a column left empty (no logo, no closing statements) gives its width to the others
@@ -87,14 +87,17 @@ def _section(pc: PageContent, s, layout):
         parts.append(pc.callout(s))
     if s.body:
         parts.append(pc.paras(s.body))
-    parts.extend(pc.visual(v) for v in s.visuals)
+    for v in s.visuals:
+        parts.append(pc.visual(v))
+        if isinstance(parts[-1], PictureBlock):
+            parts[-1].backdrop = "panel"  # a section's picture stands on the panel colour
     if s.notes:
         parts.append(pc.notes(s.notes))
     return Stack([heading, Stack(parts, gap=gap, padding=layout.panel_padding)], fill="panel", name=f"panel:{s.id}",
                  stretch=True)
 
 
-def _panel(panel, pc: PageContent, doc, layout, citations, where: Location):
+def _panel(panel, pc: PageContent, doc, layout, citations, where: Location, backdrop: str):
     ref = panel if isinstance(panel, str) else panel.panel
     kind, _, arg = ref.partition(":")
     gap = layout.styles["body"].size * 0.8
@@ -132,7 +135,7 @@ def _panel(panel, pc: PageContent, doc, layout, citations, where: Location):
         if image is None:
             return None
         spec = panel if not isinstance(panel, str) else PictureSpec(height="share:1")
-        return PictureBlock(image, pc.ctx, spec=spec, middle=True, warnings=doc.warnings)
+        return PictureBlock(image, pc.ctx, spec=spec, middle=True, warnings=doc.warnings, backdrop=backdrop)
     raise LayoutError(f"unknown panel {ref!r} in the poster layout", where,
                       hint="panels: title, statements:overview, statements:closing, callouts, overview, sections, "
                            "slot:NAME, section:ID, references, footer, logo, image:ID")
