@@ -391,3 +391,16 @@ def test_a_deck_without_a_logo_gives_the_title_the_whole_band(tmp_path):
     assert not [b for b in page.boxes if isinstance(b, Image)]
     title = next(b for b in page.boxes if isinstance(b, TextBox) and b.role == "title")
     assert abs(title.w - (page.width - 44 * MM)) < 1.0
+
+
+def test_a_poster_layout_without_a_place_for_closing_statements_is_an_error(tmp_path):
+    """Mandatory statements are never dropped: the GB market's closing statement needs a
+    statements:closing panel."""
+    from posterdeck.errors import PosterdeckError
+
+    deck = _project(tmp_path)
+    layout = tmp_path / "layouts" / "poster-a0-landscape.yaml"
+    layout.write_text(layout.read_text().replace(', "statements:closing"]', "]"))
+    with pytest.raises(PosterdeckError) as info:
+        _compose(_model(deck), "poster")
+    assert "statements:closing" in str(info.value) and "poster-a0-landscape.yaml:" in str(info.value)
