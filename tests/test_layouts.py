@@ -223,16 +223,19 @@ def test_a_slot_mapping_is_honoured_and_the_rest_flows(tmp_path):
     assert [s for c in cols[1:-1] for s in c] == ["response", "remission", "safety", "outlook"]
 
 
-@pytest.mark.parametrize("case", ["unknown-section", "unknown-slot", "twice"])
+@pytest.mark.parametrize("case", ["unknown-section", "unknown-slot", "twice", "unknown-layout"])
 def test_a_bad_slot_mapping_names_deck_yaml_and_line(tmp_path, case):
     from posterdeck.errors import PosterdeckError
 
     body = {"unknown-section": "      col2: [background, efficacy]\n",
             "unknown-slot": "      sidebar: [background]\n",
-            "twice": "      col1: [design]\n      col2: [design]\n"}[case]
-    needle = {"unknown-section": "efficacy", "unknown-slot": "sidebar", "twice": "design"}[case]
+            "twice": "      col1: [design]\n      col2: [design]\n",
+            "unknown-layout": "      col1: [design]\n"}[case]
+    needle = {"unknown-section": "efficacy", "unknown-slot": "sidebar", "twice": "design",
+              "unknown-layout": "poster-a0-landscpe"}[case]
+    name = "poster-a0-landscpe" if case == "unknown-layout" else "poster-a0-landscape"
     deck = _project(tmp_path, deck_yaml_edit=lambda t: t.replace(
-        "  logo:\n", "  layout_slots:\n    poster-a0-landscape:\n" + body + "  logo:\n"))
+        "  logo:\n", f"  layout_slots:\n    {name}:\n" + body + "  logo:\n"))
     line = _line_of(deck / "deck.yaml", f"{needle}" if case != "twice" else "col2: [design]")
     with pytest.raises(PosterdeckError) as info:
         from posterdeck.loading.deck import load_deck

@@ -94,6 +94,12 @@ def load_deck(folder: Path) -> Model:
             if name:
                 layouts[kind] = _load_layout(root, name, kind, deck_src, errors, sources)
         theme, theme_dir = _load_theme(root, info.theme, deck_src, errors, sources)
+    for name in info.layout_slots if root is not None else ():  # a mistyped layout name would be ignored
+        if not (root / "layouts" / f"{name}.yaml").is_file():
+            have = [p.stem for p in (root / "layouts").glob("*.yaml")]
+            errors.append(InputError(f"layout_slots names layout {name!r}, which is not in layouts/",
+                                     deck_src.where(("deck", "layout_slots", name)),
+                                     hint=suggest(name, have) or f"available: {', '.join(sorted(have))}"))
     poster = layouts.get("poster")
     if poster is not None and content is not None:  # sections the layout cannot place, unknown slots
         from posterdeck.loading.slots import plan_sections
