@@ -407,3 +407,37 @@ def test_a_poster_layout_without_a_place_for_closing_statements_is_an_error(tmp_
     with pytest.raises(PosterdeckError) as info:
         _compose(_model(deck), "poster")
     assert "statements:closing" in str(info.value) and "poster-a0-landscape.yaml:" in str(info.value)
+
+
+def test_a_slide_logo_in_the_footer_on_the_left_pushes_the_footer_text_right(tmp_path):
+    from posterdeck.pagemodel import Image, TextBox
+
+    deck = _project(tmp_path)
+    layout = tmp_path / "layouts" / "slides-4x3.yaml"
+    layout.write_text(layout.read_text().replace("logo: {place: title, height: 0.5in, align: right}",
+                                                 "logo: {place: footer, height: 0.4in, align: left}"))
+    for page in _compose(_model(deck), "deck").pages:
+        logo = next(b for b in page.boxes if isinstance(b, Image))
+        footer = next(b for b in page.boxes if isinstance(b, TextBox) and b.role == "footer")
+        assert abs(logo.h - 0.4 * 72) < 0.01 and abs(logo.x - 0.45 * 72) < 0.01
+        assert logo.y + logo.h <= page.height - 0.25 * 72 + 0.01  # above the bottom margin
+        assert logo.y >= footer.y - 0.01  # in the footer, not in the body
+        assert footer.x >= logo.x + logo.w  # the footer text keeps clear of it
+        assert logo.backdrop == "background"
+
+
+def test_a_typo_in_a_picture_panel_is_one_error_with_a_suggestion(tmp_path):
+    from posterdeck.errors import PosterdeckError
+    from posterdeck.loading.deck import load_deck
+
+    deck = _project(tmp_path)
+    layout = tmp_path / "layouts" / "poster-a0-landscape.yaml"
+    layout.write_text(layout.read_text().replace("{panel: logo, height: 80%", "{panel: logo, heigth: 80%"))
+    line = _line_of(layout, "heigth")
+    with pytest.raises(PosterdeckError) as info:
+        load_deck(deck)
+    from posterdeck.errors import ErrorList
+
+    assert not isinstance(info.value, ErrorList), str(info.value)  # not also "not a string"
+    assert f"poster-a0-landscape.yaml:{line}:" in str(info.value)
+    assert "did you mean 'height'" in str(info.value)

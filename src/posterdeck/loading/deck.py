@@ -100,6 +100,10 @@ def load_deck(folder: Path) -> Model:
             errors.append(InputError(f"layout_slots names layout {name!r}, which is not in layouts/",
                                      deck_src.where(("deck", "layout_slots", name)),
                                      hint=suggest(name, have) or f"available: {', '.join(sorted(have))}"))
+        elif name == info.outputs.deck and name != info.outputs.poster:
+            errors.append(InputError(f"layout_slots: {name} is a slide layout, which has no slots",
+                                     deck_src.where(("deck", "layout_slots", name)),
+                                     hint="slots belong to poster layouts; the slides show one section each"))
     poster = layouts.get("poster")
     if poster is not None and content is not None:  # sections the layout cannot place, unknown slots
         from posterdeck.loading.slots import plan_sections

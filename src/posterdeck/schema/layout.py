@@ -5,9 +5,9 @@ Lengths are written with units ("841mm", "12pt", "0.5in") and held in points.
 from __future__ import annotations
 
 import re
-from typing import Annotated, Literal
+from typing import Annotated, Literal, Union
 
-from pydantic import BeforeValidator, Field, model_validator
+from pydantic import BeforeValidator, Discriminator, Field, Tag, model_validator
 
 from posterdeck.schema.base import Strict
 
@@ -137,12 +137,18 @@ class Panel(PictureSpec):
     panel: str
 
 
+# a panel is a name, or a mapping (a sized picture): validated as the one it is, so that a typo
+# in a mapping is reported as a typo, not also as "not a string"
+PanelRef = Annotated[Union[Annotated[str, Tag("panel[name]")], Annotated[Panel, Tag("panel[mapping]")]],
+                     Discriminator(lambda v: "panel[mapping]" if isinstance(v, (dict, Panel)) else "panel[name]")]
+
+
 class Column(Strict):
     width: float = Field(default=1.0, gt=0)  # a share of the row
     # "title", "statements:overview", "callouts", "overview", "sections" (the next sections in
     # content order flow here), "slot:NAME" (sections deck.yaml maps to NAME; flows when it maps
     # none), "section:ID", "references", "footer", "logo", "image:ID", or a Panel mapping
-    panels: list[str | Panel]
+    panels: list[PanelRef]
 
     def names(self) -> list[str]:
         return [p if isinstance(p, str) else p.panel for p in self.panels]
