@@ -441,3 +441,32 @@ def test_a_typo_in_a_picture_panel_is_one_error_with_a_suggestion(tmp_path):
     assert not isinstance(info.value, ErrorList), str(info.value)  # not also "not a string"
     assert f"poster-a0-landscape.yaml:{line}:" in str(info.value)
     assert "did you mean 'height'" in str(info.value)
+
+
+def test_an_image_panel_shows_a_content_picture_and_an_unknown_one_names_the_layout(tmp_path):
+    from posterdeck.errors import PosterdeckError
+    from posterdeck.pagemodel import Image
+
+    deck = _project(tmp_path)
+    shutil.copy(deck / "logo.png", deck / "scheme.png")
+    with (deck / "content.yaml").open("a") as f:
+        f.write('images:\n  scheme:\n    file: scheme.png\n    alt: "Study scheme"\n')
+    layout = tmp_path / "layouts" / "poster-a0-landscape.yaml"
+    original = layout.read_text()
+    layout.write_text(original.replace('- panels: ["slot:col2"]',
+                                       '- panels: [{panel: "image:scheme", width: 60%, align: left}, "slot:col2"]'))
+    page = _compose(_model(deck), "poster").pages[0]
+    scheme = next(b for b in page.boxes if isinstance(b, Image) and b.alt == "Study scheme")
+    panels = {sid: (x, w) for sid, x, _, w, _ in _panels(page)}
+    column = next((x, w) for sid, (x, w) in panels.items() if abs(x - scheme.x) < 0.5)
+    assert abs(scheme.w - 0.6 * column[1]) < 0.5  # 60 % of its column, on the left
+    from posterdeck.lint import lint
+
+    assert not [w for w in lint(_model(deck)) if "scheme" in w]  # placed by the layout: not unused
+    layout.write_text(original.replace('- panels: ["slot:col2"]', '- panels: ["image:diagram", "slot:col2"]'))
+    line = _line_of(layout, "image:diagram")
+    from posterdeck.loading.deck import load_deck
+
+    with pytest.raises(PosterdeckError) as info:
+        load_deck(deck)  # found by loading, so `posterdeck check` reports it
+    assert f"poster-a0-landscape.yaml:{line}:" in str(info.value) and "diagram" in str(info.value)

@@ -110,7 +110,7 @@ def load_deck(folder: Path) -> Model:
 
         name = info.outputs.poster
         errors.extend(plan_sections(poster, name, info, [s.id for s in content.sections],
-                                    sources.get(f"layout:{name}"), deck_src)[1])
+                                    sources.get(f"layout:{name}"), deck_src, image_ids=list(content.images))[1])
     for i, tag in enumerate(info.targets):
         language = tag.split("-")[0]
         from babel import Locale, UnknownLocaleError

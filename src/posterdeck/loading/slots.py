@@ -34,8 +34,9 @@ def layout_where(src: Source | None, path: tuple = ()) -> Location:
 
 
 def plan_sections(layout, layout_name: str, info, section_ids: list[str], layout_src: Source | None,
-                  deck_src: Source | None) -> tuple[SectionPlan, list]:
-    """The plan and the problems found (errors naming the layout file or deck.yaml and line)."""
+                  deck_src: Source | None, image_ids=None) -> tuple[SectionPlan, list]:
+    """The plan and the problems found (errors naming the layout file or deck.yaml and line);
+    with ``image_ids`` (content.yaml images), image:ID panels are checked too."""
     plan, errors = SectionPlan(), []
     mapping = info.layout_slots.get(layout_name, {}) if info is not None else {}
     known = set(section_ids)
@@ -85,6 +86,10 @@ def plan_sections(layout, layout_name: str, info, section_ids: list[str], layout
                         plan.flow.append((b, c, p))
                 elif name in FLOW:
                     plan.flow.append((b, c, p))
+                elif kind == "image" and image_ids is not None and arg not in image_ids:
+                    errors.append(LayoutError(f"the layout places image {arg!r}, which content.yaml does not define",
+                                              at, hint=suggest(arg, image_ids) or
+                                              "define it under images: in content.yaml (file and alt)"))
     for slot in mapping:
         if slot not in slots:
             errors.append(InputError(f"layout {layout_name} has no slot {slot!r}", deck_where(slot),
