@@ -53,15 +53,7 @@ def compose_poster(doc, model, layout, fonts, colours) -> list[Page]:
                 cols.append((col, items))
         if cols or band.height == "fill":
             grid.append((band, cols))
-    shown = {"footer"} | {name.partition(":")[2] for band in layout.bands for col in band.columns
-                          for name in col.names() if name.startswith("statements:")}
-    lost = [st.id for st in doc.statements if st.placement not in shown]
-    if lost:  # mandatory statements are never dropped
-        placements = sorted({st.placement for st in doc.statements if st.id in lost})
-        raise LayoutError(f"the statements {lost} have no place on the poster: the layout has no "
-                          f"{', '.join(f'statements:{p}' for p in placements)} panel",
-                          layout_where(layout_src, ("bands",)) if layout_src else Location(page=ctx.where),
-                          hint="add the panel to a column of the layout")
+    _check_statements(doc, layout, layout_where(layout_src, ("bands",)) if layout_src else Location(page=ctx.where))
     for lazy in pc.lazy:
         lazy.block()  # number the reference list before the footer scans the page
     footer = pc.footer(placements=("footer",), with_references=False)
@@ -74,6 +66,18 @@ def compose_poster(doc, model, layout, fonts, colours) -> list[Page]:
         apply_print(page, layout.print)
     page.sources = tuple(sorted(pc.marks.sources))
     return [page]
+
+
+def _check_statements(doc, layout, where: Location) -> None:
+    """Mandatory statements are never dropped: each placement needs its panel on the poster."""
+    shown = {"footer"} | {n.partition(":")[2] for band in layout.bands for col in band.columns
+                          for n in col.names() if n.startswith("statements:")}
+    lost = [st.id for st in doc.statements if st.placement not in shown]
+    if lost:
+        placements = sorted({st.placement for st in doc.statements if st.id in lost})
+        raise LayoutError(f"the statements {lost} have no place on the poster: the layout has no "
+                          f"{', '.join(f'statements:{p}' for p in placements)} panel", where,
+                          hint="add the panel to a column of the layout")
 
 
 @dataclass(frozen=True)
