@@ -72,7 +72,9 @@ def unbalanced_layout():
 
 @pytest.fixture(scope="module")
 def unbalanced_docs(demo_model, unbalanced_layout):
-    model = dataclasses.replace(demo_model, layouts={**demo_model.layouts, "poster": unbalanced_layout})
+    # the fixture places sections by id, so the demo's slot mapping (for its own layout) goes
+    info = demo_model.info.model_copy(update={"layout_slots": {}})
+    model = dataclasses.replace(demo_model, info=info, layouts={**demo_model.layouts, "poster": unbalanced_layout})
     return _compose(model, TARGET)
 
 
@@ -89,13 +91,18 @@ def shown_height(box) -> float:
     return box.h
 
 
-def body_columns(page, layout) -> list[tuple[list[str], float, float, float, float]]:
+def body_columns(page, layout, slots: dict | None = None) -> list[tuple[list[str], float, float, float, float]]:
     """The poster's fill band as columns: (panel names, top, bottom, content bottom, empty share),
-    from the panels' backgrounds and the boxes within them."""
+    from the panels' backgrounds and the boxes within them. ``slots`` is the deck's mapping of the
+    layout's slots to section ids."""
     band = next(b for b in layout.bands if b.height == "fill")
     out = []
     for col in band.columns:
-        names = ["panel:" + (ref.split(":", 1)[1] if ref.startswith("section:") else ref) for ref in col.panels]
+        names = []
+        for ref in col.names():
+            kind, _, arg = ref.partition(":")
+            ids = (slots or {}).get(arg, []) if kind == "slot" else [arg] if kind == "section" else [ref]
+            names.extend("panel:" + i for i in ids)
         rects = [b for b in page.boxes if isinstance(b, Rect) and b.role in names]
         assert rects, f"no panel of {names} on the page"
         top, bottom = min(r.y for r in rects), max(r.y + r.h for r in rects)
@@ -244,7 +251,8 @@ def test_the_hsct_chart_keeps_its_height_alone_in_a_tall_column(unbalanced_docs)
 def test_demo_poster_body_columns_are_at_most_a_fifth_empty(deck, tag, demo_model, aurora_model):
     model = demo_model if deck == DECK else aurora_model
     doc = _compose(model, tag)["poster"]
-    columns = body_columns(doc.pages[0], model.layouts["poster"])
+    columns = body_columns(doc.pages[0], model.layouts["poster"],
+                           model.info.layout_slots.get(model.info.outputs.poster, {}))
     assert len(columns) == 3
     for names, top, bottom, low, empty in columns:
         assert low <= bottom + 0.01, f"{names}: content runs past the column"

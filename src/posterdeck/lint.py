@@ -40,6 +40,9 @@ def lint(model: Model) -> list[str]:
         if key not in cited:
             warnings.append(f"{model.sources['references'].where()}: reference {key!r} is never cited")
     used = {v for s in model.content.sections for v in s.visuals}
+    for layout in model.layouts.values():  # pictures a layout places with image:ID panels
+        used.update(n.partition(":")[2] for band in layout.bands for col in band.columns for n in col.names()
+                    if n.startswith("image:"))
     for kind in ("charts", "tables", "images"):
         for vid in getattr(model.content, kind):
             if vid not in used:

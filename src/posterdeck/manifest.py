@@ -76,6 +76,9 @@ def inputs_for(deck: Path, tag: str) -> list[Path]:
             continue
         files.add(path)
     rel = info.get("files") or {}
+    logo = (info.get("logo") or {}).get("file") if isinstance(info.get("logo"), dict) else None
+    if logo:  # a logo may sit outside the deck folder (a shared logos/ folder)
+        files.add((deck / logo).resolve())
     for g in rel.get("glossaries") or []:
         files.add((deck / g).resolve())
     markets = (deck / (rel.get("markets") or "../shared/markets")).resolve()

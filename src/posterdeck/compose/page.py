@@ -2,7 +2,7 @@
 (footnotes, abbreviations, cited references, statements, job code)."""
 from __future__ import annotations
 
-from posterdeck.compose.blocks import Ctx, ImageBlock, Stack, TableBlock, TextBlock
+from posterdeck.compose.blocks import Ctx, Stack, TableBlock, TextBlock
 from posterdeck.compose.text import PageMarks, Piece, pieces, scan_text
 from posterdeck.resolve import markup
 from posterdeck.compose.chartblocks import ChartBlock, ForestBlock, KaplanMeierBlock
@@ -51,7 +51,9 @@ class PageContent:
         if isinstance(v, RChart):
             return self._keep(ChartBlock(v, self.ctx))
         if isinstance(v, RImage):
-            return self._keep(ImageBlock(v, self.ctx))
+            from posterdeck.compose.images import PictureBlock
+
+            return self._keep(PictureBlock(v, self.ctx, warnings=self.doc.warnings))
         parts = []
         if v.caption:
             parts.append(self.text(v.caption, "note", role="caption"))

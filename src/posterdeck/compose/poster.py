@@ -1,46 +1,66 @@
 """A poster: one page of horizontal bands, each band a row of columns, each column a stack of
-panels. One type scale for the whole poster: the largest at which every column fits."""
+panels. One type scale for the whole poster: the largest at which every column fits. The
+sections flow into the layout's flow panels in content order (loading.slots plans which go
+where), split so that the columns balance."""
 from __future__ import annotations
+
+import math
+from dataclasses import dataclass
 
 from posterdeck.compose.balance import column_use, imbalance_warning, rebalance
 from posterdeck.compose.blocks import Ctx, Row, Stack, largest_scale
+from posterdeck.compose.images import PictureBlock
 from posterdeck.compose.page import PageContent, word
 from posterdeck.compose.text import Citations, PageMarks
-from posterdeck.errors import LayoutError, Location
+from posterdeck.errors import LayoutError, Location, collect
+from posterdeck.loading.slots import layout_where, plan_sections
 from posterdeck.pagemodel import Page, Rect
 from posterdeck.resolve.markup import Text, plain
+from posterdeck.schema.layout import PictureSpec, to_points
 
 
 def compose_poster(doc, model, layout, fonts, colours) -> list[Page]:
     ctx = Ctx(layout, fonts, f"{model.name}/{doc.target.tag}/poster.pdf", colours, doc.target.language)
     citations = Citations()
     pc = PageContent(doc, ctx, PageMarks(citations), model)
+    name = model.info.outputs.poster or ""
+    layout_src = model.sources.get(f"layout:{name}")
+    plan, errors = plan_sections(layout, name, model.info, [s.id for s in doc.sections], layout_src,
+                                 model.sources.get("deck"))
+    collect(errors)
     sections = {s.id: s for s in doc.sections}
-    placed: set[str] = set()
-    bands = []
-    footer_band = None
-    for band in layout.bands:
+    flowing: list = []  # the blocks of the flowing sections, made at the first flow panel
+    grid = []  # (band, [(column, items)]): items are blocks, _Flow(i) markers and the footer marker
+    for b, band in enumerate(layout.bands):
         cols = []
-        for col in band.columns:
-            panels = []
-            for ref in col.panels:
-                if ref == "footer":
-                    footer_band = band
-                    continue
-                panel = _panel(ref, pc, doc, sections, placed, layout, citations)
-                if panel is not None:
-                    panels.append(panel)
-            cols.append(Stack(panels, gap=layout.page.gutter))
-        bands.append((band, cols))
-    missing = [s.id for s in doc.sections if s.id not in placed]
-    if missing:
-        raise LayoutError(f"sections {missing} are not placed on the poster layout", Location(page=ctx.where),
-                          hint="add 'section:ID' panels for them to a band of the poster layout")
+        for c, col in enumerate(band.columns):
+            items = []
+            for p, panel in enumerate(col.panels):
+                key = (b, c, p)
+                if key in plan.fixed:
+                    items.extend(_section(pc, sections[sid], layout) for sid in plan.fixed[key])
+                elif key in plan.flow:
+                    if not flowing:
+                        flowing = [_section(pc, sections[sid], layout) for sid in plan.flowing]
+                    items.append(_Flow(plan.flow.index(key)))
+                elif col.names()[p] == "footer":
+                    items.append(_FOOTER)
+                else:
+                    where = layout_where(layout_src, ("bands", b, "columns", c, "panels", p))
+                    block = _panel(panel, pc, doc, layout, citations, where, band.background or "background")
+                    if block is not None:
+                        items.append(block)
+            if items:  # a column left empty (no logo, no closing statements) gives its width to the others
+                cols.append((col, items))
+        if cols or band.height == "fill":
+            grid.append((band, cols))
+    _check_statements(doc, layout, layout_where(layout_src, ("bands",)) if layout_src else Location(page=ctx.where))
     for lazy in pc.lazy:
         lazy.block()  # number the reference list before the footer scans the page
     footer = pc.footer(placements=("footer",), with_references=False)
-    bands = [(b, [footer] if b is footer_band else cols) for b, cols in bands]
-    page = _arrange(bands, layout, ctx, doc)
+    grid = [(band, [(col, [footer if it is _FOOTER else it for it in items]) for col, items in cols])
+            for band, cols in grid]
+    page = _arrange(grid, flowing, len(plan.flow), layout, ctx, doc)
     if layout.print is not None:
         from posterdeck.compose.bleed import apply_print
 
@@ -49,7 +69,50 @@ def compose_poster(doc, model, layout, fonts, colours) -> list[Page]:
     return [page]
 
 
-def _panel(ref: str, pc: PageContent, doc, sections, placed, layout, citations):
+def _check_statements(doc, layout, where: Location) -> None:
+    """Mandatory statements are never dropped: each placement needs its panel on the poster."""
+    shown = {"footer"} | {n.partition(":")[2] for band in layout.bands for col in band.columns
+                          for n in col.names() if n.startswith("statements:")}
+    lost = [st.id for st in doc.statements if st.placement not in shown]
+    if lost:
+        placements = sorted({st.placement for st in doc.statements if st.id in lost})
+        raise LayoutError(f"the statements {lost} have no place on the poster: the layout has no "
+                          f"{', '.join(f'statements:{p}' for p in placements)} panel", where,
+                          hint="add the panel to a column of the layout")
+
+
+@dataclass(frozen=True)
+class _Flow:
+    """Where the i-th flow panel stands in a column."""
+
+    index: int
+
+
+_FOOTER = object()  # the footer is made last, from everything else on the page
+
+
+def _section(pc: PageContent, s, layout):
+    gap = layout.styles["body"].size * 0.8
+    heading = pc.text([Text(s.tab)], "panel_heading", role="heading", fill="primary",
+                      padding=layout.styles["panel_heading"].size * 0.4, name=f"heading:{s.id}")
+    same = plain(s.headline).strip().lower() == s.tab.strip().lower()
+    parts = [pc.text(s.headline, "heading", role="headline")] if s.headline and not same else []
+    if s.highlights and not s.summary:  # summaries and their figures stand in the key-messages band
+        parts.append(pc.callout(s))
+    if s.body:
+        parts.append(pc.paras(s.body))
+    for v in s.visuals:
+        parts.append(pc.visual(v))
+        if isinstance(parts[-1], PictureBlock):
+            parts[-1].backdrop = "panel"  # a section's picture stands on the panel colour
+    if s.notes:
+        parts.append(pc.notes(s.notes))
+    return Stack([heading, Stack(parts, gap=gap, padding=layout.panel_padding)], fill="panel", name=f"panel:{s.id}",
+                 stretch=True)
+
+
+def _panel(panel, pc: PageContent, doc, layout, citations, where: Location, backdrop: str):
+    ref = panel if isinstance(panel, str) else panel.panel
     kind, _, arg = ref.partition(":")
     gap = layout.styles["body"].size * 0.8
     pad = layout.panel_padding
@@ -68,24 +131,6 @@ def _panel(ref: str, pc: PageContent, doc, sections, placed, layout, citations):
     if kind == "overview":
         parts = pc.overview()
         return Stack(parts, gap=gap) if parts else None
-    if kind == "section":
-        if arg not in sections:
-            raise LayoutError(f"the poster layout places section {arg!r}, which the content does not have",
-                              Location(page=pc.ctx.where), hint=f"sections: {', '.join(sections)}")
-        placed.add(arg)
-        s = sections[arg]
-        heading = pc.text([Text(s.tab)], "panel_heading", role="heading", fill="primary",
-                          padding=layout.styles["panel_heading"].size * 0.4, name=f"heading:{s.id}")
-        same = plain(s.headline).strip().lower() == s.tab.strip().lower()
-        parts = [pc.text(s.headline, "heading", role="headline")] if s.headline and not same else []
-        if s.highlights and not s.summary:  # summaries and their figures stand in the key-messages band
-            parts.append(pc.callout(s))
-        if s.body:
-            parts.append(pc.paras(s.body))
-        parts.extend(pc.visual(v) for v in s.visuals)
-        if s.notes:
-            parts.append(pc.notes(s.notes))
-        return Stack([heading, Stack(parts, gap=gap, padding=pad)], fill="panel", name=f"panel:{s.id}", stretch=True)
     if kind == "references":
         heading = pc.text([Text(word(doc, "references"))], "panel_heading", role="heading",
                           fill="primary", padding=layout.styles["panel_heading"].size * 0.4)
@@ -93,9 +138,21 @@ def _panel(ref: str, pc: PageContent, doc, sections, placed, layout, citations):
         pc.lazy.append(refs)
         return Stack([heading, Stack([refs], padding=pad)], fill="panel",
                      name="panel:references", stretch=True)
-    raise LayoutError(f"unknown panel {ref!r} in the poster layout", Location(page=pc.ctx.where),
-                      hint="panels: title, statements:overview, statements:closing, callouts, overview, "
-                           "section:ID, references, footer")
+    if kind in ("logo", "image"):
+        if kind == "logo":
+            image = doc.logo  # a deck without a logo leaves the panel out
+        else:
+            image = doc.images.get(arg)
+            if image is None and arg not in pc.model.content.images:
+                raise LayoutError(f"the layout places image {arg!r}, which content.yaml does not define", where,
+                                  hint="define it under images: in content.yaml (file and alt), or use a logo panel")
+        if image is None:
+            return None
+        spec = panel if not isinstance(panel, str) else PictureSpec(height="share:1")
+        return PictureBlock(image, pc.ctx, spec=spec, middle=True, warnings=doc.warnings, backdrop=backdrop)
+    raise LayoutError(f"unknown panel {ref!r} in the poster layout", where,
+                      hint="panels: title, statements:overview, statements:closing, callouts, overview, sections, "
+                           "slot:NAME, section:ID, references, footer, logo, image:ID")
 
 
 class _LazyReferences:
@@ -121,30 +178,38 @@ class _LazyReferences:
         return self.block().text()
 
 
-def _arrange(bands, layout, ctx: Ctx, doc) -> Page:
+def _arrange(grid, flowing: list, flows: int, layout, ctx: Ctx, doc) -> Page:
+    """Choose how many flowing sections each flow panel holds (the split that lets the type be
+    largest, then the one whose tallest column is shortest; the first such in order), and place."""
     pg = layout.page
     m = pg.margins
     width = pg.width - m.left - m.right
     avail = pg.height - m.top - m.bottom
     gutter = pg.gutter
-
-    def shares(band):
-        return [c.width for c in band.columns]
-
-    def row(band, cols):
-        if len(cols) == 1:
-            return cols[0]
-        return Row(cols, shares(band), gap=gutter)
-
-    for _, cols in bands:
-        for col in cols:
-            if isinstance(col, Stack):
-                col.spread = 1.0  # panels keep the gutter between them; spare room spaces their insides
-    rows = [(band, row(band, cols)) for band, cols in bands]
-    fill = [r for r in rows if r[0].height == "fill"]
-    if len(fill) != 1:
+    if sum(1 for band, _ in grid if band.height == "fill") != 1:
         raise LayoutError("a poster layout needs exactly one band with height: fill", Location(page=ctx.where))
-    from posterdeck.schema.layout import to_points
+
+    def rows_of(split):
+        runs, at = [], 0
+        for n in split:
+            runs.append(flowing[at:at + n])
+            at += n
+        rows = []
+        for band, cols in grid:
+            stacks = []
+            for _, items in cols:
+                children = []
+                for it in items:
+                    children.extend(runs[it.index] if isinstance(it, _Flow) else [it])
+                # panels keep the gutter between them; spare room spaces their insides
+                stacks.append(Stack(children, gap=gutter, spread=1.0))
+            if not stacks:
+                rows.append((band, Stack([])))
+            elif len(stacks) == 1:
+                rows.append((band, stacks[0]))
+            else:
+                rows.append((band, Row(stacks, [col.width for col, _ in cols], gap=gutter)))
+        return rows
 
     def fixed_h(band, blk, s):
         if band.height == "auto":
@@ -153,25 +218,40 @@ def _arrange(bands, layout, ctx: Ctx, doc) -> Page:
             return 0.0
         return to_points(band.height)
 
-    def fits(s):
-        used = sum(fixed_h(b, blk, s) for b, blk in rows) + gutter * (len(rows) - 1)
-        return fill[0][1].min_height(width, s) <= avail - used + 0.01
+    def used(rows, s):
+        return sum(fixed_h(b, blk, s) for b, blk in rows) + gutter * (len(rows) - 1)
 
-    scale = largest_scale(fits, 0.3)
+    def fill_of(rows):
+        return next(blk for b, blk in rows if b.height == "fill")
+
+    def fits(rows, s):
+        return fill_of(rows).min_height(width, s) <= avail - used(rows, s) + 0.01
+
+    flow_bands = {id(band) for band, cols in grid if any(isinstance(it, _Flow) for _, items in cols for it in items)}
+
+    def tallest(rows, s):
+        out = 0.0
+        for band, blk in rows:
+            if id(band) in flow_bands:
+                pairs = zip(blk.children, blk._widths(width)) if isinstance(blk, Row) else [(blk, width)]
+                out = max([out] + [c.pref_height(w, s) for c, w in pairs])
+        return out
+
+    options = [rows_of(split) for split in splits(len(flowing), flows)]
+    scale = largest_scale(lambda s: any(fits(rows, s) for rows in options), 0.3)
     if scale is None:
-        used = sum(fixed_h(b, blk, 0.3) for b, blk in rows) + gutter * (len(rows) - 1)
-        raise LayoutError(_overflow(fill[0][1], width, avail - used), Location(page=ctx.where),
+        rows = min(options, key=lambda r: tallest(r, 0.3))
+        raise LayoutError(_overflow(fill_of(rows), width, avail - used(rows, 0.3)), Location(page=ctx.where),
                           hint="shorten the text, lower min_size in the layout, or move a panel to another column")
-    def fill_height(s):
-        return avail - sum(fixed_h(b, blk, s) for b, blk in rows) - gutter * (len(rows) - 1)
-
-    if isinstance(fill[0][1], Row):  # a column left empty hands width to those that hold the type down
-        scale = rebalance(fill[0][1], width, scale, lambda: largest_scale(fits, 0.3), fill_height)
+    rows = min((r for r in options if fits(r, scale)), key=lambda r: tallest(r, scale))
+    if isinstance(fill_of(rows), Row):  # a column left empty hands width to those that hold the type down
+        scale = rebalance(fill_of(rows), width, scale, lambda: largest_scale(lambda s: fits(rows, s), 0.3),
+                          lambda s: avail - used(rows, s))
     page = Page(pg.width, pg.height, "poster", background="background")
-    used = sum(fixed_h(b, blk, scale) for b, blk in rows) + gutter * (len(rows) - 1)
+    taken = used(rows, scale)
     y = m.top
     for band, blk in rows:
-        h = avail - used if band.height == "fill" else fixed_h(band, blk, scale)
+        h = avail - taken if band.height == "fill" else fixed_h(band, blk, scale)
         if band.background:
             top = 0.0 if y == m.top else y - gutter / 2
             bottom = pg.height if band is rows[-1][0] else y + h + gutter / 2
@@ -200,6 +280,19 @@ def _columns(block, x: float, width: float) -> list[tuple]:
         out.append((col, x, w))
         x += w + block.gap
     return out
+
+
+def splits(n: int, k: int, limit: int = 5000) -> list[tuple[int, ...]]:
+    """Every way to cut a sequence of ``n`` sections into ``k`` runs (a run may be empty), in
+    order; past ``limit`` ways, only the even cut (as many sections in each run, the first runs
+    taking one more)."""
+    if k == 0:
+        return [()]
+    if math.comb(n + k - 1, k - 1) > limit:
+        return [tuple(n // k + (1 if i < n % k else 0) for i in range(k))]
+    if k == 1:
+        return [(n,)]
+    return [(first,) + rest for first in range(n + 1) for rest in splits(n - first, k - 1, limit)]
 
 
 def _overflow(block, width: float, room: float) -> str:

@@ -6,6 +6,7 @@ in between: text beside visuals, or visuals below the text where the layout asks
 from __future__ import annotations
 
 from posterdeck.compose.blocks import Ctx, Row, Stack, TextBlock, largest_scale, max_scale
+from posterdeck.compose.images import PictureBlock
 from posterdeck.compose.page import PageContent, word
 from posterdeck.compose.text import Citations, PageMarks
 from posterdeck.errors import LayoutError, Location
@@ -103,19 +104,27 @@ def _place(layout, ctx: Ctx, title: TextBlock, body, footer: TextBlock, name: st
     m = pg.margins
     width = pg.width - m.left - m.right
     page = Page(pg.width, pg.height, name, background="background")
-    # title band
-    t_h = title.min_height(width, 1.0)
-    t_scale = max_scale(title, width, pg.height * 0.2, ctx, "the slide title")
-    t_h = title.min_height(width, t_scale)
-    band_h = m.top + t_h + layout.panel_padding
+    logo = _Logo(layout, pc, width)
+    # title band: the title beside the logo when the layout puts the logo there
+    t_w = width - logo.room("title")
+    t_x = m.left + (logo.room("title") if logo.side("title") == "left" else 0.0)
+    t_scale = max_scale(title, t_w, pg.height * 0.2, ctx, "the slide title")
+    t_h = title.min_height(t_w, t_scale)
+    band_h = m.top + max(t_h, logo.h if logo.side("title") else 0.0) + layout.panel_padding
     page.boxes.append(Rect(0, 0, pg.width, band_h, fill="primary", role="title-band"))
-    page.boxes.extend(title.place(m.left, m.top * 0.8, width, t_h, t_scale))
-    # footer, measured from the page's content
-    f_scale = max_scale(footer, width, pg.height * 0.3, ctx, "the slide footer")
-    f_h = footer.min_height(width, f_scale)
-    f_y = pg.height - m.bottom - f_h
+    page.boxes.extend(title.place(t_x, m.top * 0.8, t_w, t_h, t_scale))
+    if logo.side("title"):
+        page.boxes.extend(logo.place(m.left, (band_h - logo.h) / 2, "title"))
+    # footer, measured from the page's content, beside the logo when the layout puts it there
+    f_w = width - logo.room("footer")
+    f_x = m.left + (logo.room("footer") if logo.side("footer") == "left" else 0.0)
+    f_scale = max_scale(footer, f_w, pg.height * 0.3, ctx, "the slide footer")
+    f_h = footer.min_height(f_w, f_scale)
+    f_y = pg.height - m.bottom - max(f_h, logo.h if logo.side("footer") else 0.0)
     page.boxes.append(Rect(m.left, f_y - layout.panel_padding * 0.5, width, 0.75, fill="rule", role="footer-rule"))
-    page.boxes.extend(footer.place(m.left, f_y, width, f_h, f_scale))
+    page.boxes.extend(footer.place(f_x, f_y, f_w, f_h, f_scale))
+    if logo.side("footer"):
+        page.boxes.extend(logo.place(m.left, f_y, "footer"))
     # body in between
     top = band_h + layout.panel_padding
     avail = f_y - layout.panel_padding - top
@@ -126,3 +135,32 @@ def _place(layout, ctx: Ctx, title: TextBlock, body, footer: TextBlock, name: st
     page.boxes.extend(body.place(m.left, top, width, avail, scale))
     page.sources = tuple(sorted(pc.marks.sources))
     return page
+
+
+class _Logo:
+    """The deck's logo where the layout's ``slides.logo`` puts it: its size, and the width it
+    takes from the title or footer beside it (itself and a gutter). A height given as a share is
+    a share of the slide's top margin plus the title's smallest line: the band it stands in."""
+
+    def __init__(self, layout, pc: PageContent, width: float):
+        self.spec, self.image = layout.slides.logo, pc.doc.logo
+        self.w = self.h = 0.0
+        self.gutter, self.content = layout.page.gutter, width
+        if self.spec is None or self.image is None:
+            self.spec = None
+            return
+        band = layout.page.margins.top + layout.styles["title"].size * layout.styles["title"].leading
+        self.block = PictureBlock(self.image, pc.ctx, spec=self.spec, warnings=pc.doc.warnings)
+        room = band if self.spec.height is not None else None
+        self.w, self.h = self.block._size(width / 3, room)  # a logo never takes more than a third
+
+    def side(self, place: str) -> str:
+        return self.spec.align if self.spec is not None and self.spec.place == place else ""
+
+    def room(self, place: str) -> float:
+        return self.w + self.gutter if self.side(place) else 0.0
+
+    def place(self, left: float, y: float, place: str) -> list:
+        self.block.backdrop = "primary" if place == "title" else "background"
+        x = left if self.side(place) == "left" else left + self.content - self.w
+        return self.block.place(x, y, self.w, self.h, 1.0)

@@ -94,6 +94,23 @@ def load_deck(folder: Path) -> Model:
             if name:
                 layouts[kind] = _load_layout(root, name, kind, deck_src, errors, sources)
         theme, theme_dir = _load_theme(root, info.theme, deck_src, errors, sources)
+    for name in info.layout_slots if root is not None else ():  # a mistyped layout name would be ignored
+        if not (root / "layouts" / f"{name}.yaml").is_file():
+            have = [p.stem for p in (root / "layouts").glob("*.yaml")]
+            errors.append(InputError(f"layout_slots names layout {name!r}, which is not in layouts/",
+                                     deck_src.where(("deck", "layout_slots", name)),
+                                     hint=suggest(name, have) or f"available: {', '.join(sorted(have))}"))
+        elif name == info.outputs.deck and name != info.outputs.poster:
+            errors.append(InputError(f"layout_slots: {name} is a slide layout, which has no slots",
+                                     deck_src.where(("deck", "layout_slots", name)),
+                                     hint="slots belong to poster layouts; the slides show one section each"))
+    poster = layouts.get("poster")
+    if poster is not None and content is not None:  # sections the layout cannot place, unknown slots
+        from posterdeck.loading.slots import plan_sections
+
+        name = info.outputs.poster
+        errors.extend(plan_sections(poster, name, info, [s.id for s in content.sections],
+                                    sources.get(f"layout:{name}"), deck_src, image_ids=list(content.images))[1])
     for i, tag in enumerate(info.targets):
         language = tag.split("-")[0]
         from babel import Locale, UnknownLocaleError

@@ -124,6 +124,7 @@ class Image:
     path: str
     alt: str
     name: str = ""
+    backdrop: str = ""  # the theme colour behind the picture: print flattens transparency onto it
 
 
 Box = TextBox | Rect | Table | Chart | Image

@@ -13,6 +13,7 @@ from posterdeck.resolve.markup import Cite, Note, Placeholder, Text
 from posterdeck.resolve.target import Target
 from posterdeck.resolve.units import label_fallbacks, pick
 from posterdeck.resolve.values import ValueError_, render_value
+from posterdeck.resolve.images import read_image
 from posterdeck.resolve.visuals import ChartResolver, RImage, RTable
 from posterdeck.schema.content import Paragraph
 
@@ -58,6 +59,8 @@ class RDocument:
     glossary: object = None  # schema.glossary.Glossary in the target's language
     words: dict = field(default_factory=dict)  # fixed words of layouts ('References'), translated
     warnings: list[str] = field(default_factory=list)
+    logo: RImage | None = None  # deck.yaml logo:, for the layouts' logo panels
+    images: dict = field(default_factory=dict)  # content image id -> RImage, for image:ID panels
 
     def collation(self, term: str):
         return _collation_key(term)
@@ -242,22 +245,21 @@ class _Resolver(ChartResolver):
                       paths=(f"tables.{spec.data}",) + tuple(f"populations.{c}" for c in data.columns))
 
     def image(self, iid: str) -> RImage | None:
-        spec = self.model.content.images[iid]
-        path = (self.model.folder / spec.file).resolve()
-        where = ("images", iid, "file")
-        if not path.is_file():
-            self.err(where, f"image file not found: {spec.file}", "put the file in the deck folder or fix the path",
-                     InputError)
-            return None
-        try:
-            from PIL import Image
+        done = self.__dict__.setdefault("_images", {})  # a section's image and an image:ID panel: read once
+        if iid not in done:
+            spec = self.model.content.images[iid]
+            done[iid] = read_image(iid, self.model.folder, spec.file, self.plain(spec.alt, ("images", iid, "alt")),
+                                   self.src, ("images", iid, "file"), self.errors)
+        return done[iid]
 
-            with Image.open(path) as im:
-                w, h = im.size
-        except OSError as exc:
-            self.err(where, f"cannot read image {spec.file}: {exc}", "use a PNG or JPEG file", InputError)
+    def logo(self) -> RImage | None:
+        """The deck's logo (deck.yaml logo:), its alt text translated like any text."""
+        logo = self.model.info.logo
+        if logo is None:
             return None
-        return RImage(iid, str(path), self.plain(spec.alt, ("images", iid, "alt")), h / w)
+        deck_src = self.model.sources["deck"]
+        alt = self.tr(logo.alt, ("deck", "logo", "alt"), src=deck_src, context="deck.logo.alt")
+        return read_image("logo", self.model.folder, logo.file, alt, deck_src, ("deck", "logo", "file"), self.errors)
 
     def section(self, i: int) -> RSection:
         s = self.model.content.sections[i]
@@ -338,6 +340,8 @@ def resolve(model: Model, target: Target, translations=None, strict: bool = Fals
     for i, sid in enumerate(ids):
         if ids.count(sid) > 1:
             r.err(("sections", i, "id"), f"section id {sid!r} is used twice")
+    doc.logo = r.logo()
+    doc.images = {iid: img for iid in c.images if (img := r.image(iid)) is not None}
     doc.glossary = r.glossary()
     r.unit_labels()
     doc.words = {key: r.tr(text, ("words", key), context=f"words.{key}") for key, text in WORDS.items()}

@@ -39,6 +39,9 @@ class RImage:
     alt: str
     aspect: float  # height / width of the picture
     type: str = "image"
+    pixels: tuple[int, int] = (0, 0)  # width, height: compose checks the resolution at the placed size
+    where: object = None  # errors.Location of the line naming the picture (content.yaml or deck.yaml)
+    file: str = ""  # the file as the deck names it
 
     def texts(self) -> list[str]:
         return []

@@ -42,6 +42,14 @@ class Files(Strict):
     markets: str = "../shared/markets"
 
 
+class Picture(Strict):
+    """A picture of the deck (its logo): a PNG or JPEG file relative to the deck folder, and its
+    alt text (what it shows, for screen readers and the PPTX)."""
+
+    file: str
+    alt: str
+
+
 class DeckInfo(Strict):
     title: str
     product: str
@@ -55,6 +63,10 @@ class DeckInfo(Strict):
     theme: str
     outputs: Outputs
     files: Files = Files()
+    logo: Picture | None = None  # placed where the layouts have a logo panel
+    # sections placed in named slots of a layout, per layout name:
+    # {poster-a0-portrait: {left: [rationale, crcri], middle: [...]}}; unmapped sections flow
+    layout_slots: dict[str, dict[str, list[str]]] = Field(default_factory=dict)
 
     @field_validator("date_of_preparation")
     @classmethod

@@ -5,9 +5,9 @@ Lengths are written with units ("841mm", "12pt", "0.5in") and held in points.
 from __future__ import annotations
 
 import re
-from typing import Annotated, Literal
+from typing import Annotated, Literal, Union
 
-from pydantic import BeforeValidator, Field, model_validator
+from pydantic import BeforeValidator, Discriminator, Field, Tag, model_validator
 
 from posterdeck.schema.base import Strict
 
@@ -92,9 +92,66 @@ class ThemeFile(Strict):
     theme: Theme
 
 
+def size_value(value) -> float | str:
+    """A picture's size: a length ('30mm' -> points as a float) or a share ('50%' or a plain
+    number up to 1) of the room it is given, kept as a string 'share:0.5'."""
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        if 0 < value <= 1:
+            return f"share:{float(value)}"
+        raise ValueError(f"{value!r} is neither a share (0 to 1, or 40%) nor a length (12mm, 1in)")
+    text = str(value).strip()
+    if text.endswith("%"):
+        share = float(text[:-1]) / 100
+        if not 0 < share <= 1:
+            raise ValueError(f"{value!r}: a share lies between 0% and 100%")
+        return f"share:{share}"
+    points = to_points(text)
+    if points <= 0:
+        raise ValueError(f"{value!r}: a size must be positive")
+    return points
+
+
+Size = Annotated[float | str, BeforeValidator(size_value)]
+
+
+class PictureSpec(Strict):
+    """Where and how large a picture stands: ``height`` or ``width`` as a length (30mm) or a share
+    of the room (0.5 or 50%: of the column's width, or of the band's height), aligned in its room.
+    The picture itself (file and alt text) comes from the deck, never from the layout."""
+
+    height: Size | None = None
+    width: Size | None = None
+    align: Literal["left", "center", "right"] = "center"
+
+    @model_validator(mode="after")
+    def _one_size(self):
+        if self.height is not None and self.width is not None:
+            raise ValueError("give height or width, not both: the picture keeps its aspect ratio")
+        return self
+
+
+class Panel(PictureSpec):
+    """A panel written as a mapping, for the panels that take a size: {panel: logo, height: 25mm,
+    align: right} or {panel: image:ID, width: 0.8}."""
+
+    panel: str
+
+
+# a panel is a name, or a mapping (a sized picture): validated as the one it is, so that a typo
+# in a mapping is reported as a typo, not also as "not a string"
+PanelRef = Annotated[Union[Annotated[str, Tag("panel[name]")], Annotated[Panel, Tag("panel[mapping]")]],
+                     Discriminator(lambda v: "panel[mapping]" if isinstance(v, (dict, Panel)) else "panel[name]")]
+
+
 class Column(Strict):
     width: float = Field(default=1.0, gt=0)  # a share of the row
-    panels: list[str]  # "section:ID", "overview", "references", "statements:overview" ...
+    # "title", "statements:overview", "callouts", "overview", "sections" (the next sections in
+    # content order flow here), "slot:NAME" (sections deck.yaml maps to NAME; flows when it maps
+    # none), "section:ID", "references", "footer", "logo", "image:ID", or a Panel mapping
+    panels: list[PanelRef]
+
+    def names(self) -> list[str]:
+        return [p if isinstance(p, str) else p.panel for p in self.panels]
 
 
 class Band(Strict):
@@ -113,12 +170,20 @@ class PageSpec(Strict):
     gutter: Length = 12
 
 
+class SlideLogo(PictureSpec):
+    """The deck's logo on every slide: in the title band or the footer, on the left or right."""
+
+    place: Literal["title", "footer"] = "title"
+    align: Literal["left", "right"] = "right"
+
+
 class SlideTemplate(Strict):
     text_share: float = Field(default=0.45, gt=0.1, lt=0.95)  # width share of text beside visuals
     grow: float = Field(default=1.0, ge=1.0, le=2.0)  # how far the type of a text-only slide may grow
     # section ids, or visual types (forest, table, kaplan_meier, clustered_column, ...), whose
     # visuals go below the text at full width instead of beside it
     visuals_below: list[str] = Field(default_factory=list)
+    logo: SlideLogo | None = None  # where the deck's logo (deck.yaml logo:) goes; none: no logo
 
 
 class PrintSpec(Strict):

@@ -73,7 +73,8 @@ def render_pdf(doc: Document, mode: str = "screen", charts=None) -> bytes:
             elif isinstance(box, Table):
                 _table(c, box, flip, paint, names)
             elif isinstance(box, Image):
-                c.drawImage(paint.image(box.path), box.x, flip.y(box.y, box.h), box.w, box.h)
+                c.drawImage(paint.image(box.path, box.backdrop), box.x, flip.y(box.y, box.h), box.w, box.h,
+                            mask=None if printing else "auto")  # screen: PNG transparency kept
             elif isinstance(box, Chart):
                 slots.append((index, box.x + slug, flip.y(box.y, box.h) + slug, box.w, box.h))
         if printing and page.print and page.print.marks:
@@ -127,21 +128,28 @@ class Paint:
             c.setOverprintMask(1 if on else 0)
             self.overprint = on
 
-    def image(self, path: str):
+    def image(self, path: str, backdrop: str = ""):
+        """The picture as painted: as is on screen; in print flattened onto its backdrop colour
+        (PDF/X-1a has no transparency) and converted to CMYK."""
         if not self.printing:
             return path
         from PIL import Image as PILImage
         from reportlab.lib.utils import ImageReader
 
-        with PILImage.open(path) as im:
-            if im.mode in ("RGBA", "LA", "P"):
-                im = im.convert("RGBA")
-                flat = PILImage.new("RGB", im.size, (255, 255, 255))
-                flat.paste(im, mask=im.split()[-1])
-                im = flat
-            from posterdeck.finish.colour import image_to_cmyk
+        from posterdeck.finish.colour import image_to_cmyk
 
-            return ImageReader(image_to_cmyk(im, self.doc.print_spec.icc_profile))
+        with PILImage.open(path) as im:
+            alpha = None
+            if im.mode in ("RGBA", "LA", "P", "PA"):
+                im = im.convert("RGBA")
+                alpha = im.split()[-1]
+            cmyk = image_to_cmyk(im.convert("RGB"), self.doc.print_spec.icc_profile)
+            if alpha is not None and alpha.getextrema()[0] < 255:
+                # flattened onto the backdrop's own CMYK, so the picture's clear parts match the band
+                c = self.doc.colours.get(backdrop)
+                ink = tuple(round(v * 2.55) for v in c.cmyk) if c is not None else (0, 0, 0, 0)
+                cmyk = PILImage.composite(cmyk, PILImage.new("CMYK", cmyk.size, ink), alpha)
+            return ImageReader(cmyk)
 
 
 def _marks(c, page, flip) -> None:
