@@ -221,7 +221,8 @@ def _summary(console, done) -> None:
 
 @main.command()
 @click.argument("decks", nargs=-1, type=click.Path(path_type=Path, file_okay=False))
-@click.option("--strict", is_flag=True, help="Treat lint warnings as errors.")
+@click.option("--strict", is_flag=True, help="Fail on warnings too, and on everything build --strict fails on "
+              "(a missing translation).")
 @click.option("--fit", is_flag=True, help="Also lay out every page and report overflows (slower).")
 def check(decks: tuple[Path, ...], strict: bool, fit: bool) -> None:
     """Validate and lint DECKS (default: all under data/) without writing anything."""
@@ -230,7 +231,7 @@ def check(decks: tuple[Path, ...], strict: bool, fit: bool) -> None:
     status = 0
     for folder in _folders(decks):
         try:
-            model, warnings = api.check(folder, fit=fit)
+            model, warnings = api.check(folder, fit=fit, strict=strict)
         except PosterdeckError as e:
             _report(e)
             status = max(status, e.exit_code)

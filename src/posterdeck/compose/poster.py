@@ -53,7 +53,7 @@ def _panel(ref: str, pc: PageContent, doc, sections, placed, layout, citations):
     gap = layout.styles["body"].size * 0.8
     pad = layout.panel_padding
     if kind == "title":
-        parts = [pc.text(doc.title, "title", role="title")]
+        parts = [pc.text(doc.title, "title", role="title", source="title")]
         if doc.subtitle:
             parts.append(pc.text(doc.subtitle, "subtitle" if "subtitle" in layout.styles else "summary", role="subtitle"))
         if doc.congress:

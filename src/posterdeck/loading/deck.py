@@ -110,6 +110,9 @@ def load_deck(folder: Path) -> Model:
             errors.append(InputError(f"target {tag}: no market {region} in {display_path(folder / info.files.markets)}",
                                      deck_src.where(("deck", "targets")),
                                      hint=f"add {region}.yaml with a market: block there"))
+    from posterdeck.limits import check_sources
+
+    check_sources(sources, errors)  # a character a PPTX cannot hold: an error here, not a crash later
     model = Model(name=folder.name, folder=folder, info=info, study=study, leaves=leaves, content=content,
                  references=references, glossary=glossary, markets=markets, layouts=layouts, theme=theme,
                  theme_dir=theme_dir, sources=sources)
