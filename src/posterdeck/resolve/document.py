@@ -199,7 +199,8 @@ class _Resolver(ChartResolver):
         from posterdeck.schema.glossary import Glossary
 
         refs = [f(self.model.references[k]) for k in sorted(self.cited) for f in (ama, short)]
-        shown = "\n".join(self.shown + refs + [self.target.job_line])  # before the glossary's own texts
+        words = [self.lookup(f"words.{k}", w) or w for k, w in WORDS.items()]
+        shown = "\n".join(self.shown + refs + words + [self.target.job_line])  # not the glossary's own texts
         fallen = "\n".join(self.fallen)
         terms, source_terms = {}, {}
         for term, expansion in self.model.glossary.glossary.items():
@@ -381,8 +382,8 @@ def resolve(model: Model, target: Target, translations=None, strict: bool = Fals
     for i, sid in enumerate(ids):
         if ids.count(sid) > 1:
             r.err(("sections", i, "id"), f"section id {sid!r} is used twice")
+    doc.glossary = r.glossary()  # after the content: it looks for its terms in every text the target shows
     doc.words = {key: r.tr(text, ("words", key), context=f"words.{key}") for key, text in WORDS.items()}
-    doc.glossary = r.glossary()  # last: it looks for its terms in every text the target shows
     collect(r.errors)
     doc.cited = r.cited
     doc.warnings = r.warnings
