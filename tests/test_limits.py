@@ -220,7 +220,7 @@ def test_text_in_the_source_language_keeps_its_abbreviations_in_the_footer(proje
     pages = pdftotext_pages(folder / "deck.pdf")
     for s in showing:
         assert HSCT in norm(pages[s.index - 1]), s.index
-    # the German term stays listed where German text shows it, with its German expansion
+    # and a slide whose text does not show HSCT does not list it
     assert all("HSCT=" not in "\n".join(s.footer) for s in slides if s not in showing)
 
 
