@@ -138,7 +138,7 @@ class _Resolver(ChartResolver):
             self.err(path, str(exc), exc.hint, InputError, src)
             return (Text(raw),)
         out = tuple(self._nodes(nodes, path, footnotes or {}, src))
-        self.shown.append(markup.plain(out))  # with its values printed ('95% CI' comes from a placeholder)
+        self.shown.append(_all_text(out))  # with its values printed ('95% CI' comes from a placeholder)
         return out
 
     def _nodes(self, nodes, path, footnotes, src):
@@ -320,6 +320,12 @@ class _Resolver(ChartResolver):
                                   if isinstance(n, Text) else n for n in nodes)
                 out.append(RStatement(st.id, nodes, st.placement))
         return out
+
+
+def _all_text(nodes) -> str:
+    """The text of nodes, inline footnotes included (their bodies print in the footer)."""
+    return "".join(f" {_all_text(n.body)} " if isinstance(n, Note) else n.text for n in nodes
+                   if isinstance(n, (Text, Note)))
 
 
 # the picture formats both a PDF (reportlab, through Pillow) and a PPTX (python-pptx) can hold
