@@ -12,6 +12,7 @@ from posterdeck.resolve import markup
 from posterdeck.resolve.markup import Cite, Note, Placeholder, Text
 from posterdeck.resolve.target import Target
 from posterdeck.resolve.values import ValueError_, render_value
+from posterdeck.resolve.images import image_size
 from posterdeck.resolve.visuals import ChartResolver, RImage, RTable
 from posterdeck.schema.content import Paragraph
 
@@ -326,31 +327,6 @@ def _all_text(nodes) -> str:
     """The text of nodes, inline footnotes included (their bodies print in the footer)."""
     return "".join(f" {_all_text(n.body)} " if isinstance(n, Note) else n.text for n in nodes
                    if isinstance(n, (Text, Note)))
-
-
-# the picture formats both a PDF (reportlab, through Pillow) and a PPTX (python-pptx) can hold
-IMAGE_FORMATS = {"PNG", "JPEG", "GIF", "BMP", "TIFF"}
-
-
-def image_size(path) -> tuple[int, int]:
-    """Width and height in pixels of a picture both outputs can hold; ValueError saying what is
-    wrong otherwise (not a picture, a format PowerPoint cannot take, truncated, empty, too big)."""
-    from PIL import Image
-
-    try:
-        with Image.open(path) as im:
-            if im.format not in IMAGE_FORMATS:
-                raise ValueError(f"{im.format} pictures cannot go into a PowerPoint file "
-                                 f"(it takes {', '.join(sorted(IMAGE_FORMATS))})")
-            im.load()  # a truncated file fails here, not half-way through painting
-            w, h = im.size
-    except Image.DecompressionBombError as exc:
-        raise ValueError(f"too many pixels to read safely ({exc})") from None
-    except (OSError, SyntaxError) as exc:
-        raise ValueError(f"cannot be read as a picture ({exc})") from None
-    if not w or not h:
-        raise ValueError("the picture is empty (0 pixels)")
-    return w, h
 
 
 # words that layouts print by themselves, in the source language; translated through the catalogue
