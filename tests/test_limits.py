@@ -87,7 +87,7 @@ def test_a_360_character_title_builds_with_its_metadata_shortened(project_copy):
     whole on the slides and the poster; the files' title metadata is shortened."""
     targets(project_copy, "en-NL")
     title = long_title(360)
-    line = project_copy.replace(CONTENT, TITLE, f'title: "{title}"')
+    project_copy.replace(CONTENT, TITLE, f'title: "{title}"')
     check = project_copy.cli("check", "--fit", f"data/{DECK}")
     no_traceback(check)
     res = build(project_copy, "en-NL")
@@ -106,7 +106,6 @@ def test_a_360_character_title_builds_with_its_metadata_shortened(project_copy):
     # the content keeps every word: the first slide and the poster show the whole title
     assert norm(title) in norm(read_slides(folder / "deck.pptx")[0].text)
     assert norm(title) in norm(pdftotext_pages(folder / "deck.pdf")[0])
-    assert line == 9
 
 
 def test_a_title_that_cannot_fit_is_an_error_naming_its_line_in_check_and_build(project_copy):
