@@ -39,8 +39,12 @@ def test_check_reports_lint_warnings_and_strict_fails_on_them(project_copy):
     res = project_copy.cli("check", f"data/{DECK}")
     assert res.returncode == 0, res.stderr
     warnings = [ln for ln in res.stderr.splitlines() if ln.startswith("warning:")]
-    assert len(warnings) == 1
-    assert "'XYZ'" in warnings[0] and f"content.yaml:{line}" in warnings[0]
+    lint = [w for w in warnings if "looks like an abbreviation" in w]
+    assert len(lint) == 1
+    assert "'XYZ'" in lint[0] and f"content.yaml:{line}" in lint[0]
+    # the changed text no longer matches its translations: check says so, as build does (once a language)
+    fallback = [w for w in warnings if w not in lint]
+    assert len(fallback) == 4 and all(f"content.yaml:{line}" in w and "translation" in w for w in fallback), warnings
     strict = project_copy.cli("check", "--strict", f"data/{DECK}")
     assert strict.returncode == 1
 

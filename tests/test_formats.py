@@ -51,6 +51,36 @@ def test_month_year_is_localised():
     assert Formats("de").month_year("2021-05") == "Mai 2021"
 
 
+@pytest.mark.parametrize("language, expected", [
+    ("es", "marzo de 2025"),  # CLDR yMMMM for Spanish: "MMMM 'de' y", not "marzo 2025"
+    ("de", "M\u00e4rz 2025"),
+    ("fr", "mars 2025"),
+    ("el", "\u039c\u03ac\u03c1\u03c4\u03b9\u03bf\u03c2 2025"),  # Μάρτιος: the nominative, standing alone
+    ("nl", "maart 2025"),
+    ("en", "March 2025"),
+    ("pt", "mar\u00e7o de 2025"),
+])
+def test_month_year_follows_the_cldr_pattern_of_each_language(language, expected):
+    assert Formats(language).month_year("2025-03") == expected
+
+
+def test_greek_month_year_is_not_the_genitive():
+    # the genitive (as in a full date, "1 Μαρτίου 2025") must not stand alone
+    assert "\u039c\u03b1\u03c1\u03c4\u03af\u03bf\u03c5" not in Formats("el").month_year("2025-03")
+    assert Formats("el").month_year("2021-05") == "\u039c\u03ac\u03b9\u03bf\u03c2 2021"  # Μάιος
+
+
+def test_job_line_carries_the_month_and_year_of_the_target(demo_model):
+    from posterdeck.resolve.target import make_target
+
+    lines = {tag: make_target(tag, demo_model.info, demo_model.markets).job_line for tag in demo_model.info.targets}
+    assert lines["en-NL"] == "PP-INO-GLB-0137. May 2021."
+    assert lines["de-DE"] == "PP-INO-DEU-0137. Mai 2021."
+    assert lines["fr-FR"] == "PP-INO-FRA-0137. mai 2021."
+    assert lines["nl-NL"] == "PP-INO-NLD-0137. mei 2021."
+    assert lines["el-GR"] == "PP-INO-GRC-0137. \u039c\u03ac\u03b9\u03bf\u03c2 2021."
+
+
 # ---------------------------------------------------------------------------------- placeholders
 
 @pytest.fixture(scope="module")

@@ -23,7 +23,7 @@ from functools import lru_cache
 from pathlib import Path
 
 import pytest
-from babel.dates import format_date
+from babel.dates import format_skeleton
 from babel.messages.pofile import read_po, write_po
 from babel.numbers import format_decimal, format_percent
 
@@ -59,7 +59,7 @@ def language(tag: str) -> str:
 
 def month_year(tag: str) -> str:
     y, m = (int(p) for p in DECK_INFO["date_of_preparation"].split("-"))
-    return format_date(date(y, m, 1), "LLLL y", locale=tag.replace("-", "_"))
+    return format_skeleton("yMMMM", date(y, m, 1), locale=tag.replace("-", "_"))  # CLDR, standing alone
 
 
 def job_line(tag: str, code: str | None = None) -> str:

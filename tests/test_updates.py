@@ -530,6 +530,81 @@ def test_diff_between_two_git_revisions(tmp_path):
     assert "neither a folder nor a git revision" in bad.stderr
 
 
+def other_unit() -> str:
+    """A unit an estimate may have besides percent."""
+    return "months"
+
+
+def test_diff_lists_a_changed_ci_and_a_changed_unit_as_value_changes(versions, tmp_path):
+    """A changed CI bound printed as 'Values (0 changed)': every field of a result counts."""
+    new = make_project(tmp_path / "new") / "data" / DECK
+    unit = other_unit()
+    edit(new / "study.yaml", "sc_s1: {value: 8.9, ci: [4.1, 15.8]", "sc_s1: {value: 8.9, ci: [4.1, 16.0]")
+    for arm in ("ino_s1", "ino_s2", "sc_s1", "sc_s2"):  # a chart's values share one unit: change all four
+        text = (new / "study.yaml").read_text(encoding="utf-8")
+        line = next(ln for ln in text.splitlines() if ln.strip().startswith(f"{arm}: {{value:") and "24-month" in ln)
+        edit(new / "study.yaml", line, line.replace("unit: percent", f"unit: {unit}"))
+    res = run_cli("diff", str(versions.old), str(new), "--out", str(tmp_path / "rep"), "--no-thumbnails", cwd=tmp_path)
+    assert res.returncode == 0 and "Traceback" not in res.stderr, res.stderr
+    md = (tmp_path / "rep" / "changes.md").read_text(encoding="utf-8")
+    rows = value_rows(md)
+    assert set(rows) == {f"results.os24.{arm}" for arm in ("ino_s1", "ino_s2", "sc_s1", "sc_s2")}, md
+    assert "Values (4 changed)" in md
+    old, after, where = rows["results.os24.sc_s1"]
+    assert "15.8" in old and "16.0" in after and "16.0" not in old, rows
+    assert f"{TARGET} deck.pptx slide" in where  # the pages that show the estimate
+    line = next(ln for ln in md.splitlines() if "`results.os24.sc_s1`" in ln)
+    assert "(ci, unit)" in line
+    old, after, _ = rows["results.os24.sc_s2"]
+    assert old != after and "unit" in next(ln for ln in md.splitlines() if "`results.os24.sc_s2`" in ln)
+    assert "%" in old and "unit = percent" in old and "unit = months" in after, rows
+    assert "months" in after and "%" not in after, rows  # a months value never gets %
+
+
+def test_diff_runs_when_a_claim_fails_and_puts_the_claim_at_the_top(versions, tmp_path):
+    new = make_project(tmp_path / "new") / "data" / DECK
+    edit(new / "study.yaml", "ino_s2: {n: 20, N: ino_s2, pct: 39.2,", "ino_s2: {n: 50, N: ino_s2,")
+    claim_line = next(i for i, ln in enumerate((new / "content.yaml").read_text(encoding="utf-8").splitlines(), 1)
+                      if HSCT_RULE in ln)
+    build_res = run_cli("check", str(new), cwd=tmp_path / "new")
+    assert build_res.returncode == 1  # the claim stops a build ...
+    res = run_cli("diff", str(versions.old), str(new), "--out", str(tmp_path / "rep"), "--no-thumbnails", cwd=tmp_path)
+    assert res.returncode == 0 and "Traceback" not in res.stderr, res.stderr  # ... not the report
+    md = (tmp_path / "rep" / "changes.md").read_text(encoding="utf-8")
+    headings = [ln for ln in md.splitlines() if ln.startswith("## ")]
+    assert headings[0].startswith("## Claims the data does not support (1)"), headings
+    claim = next(ln for ln in md.splitlines() if "more-hsct-in-s1" in ln)
+    assert md.index(claim) < md.index(f"## {DECK}")
+    assert f"content.yaml:{claim_line}" in claim and "new version" in claim
+    assert "results.hsct.ino_s2" in value_rows(md)
+    assert "more-hsct-in-s1" in res.stderr and "warning:" in res.stderr
+    html = (tmp_path / "rep" / "changes.html").read_text(encoding="utf-8")
+    assert html.index("more-hsct-in-s1") < html.index(f"<h2>{DECK}</h2>")
+
+
+def test_diff_of_two_deck_folders_copied_outside_the_project(versions, tmp_path):
+    """Deck folders sent round for review sit anywhere: their ../shared files come from the
+    project of the current folder, or from --project."""
+    old = tmp_path / "review" / "v1"
+    new = tmp_path / "elsewhere" / "deeper" / "v2"
+    shutil.copytree(versions.old, old)
+    shutil.copytree(versions.new, new)
+    assert not (old.parent / "shared").exists() and not (new.parent / "shared").exists()
+    project = versions.old.parents[1]
+    for cwd, extra in ((project, ()), (tmp_path, ("--project", str(project)))):
+        out = tmp_path / f"rep-{len(extra)}"
+        res = run_cli("diff", str(old), str(new), "--out", str(out), "--no-thumbnails", *extra, cwd=cwd)
+        assert res.returncode == 0 and "Traceback" not in res.stderr, res.stderr
+        md = (out / "changes.md").read_text(encoding="utf-8")
+        rows = value_rows(md)
+        assert set(rows) == set(CHANGED), md
+        assert all(f"{TARGET} deck.pptx slide" in rows[p][2] for p in CHANGED), rows
+    # from a folder that is no project, and without --project: an error that says what to do
+    res = run_cli("diff", str(old), str(new), "--out", str(tmp_path / "rep-x"), "--no-thumbnails", cwd=tmp_path)
+    assert res.returncode == 1 and "Traceback" not in res.stderr, res.stderr
+    assert "shared" in res.stderr and "--project" in res.stderr
+
+
 # =============================================================================================
 # 4. incremental builds
 # =============================================================================================

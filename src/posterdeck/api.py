@@ -49,25 +49,39 @@ def discover(paths: list[Path] | None, root: Path | None = None) -> list[Path]:
     return decks
 
 
-def check(deck_dir: Path, fit: bool = False) -> tuple["Model", list[str]]:
+def check(deck_dir: Path, fit: bool = False, strict: bool = False) -> tuple["Model", list[str]]:
     """Load, validate, lint and resolve every target (placeholders, citations, footnotes,
     translations, claims) without writing; with ``fit``, also lay out and fit every page, which
-    finds overflows but takes as long as a build without its rendering."""
+    finds overflows but takes as long as a build without its rendering. ``strict`` resolves as
+    ``build --strict`` does (a missing translation is an error), so that check --strict fails
+    on everything build --strict fails on. The warnings are the linter's and every target's
+    (a text that falls back to the source language), each once; the errors of all targets are
+    raised together."""
+    from posterdeck.errors import ErrorList, PosterdeckError, collect
     from posterdeck.lint import lint
     from posterdeck.resolve.target import make_target
 
     model = load_deck(deck_dir)
     warnings = lint(model)
+    errors: dict[str, PosterdeckError] = {}
     for tag in model.info.targets:
         target = make_target(tag, model.info, model.markets)
-        if fit:
-            from posterdeck.compose.build import compose
+        try:
+            if fit:
+                from posterdeck.compose.build import compose
 
-            compose(model, target)
-        else:
-            from posterdeck.resolve.document import resolve
+                docs = compose(model, target, strict=strict)
+                found = next(iter(docs.values())).warnings if docs else []
+            else:
+                from posterdeck.resolve.document import resolve
 
-            resolve(model, target, estimate_curves=False)
+                found = resolve(model, target, strict=strict, estimate_curves=False).warnings
+        except PosterdeckError as exc:  # the same problem in several targets is said once
+            for e in exc.errors if isinstance(exc, ErrorList) else [exc]:
+                errors.setdefault(str(e), e)
+            continue
+        warnings.extend(w for w in found if w not in warnings)
+    collect(list(errors.values()))
     return model, warnings
 
 

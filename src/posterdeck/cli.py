@@ -221,7 +221,8 @@ def _summary(console, done) -> None:
 
 @main.command()
 @click.argument("decks", nargs=-1, type=click.Path(path_type=Path, file_okay=False))
-@click.option("--strict", is_flag=True, help="Treat lint warnings as errors.")
+@click.option("--strict", is_flag=True, help="Fail on warnings too, and on everything build --strict fails on "
+              "(a missing translation).")
 @click.option("--fit", is_flag=True, help="Also lay out every page and report overflows (slower).")
 def check(decks: tuple[Path, ...], strict: bool, fit: bool) -> None:
     """Validate and lint DECKS (default: all under data/) without writing anything."""
@@ -230,7 +231,7 @@ def check(decks: tuple[Path, ...], strict: bool, fit: bool) -> None:
     status = 0
     for folder in _folders(decks):
         try:
-            model, warnings = api.check(folder, fit=fit)
+            model, warnings = api.check(folder, fit=fit, strict=strict)
         except PosterdeckError as e:
             _report(e)
             status = max(status, e.exit_code)
@@ -335,18 +336,25 @@ def _folders(decks) -> list[Path]:
 @click.option("--out", "-o", type=click.Path(path_type=Path, file_okay=False), default=Path("output/changes"),
               show_default=True, help="Folder for changes.md and changes.html.")
 @click.option("--no-thumbnails", is_flag=True, help="Skip the before/after page pictures (faster).")
-def diff_command(old: str, new: str, out: Path, no_thumbnails: bool) -> None:
+@click.option("--project", type=click.Path(path_type=Path, file_okay=False, exists=True), default=None,
+              help="Project whose shared files (glossaries, markets, layouts) deck folders kept outside a "
+                   "project use; default: the project of the current folder.")
+def diff_command(old: str, new: str, out: Path, no_thumbnails: bool, project: Path | None) -> None:
     """Report what changed between OLD and NEW: two deck folders, two project folders, or two git
     revisions (e.g. HEAD~1 HEAD). Lists every changed value with the pages that show it, changed
-    wording and references, as Markdown and as an HTML page with before/after thumbnails."""
+    wording and references, as Markdown and as an HTML page with before/after thumbnails.
+    Claims the data no longer supports head the report (and are printed as warnings)."""
     from posterdeck.diff import diff, html_report, markdown
     from posterdeck.output import write_atomic
 
     try:
-        diffs = diff(old, new, thumbnails=not no_thumbnails)
+        diffs = diff(old, new, thumbnails=not no_thumbnails, project=project)
     except PosterdeckError as e:
         _report(e)
         sys.exit(e.exit_code)
+    for d in diffs:
+        for c in d.claims:
+            click.echo(f"warning: {c.side} version: {c.message}", err=True)
     md = markdown(diffs)
     write_atomic(out / "changes.md", md.encode())
     write_atomic(out / "changes.html", html_report(diffs).encode())

@@ -4,6 +4,12 @@ Compares two versions of the decks (two folders, or two git revisions of this pr
 every value that changed with every target, output and page that shows it, every text whose
 wording changed and every reference added or removed. Writes Markdown and a self-contained HTML
 page with before/after thumbnails of the changed pages, the changed areas outlined.
+
+A value changed when any field of its study result that can print changed (value, CI, n, N,
+unit, decimals, p, op, ... : every field of the result's model, so that new fields count without
+changes here). Claims the new data no longer supports do not stop the report: they head it.
+A deck folder copied out of its project (no ../shared beside it) finds its shared files in the
+project given with --project, or else in the project of the current folder.
 """
 from __future__ import annotations
 
@@ -25,6 +31,14 @@ class ValueChange:
     old: str
     new: str
     where: list[str] = field(default_factory=list)  # "en-NL deck.pptx slide 3 (crcri)"
+    fields: list[str] = field(default_factory=list)  # the fields of the result that changed: ["ci"]
+
+
+@dataclass
+class FailedClaim:
+    deck: str
+    side: str  # "new" or "old"
+    message: str  # file:line: claim ... is no longer supported ...
 
 
 @dataclass
@@ -46,6 +60,7 @@ class DeckDiff:
     refs_removed: list[str] = field(default_factory=list)
     pages: list[PageChange] = field(default_factory=list)
     note: str = ""
+    claims: list[FailedClaim] = field(default_factory=list)
 
 
 def resolve_side(spec: str, workdir: Path) -> Path:
@@ -74,7 +89,15 @@ def _decks(side: Path) -> dict[str, Path]:
     return {p.parent.name: p.parent for p in sorted((side / "data").glob("*/deck.yaml"))}
 
 
-def diff(old_spec: str, new_spec: str, thumbnails: bool = True) -> list[DeckDiff]:
+def diff(old_spec: str, new_spec: str, thumbnails: bool = True, project: Path | None = None) -> list[DeckDiff]:
+    """``project``: where a deck folder that sits outside a project finds the shared files it
+    names (glossaries, markets) and the layouts; by default the project of the current folder."""
+    from posterdeck.project import project_root
+
+    if project is not None and not (project / "layouts").is_dir():
+        raise UsageError(f"{project} is not a posterdeck project (no layouts/ folder)",
+                         hint="give the folder that holds layouts/ and data/")
+    home_project = project.resolve() if project is not None else project_root(Path.cwd())
     with tempfile.TemporaryDirectory(prefix="posterdeck-diff-") as tmp:
         old_side, new_side = resolve_side(old_spec, Path(tmp)), resolve_side(new_spec, Path(tmp))
         old_decks, new_decks = _decks(old_side), _decks(new_side)
@@ -82,38 +105,116 @@ def diff(old_spec: str, new_spec: str, thumbnails: bool = True) -> list[DeckDiff
             raise UsageError("no decks found to compare", hint="give deck folders (with deck.yaml) or project folders")
         if len(old_decks) == 1 and len(new_decks) == 1 and set(old_decks) != set(new_decks):
             old_decks = {next(iter(new_decks)): next(iter(old_decks.values()))}
-        return [_deck_diff(name, old_decks[name], new_decks[name], thumbnails)
+        return [_deck_diff(name, old_decks[name], new_decks[name], thumbnails, home_project)
                 for name in sorted(set(old_decks) & set(new_decks))]
 
 
-def _deck_diff(name: str, old_dir: Path, new_dir: Path, thumbnails: bool) -> DeckDiff:
-    from posterdeck.compose.build import compose
-    from posterdeck.i18n import template
+def _load(folder: Path, name: str, project: Path | None):
+    """A deck as it stands, its claims not checked (a failed claim heads the report instead).
+    A deck folder outside a project reads the shared files it names from ``project``, as if it
+    sat in that project's data/ folder."""
+    from posterdeck.errors import ErrorList, InputError, PosterdeckError
     from posterdeck.loading.deck import load_deck
-    from posterdeck.resolve.target import make_target
+
+    home = project / "data" / name if project is not None else None
+    try:
+        return load_deck(folder, home=home, claims=False)
+    except PosterdeckError as exc:
+        errors = exc.errors if isinstance(exc, ErrorList) else [exc]
+        missing = lambda e: any(w in e.message for w in ("not found", "no layouts/", "no market"))  # noqa: E731
+        if any(missing(e) for e in errors):
+            hint = (f"{folder} names files outside it (such as ../shared/...) that are not there"
+                    + (f" nor in {project}" if project else "") +
+                    ": run posterdeck diff from the project the deck belongs to, or give --project")
+            raise ErrorList([InputError(e.message, e.location, hint) if missing(e) else e for e in errors]) from None
+        raise
+
+
+# fields of a result that never print: the leaf's label, a stated pct (checked against n/N, which
+# is what prints) and the population an estimate's n is checked against
+NOT_SHOWN = {"label", "pct", "population"}
+# the fields the default rendering of each kind of result already shows (a count shows n/N too)
+RENDERED = {"count": {"n", "N"}, "estimate": {"value"}, "pvalue": {"p", "op"}, "number": {"number"}}
+
+
+def _fields(leaf, decimals: int) -> dict:
+    """The printable fields of a result; a precision left to the study's default counts as that
+    default (a count without a stated pct prints at the study's decimals)."""
+    if leaf is None:
+        return {}
+    out = {k: v for k, v in leaf.model_dump().items() if k not in NOT_SHOWN}
+    if "decimals" in out and out["decimals"] is None:
+        out["decimals"] = decimals
+    return out
+
+
+def _raw(value) -> str:
+    """A field's value as written in the study data: a CI as low–high."""
+    if value is None:
+        return "none"
+    if isinstance(value, (list, tuple)) and len(value) == 2 and all(isinstance(v, (int, float)) for v in value):
+        return f"{_raw(value[0])}\u2013{_raw(value[1])}"
+    if isinstance(value, float):
+        return repr(value)
+    if isinstance(value, dict):
+        return ", ".join(f"{k}: {_raw(v)}" for k, v in value.items())
+    return str(value)
+
+
+def value_changes(old, new, fmt, decimals: int) -> list[ValueChange]:
+    """Every result whose printable fields differ between two models, generically over the
+    fields of each result's model: what a reader sees first, then each changed field the
+    default rendering does not show (a CI, a unit, the decimals) as written in the data."""
     from posterdeck.resolve.values import render_value
 
-    old, new = load_deck(old_dir), load_deck(new_dir)
-    out = DeckDiff(name)
-    first = make_target(new.info.targets[0], new.info, new.markets)
-    fmt = first.formats
-    decimals = new.study.study.decimals
-
-    def show(model, path):
+    def base(model, path: str) -> str:
         leaf = model.leaves.get(path)
         if leaf is None:
             return "(none)"
         try:
-            return render_value(path, "", model.leaves, fmt, decimals) + (
-                f" [n = {leaf.n}/{render_value(path, 'N', model.leaves, fmt, decimals)}]" if leaf.kind == "count" else "")
-        except Exception:  # a value with no default format (e.g. a number without decimals)
-            return repr(leaf)
+            return render_value(path, "", model.leaves, fmt, decimals)
+        except Exception:  # a result with no default format
+            return _raw(_fields(leaf, model.study.study.decimals))
 
+    out = []
     for path in sorted(set(old.leaves) | set(new.leaves)):
         a, b = old.leaves.get(path), new.leaves.get(path)
-        if show(old, path) != show(new, path):  # what a reader sees changed (not a label or a stated pct)
-            label = getattr(b or a, "label", "") or ""
-            out.values.append(ValueChange(path, label, show(old, path), show(new, path)))
+        fa, fb = _fields(a, old.study.study.decimals), _fields(b, new.study.study.decimals)
+        changed = sorted(k for k in set(fa) | set(fb) if fa.get(k) != fb.get(k))
+        if not changed:
+            continue
+        shown = (base(old, path), base(new, path))
+        kinds = RENDERED.get(getattr(b or a, "kind", ""), set())
+        extra = [k for k in changed if k not in kinds or shown[0] == shown[1]]
+
+        def side(model, leaf, fields, text):
+            if leaf is None:
+                return text
+            parts = []
+            if leaf.kind == "count":
+                parts.append(f"n = {leaf.n}/{render_value(path, 'N', model.leaves, fmt, decimals)}")
+            parts += [f"{k} = {_raw(fields.get(k))}" for k in extra if not (leaf.kind == "count" and k in ("n", "N"))]
+            return text + (f" [{'; '.join(parts)}]" if parts else "")
+
+        label = getattr(b or a, "label", "") or ""
+        out.append(ValueChange(path, label, side(old, a, fa, shown[0]), side(new, b, fb, shown[1]), fields=changed))
+    return out
+
+
+def _deck_diff(name: str, old_dir: Path, new_dir: Path, thumbnails: bool, project: Path | None = None) -> DeckDiff:
+    from posterdeck.compose.build import compose
+    from posterdeck.i18n import template
+    from posterdeck.resolve.claims import check_claims
+    from posterdeck.resolve.target import make_target
+
+    old, new = _load(old_dir, name, project), _load(new_dir, name, project)
+    out = DeckDiff(name)
+    for side, model in (("new", new), ("old", old)):
+        out.claims += [FailedClaim(name, side, str(e).split("\n  hint:")[0]) for e in check_claims(model)]
+    first = make_target(new.info.targets[0], new.info, new.markets)
+    fmt = first.formats
+    decimals = new.study.study.decimals
+    out.values = value_changes(old, new, fmt, decimals)
     for kind in ("tables", "curves"):
         for key in sorted(set(getattr(old.study, kind)) | set(getattr(new.study, kind))):
             if getattr(old.study, kind).get(key) != getattr(new.study, kind).get(key):
@@ -209,8 +310,18 @@ def _outline_changes(before: bytes, after: bytes) -> bytes:
     return buf.getvalue()
 
 
+def _claim_lines(diffs: list[DeckDiff]) -> list[str]:
+    claims = [c for d in diffs for c in d.claims]
+    if not claims:
+        return []
+    lines = [f"## Claims the data does not support ({len(claims)})", ""]
+    for c in claims:
+        lines.append(f"- **{c.deck}** ({'new version' if c.side == 'new' else 'old version'}): {c.message}")
+    return lines + [""]
+
+
 def markdown(diffs: list[DeckDiff]) -> str:
-    lines = ["# posterdeck change report", ""]
+    lines = ["# posterdeck change report", ""] + _claim_lines(diffs)
     for d in diffs:
         lines += [f"## {d.deck}", ""]
         lines += [f"### Values ({len(d.values)} changed)", ""]
@@ -218,7 +329,7 @@ def markdown(diffs: list[DeckDiff]) -> str:
             lines += ["| value | old | new | shown on |", "|---|---|---|---|"]
             for v in d.values:
                 where = "; ".join(v.where) or "(not shown)"
-                lines.append(f"| `{v.path}` {v.label} | {v.old} | {v.new} | {where} |")
+                lines.append(f"| `{v.path}` {v.label} ({', '.join(v.fields)}) | {v.old} | {v.new} | {where} |")
         lines += ["", f"### Wording ({len(d.texts)} texts changed)", ""]
         for ctx, old, new in d.texts:
             lines.append(f"- `{ctx}`: ~~{old or '(new)'}~~ → {new or '(removed)'}")
@@ -240,12 +351,19 @@ def html_report(diffs: list[DeckDiff]) -> str:
              "del{color:#b00}ins{color:#070;text-decoration:none;font-weight:bold}"
              ".pair{display:flex;gap:1em;margin:1em 0}.pair figure{margin:0}img{border:1px solid #999;max-width:48vw}"
              "</style></head><body><h1>posterdeck change report</h1>"]
+    claims = [c for d in diffs for c in d.claims]
+    if claims:
+        parts.append(f"<h2>Claims the data does not support ({len(claims)})</h2><ul>")
+        parts += [f"<li><strong>{esc(c.deck)}</strong> ({'new' if c.side == 'new' else 'old'} version): "
+                  f"{esc(c.message)}</li>" for c in claims]
+        parts.append("</ul>")
     for d in diffs:
         parts.append(f"<h2>{esc(d.deck)}</h2><h3>Values ({len(d.values)} changed)</h3>")
         if d.values:
             parts.append("<table><tr><th>value</th><th>old</th><th>new</th><th>shown on</th></tr>")
             for v in d.values:
-                parts.append(f"<tr><td><code>{esc(v.path)}</code><br>{esc(v.label)}</td><td><del>{esc(v.old)}</del></td>"
+                parts.append(f"<tr><td><code>{esc(v.path)}</code> ({esc(', '.join(v.fields))})<br>{esc(v.label)}</td>"
+                             f"<td><del>{esc(v.old)}</del></td>"
                              f"<td><ins>{esc(v.new)}</ins></td><td>{'<br>'.join(esc(w) for w in v.where) or '(not shown)'}</td></tr>")
             parts.append("</table>")
         parts.append(f"<h3>Wording ({len(d.texts)} texts changed)</h3><ul>")

@@ -17,6 +17,8 @@ class Location:
     page: str = ""
 
     def __str__(self) -> str:
+        if self.file and self.line and self.page:  # a text of a file, as a page shows it
+            return f"{self.file}:{self.line}: {self.page}"
         if self.file and self.line:
             return f"{self.file}:{self.line}"
         if self.file:

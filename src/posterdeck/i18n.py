@@ -85,14 +85,28 @@ def _fixed_date(model: Model):
     return datetime.fromisoformat(model.info.date_of_preparation + "-01").replace(tzinfo=timezone.utc)
 
 
+@dataclass(frozen=True)
+class Entry:
+    """A translatable text: its context, where its source sits and how it begins."""
+
+    context: str
+    file: str
+    line: int
+    source: str
+
+    def __str__(self) -> str:
+        text = " ".join(self.source.split())
+        return f"{self.context} ({self.file}:{self.line}) {text[:60] + ('...' if len(text) > 60 else '')!r}"
+
+
 @dataclass
 class Status:
     target: str
     language: str
     total: int
     translated: int
-    outdated: list[str]  # contexts whose source text changed since translation
-    missing: list[str]
+    outdated: list[Entry]  # texts whose source changed since translation
+    missing: list[Entry]
 
 
 def status(deck_dir: Path) -> list[Status]:
@@ -111,14 +125,14 @@ def status(deck_dir: Path) -> list[Status]:
             if m.id:
                 by_ctx.setdefault(m.context or "", []).append(m)
         translated, outdated, missing = 0, [], []
-        for ctx, raw, _, _ in items:
+        for ctx, raw, file, line in items:
             entries = by_ctx.get(ctx, [])
             exact = [m for m in entries if m.id == raw]
             if exact and exact[0].string and not exact[0].fuzzy:
                 translated += 1
             elif (exact and exact[0].fuzzy) or any(m.id != raw and m.string for m in entries):
-                outdated.append(ctx)
+                outdated.append(Entry(ctx, file, line, raw))
             else:
-                missing.append(ctx)
+                missing.append(Entry(ctx, file, line, raw))
         out.append(Status(tag, lang, len(items), translated, outdated, missing))
     return out

@@ -61,6 +61,7 @@ class TextBlock:
     color: str = ""
     align: str = ""
     name: str = ""
+    where: object = None  # errors.Location of the source text, for an overflow error
 
     def _layout(self, width: float, scale: float):
         key = (round(width, 4), scale)
@@ -330,9 +331,10 @@ def max_scale(block, width: float, height: float, ctx: Ctx, what: str, floor: fl
     from posterdeck.errors import LayoutError, Location
 
     need = block.min_height(width, floor)
+    src = getattr(block, "where", None)  # the text's file and line, where compose knows them
     raise LayoutError(f"{what} overflows: needs {need / 2.835:.0f} mm at the smallest type sizes, "
                       f"has {height / 2.835:.0f} mm; text begins {block.text()[:80]!r}",
-                      Location(page=ctx.where),
+                      Location(src.file, src.line, ctx.where) if src else Location(page=ctx.where),
                       hint="shorten the text, move a visual to another slide, or lower min_size in the layout")
 
 

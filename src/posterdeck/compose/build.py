@@ -8,6 +8,7 @@ from posterdeck.errors import PosterdeckError, collect
 from posterdeck.compose.slides import compose_slides
 from posterdeck.compose.text import Fonts
 from posterdeck.fonts import font_files
+from posterdeck.limits import shorten
 from posterdeck.pagemodel import Document
 from posterdeck.resolve.document import resolve
 from posterdeck.resolve.markup import plain
@@ -22,8 +23,9 @@ def compose(model, target: Target, strict: bool = False,
     files = font_files(model.theme, model.theme_dir, target.language)
     fonts = Fonts.shared(files)
     colours = dict(model.theme.colours)
-    meta = dict(title=plain(doc.title), author=model.info.product, subject=model.info.title,
-                keywords=target.job_code, language=target.tag,
+    # metadata fields hold 255 characters in PowerPoint: shortened there, shown whole on the pages
+    meta = dict(title=shorten(plain(doc.title)), author=shorten(model.info.product), subject=shorten(model.info.title),
+                keywords=shorten(target.job_code), language=target.tag,
                 date=f"{model.info.date_of_preparation}-01", fonts=files, font_name=model.theme.family(target.language).name,
                 colours=colours)
     out, errors = {}, []

@@ -30,10 +30,12 @@ class PageContent:
         return block
 
     def text(self, nodes, style: str, role: str = "body", fill: str = "", padding: float = 0.0,
-             color: str = "", align: str = "", uppercase: bool = False, name: str = "") -> TextBlock:
+             color: str = "", align: str = "", uppercase: bool = False, name: str = "",
+             source: str = "") -> TextBlock:
+        """``source``: the context of the text (``title``), so that an overflow names its file:line."""
         up = uppercase or self.ctx.layout.styles[style].uppercase
         return self._keep(TextBlock([(pieces(nodes, self.marks, up), style, 0)], self.ctx, role, fill, padding,
-                                    color, align, name))
+                                    color, align, name, where=self.doc.locations.get(source)))
 
     def paras(self, paras, style: str = "body", role: str = "body") -> TextBlock:
         items = [(pieces(p.nodes, self.marks), style, p.level) for p in paras]

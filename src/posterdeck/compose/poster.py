@@ -117,7 +117,7 @@ def _panel(panel, pc: PageContent, doc, layout, citations, where: Location, back
     gap = layout.styles["body"].size * 0.8
     pad = layout.panel_padding
     if kind == "title":
-        parts = [pc.text(doc.title, "title", role="title")]
+        parts = [pc.text(doc.title, "title", role="title", source="title")]
         if doc.subtitle:
             parts.append(pc.text(doc.subtitle, "subtitle" if "subtitle" in layout.styles else "summary", role="subtitle"))
         if doc.congress:

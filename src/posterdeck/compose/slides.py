@@ -23,10 +23,11 @@ def compose_slides(doc, model, layout, fonts, colours) -> list[Page]:
         pc = PageContent(doc, ctx, PageMarks(citations), model)
         last = i == len(plan)
         if kind == "overview":
-            title = pc.text(doc.title, "title", role="title")
+            title = pc.text(doc.title, "title", role="title", source="title")
             body = _overview_body(pc, doc)
         elif kind == "section":
-            title = pc.text(section.headline or [_t(section.tab)], "heading", role="title")
+            title = pc.text(section.headline or [_t(section.tab)], "heading", role="title",
+                            source=f"sections.{section.id}.headline" if section.headline else "")
             body = _section_body(pc, section, layout)
         else:
             title = pc.text([_t(word(doc, "references"))], "heading", role="title")

@@ -49,7 +49,12 @@ def find_root(start: Path) -> Path:
                      hint="run posterdeck inside a project that has layouts/ beside data/")
 
 
-def load_deck(folder: Path) -> Model:
+def load_deck(folder: Path, home: Path | None = None, claims: bool = True) -> Model:
+    """Load and validate a deck folder. ``home``: the folder the deck stands for when it sits
+    elsewhere (a copy outside data/): a file it names that is not found beside it (such as
+    ../shared/glossary/...) is looked for relative to ``home``, and so are layouts and themes.
+    ``claims`` False loads a deck whose claims the data no longer supports (the change report
+    lists them instead)."""
     folder = folder.resolve()
     deck_file = folder / "deck.yaml"
     if not deck_file.is_file():
@@ -60,8 +65,18 @@ def load_deck(folder: Path) -> Model:
     info = validate(DeckFile, deck_src.data, deck_src).deck
     sources = {"deck": deck_src}
 
+    def locate(rel: str) -> Path:
+        path = folder / rel
+        if home is not None and not path.exists():
+            import os
+
+            alt = Path(os.path.normpath(home / rel))  # home itself need not exist: '..' taken out first
+            if alt.exists():
+                return alt
+        return path
+
     def read(name: str, rel: str) -> Source | None:
-        path = (folder / rel)
+        path = locate(rel)
         try:
             src = load_yaml(path)
         except InputError as exc:
@@ -76,15 +91,16 @@ def load_deck(folder: Path) -> Model:
 
     study_src = read("study", info.files.study)
     content_src = read("content", info.files.content)
-    refs_path = folder / info.files.references
+    refs_path = locate(info.files.references)
     study, leaves = load_study(study_src, errors) if study_src else (None, {})
     content = validate(Content, content_src.data, content_src, errors=errors) if content_src else None
     references = _load_references(refs_path, deck_src, errors, sources)
-    glossary = _load_glossaries(folder, info, deck_src, errors, sources)
-    markets = _load_markets(folder / info.files.markets, deck_src, errors, sources)
+    glossary = _load_glossaries(folder, info, deck_src, errors, sources, locate)
+    markets = _load_markets(locate(info.files.markets), deck_src, errors, sources)
     layouts, theme, theme_dir = {}, None, folder
     try:
-        root = find_root(folder)
+        own = any((f / "layouts").is_dir() for f in folder.parents)  # a deck inside a project uses its own
+        root = find_root(folder if home is None or own else home)
     except InputError as exc:
         errors.append(exc)
         root = None
@@ -127,10 +143,13 @@ def load_deck(folder: Path) -> Model:
             errors.append(InputError(f"target {tag}: no market {region} in {display_path(folder / info.files.markets)}",
                                      deck_src.where(("deck", "targets")),
                                      hint=f"add {region}.yaml with a market: block there"))
+    from posterdeck.limits import check_sources
+
+    check_sources(sources, errors)  # a character a PPTX cannot hold: an error here, not a crash later
     model = Model(name=folder.name, folder=folder, info=info, study=study, leaves=leaves, content=content,
                  references=references, glossary=glossary, markets=markets, layouts=layouts, theme=theme,
                  theme_dir=theme_dir, sources=sources)
-    if content is not None and study is not None and not errors:
+    if claims and content is not None and study is not None and not errors:
         from posterdeck.resolve.claims import check_claims
 
         errors.extend(check_claims(model))
@@ -169,14 +188,14 @@ def _load_references(path: Path, deck_src: Source, errors, sources) -> dict[str,
     return out
 
 
-def _load_glossaries(folder: Path, info: DeckInfo, deck_src: Source, errors, sources) -> Glossary:
+def _load_glossaries(folder: Path, info: DeckInfo, deck_src: Source, errors, sources, locate=None) -> Glossary:
     terms: dict[str, str] = {}
     names: list[str] = []
     paths = list(info.files.glossaries)
     if (folder / "glossary.yaml").is_file():
         paths.append("glossary.yaml")
     for i, rel in enumerate(paths):
-        path = folder / rel
+        path = locate(rel) if locate else folder / rel
         try:
             src = load_yaml(path)
         except InputError as exc:

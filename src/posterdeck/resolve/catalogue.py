@@ -10,7 +10,7 @@ from pathlib import Path
 from babel.messages.catalog import Catalog
 from babel.messages.pofile import read_po, write_po
 
-from posterdeck.errors import InputError, Location
+from posterdeck.errors import InputError, Location, collect
 
 
 def catalogue_path(deck_folder: Path, language: str) -> Path:
@@ -35,9 +35,18 @@ def load_translations(deck_folder: Path, language: str) -> Translations:
     if not path.is_file():
         return out
     catalog = read_catalogue(path)
+    from posterdeck.limits import describe, not_xml
+
+    errors = []
     for msg in catalog:
         if msg.id and msg.string and not msg.fuzzy:
+            bad = not_xml(msg.string)
+            if bad:
+                errors.append(InputError(f"control character {describe(bad)} in the translation of {msg.context!r}: "
+                                         f"a PowerPoint file cannot hold it", Location(str(path), msg.lineno or 0),
+                                         hint="delete it from the msgstr"))
             out.messages[(msg.context or "", msg.id)] = msg.string
+    collect(errors)
     return out
 
 

@@ -61,6 +61,7 @@ class RDocument:
     warnings: list[str] = field(default_factory=list)
     logo: RImage | None = None  # deck.yaml logo:, for the layouts' logo panels
     images: dict = field(default_factory=dict)  # content image id -> RImage, for image:ID panels
+    locations: dict = field(default_factory=dict)  # context ('title', 'sections.crcri.headline') -> Location
 
     def collation(self, term: str):
         return _collation_key(term)
@@ -77,6 +78,9 @@ class _Resolver(ChartResolver):
         self.src: Source = model.sources["content"]
         self.translations, self.recorder, self.strict = translations, recorder, strict
         self.translating = target.language != model.info.source_language
+        self.locations: dict = {}  # context -> Location of the source text
+        self.shown: list[str] = []  # every text as the target shows it: which glossary terms the deck uses
+        self.fallen: list[str] = []  # texts shown in the source language for want of a translation
         ci = "CI"
         if "CI" in model.glossary.glossary and self.translating and translations is not None:
             ci = translations.get("glossary-term.CI", "CI") or "CI"
@@ -99,14 +103,16 @@ class _Resolver(ChartResolver):
             return raw
         ctx = context or self.context(path)
         where = (src or self.src).where(path)
+        self.locations.setdefault(ctx, where)
         if self.recorder is not None:
             self.recorder.append((ctx, raw, where))
+            self.shown.append(raw)
             return raw
-        if not self.translating:
-            return raw
-        found = self.translations.get(ctx, raw) if self.translations else None
-        if found is not None:
-            return found
+        found = self.lookup(ctx, raw)
+        self.shown.append(found if found is not None else raw)
+        if found is not None or not self.translating:
+            return raw if found is None else found
+        self.fallen.append(raw)  # its abbreviations are the source language's: the footer lists them so
         if quiet:
             return raw
         message = f"no {self.target.language} translation for {ctx!r} ({raw[:50]!r}); the source text is used"
@@ -128,6 +134,12 @@ class _Resolver(ChartResolver):
             self.warnings.append(f"{self.model.sources['study'].where(('units', uid, 'label'))}: unit {uid!r} has no "
                                  f"{self.target.language} label; {shown!r} is printed")
 
+    def lookup(self, ctx: str, raw: str) -> str | None:
+        """The translation of a source text, None without one (the source language needs none)."""
+        if not self.translating or self.recorder is not None or not self.translations:
+            return None
+        return self.translations.get(ctx, raw)
+
     def err(self, path: tuple, message: str, hint: str = "", cls=ContentError, src: Source | None = None):
         self.errors.append(cls(message, (src or self.src).where(path), hint=hint))
 
@@ -140,7 +152,9 @@ class _Resolver(ChartResolver):
         except markup.MarkupError as exc:
             self.err(path, str(exc), exc.hint, InputError, src)
             return (Text(raw),)
-        return tuple(self._nodes(nodes, path, footnotes or {}, src))
+        out = tuple(self._nodes(nodes, path, footnotes or {}, src))
+        self.shown.append(_all_text(out))  # with its values printed ('95% CI' comes from a placeholder)
+        return out
 
     def _nodes(self, nodes, path, footnotes, src):
         for node in nodes:
@@ -188,17 +202,37 @@ class _Resolver(ChartResolver):
         return fallback
 
     def glossary(self):
-        """The glossary in the target's language: expansions and, where they differ, terms."""
+        """The glossary in the target's language: expansions and, where they differ, terms.
+
+        Only the terms the deck shows are translated (and so demanded by --strict and listed in
+        the catalogue); a shared glossary's other terms keep whatever translation they have.
+        A text shown in the source language for want of a translation keeps its abbreviations:
+        a source term the target renames (CI where German has KI) is listed with its source
+        expansion wherever such a text shows it."""
+        from posterdeck.resolve.glossary import term_pattern
+        from posterdeck.resolve.references import ama, short
         from posterdeck.schema.glossary import Glossary
 
-        terms = {}
+        refs = [f(self.model.references[k]) for k in sorted(self.cited) for f in (ama, short)]
+        words = [self.lookup(f"words.{k}", w) or w for k, w in WORDS.items()]
+        shown = "\n".join(self.shown + refs + words + [self.target.job_line])  # not the glossary's own texts
+        fallen = "\n".join(self.fallen)
+        terms, source_terms = {}, {}
         for term, expansion in self.model.glossary.glossary.items():
             src = next((s for k, s in self.model.sources.items() if k.startswith("glossary:")
                         and term in s.data.get("glossary", {})), self.src)
             path = ("glossary", term)
+            local = self.lookup(f"glossary-term.{term}", term) or term
+            if not term_pattern(local).search(shown) and not term_pattern(term).search(shown):
+                terms.setdefault(local, self.lookup(f"glossary.{term}", expansion) or expansion)  # unused: no demand
+                continue
             # an abbreviation often stays the same: no warning when it has no translation
-            local_term = self.tr(term, path, src, context=f"glossary-term.{term}", quiet=True)
-            terms[local_term] = self.tr(expansion, path, src, context=f"glossary.{term}")
+            local = self.tr(term, path, src, context=f"glossary-term.{term}", quiet=True)
+            terms[local] = self.tr(expansion, path, src, context=f"glossary.{term}")
+            if local != term and term_pattern(term).search(fallen):
+                source_terms[term] = expansion
+        for term, expansion in source_terms.items():
+            terms.setdefault(term, expansion)
         return Glossary(glossary=terms, proper_names=self.model.glossary.proper_names)
 
     def plain(self, raw: str, path: tuple) -> str:
@@ -305,6 +339,12 @@ class _Resolver(ChartResolver):
         return out
 
 
+def _all_text(nodes) -> str:
+    """The text of nodes, inline footnotes included (their bodies print in the footer)."""
+    return "".join(f" {_all_text(n.body)} " if isinstance(n, Note) else n.text for n in nodes
+                   if isinstance(n, (Text, Note)))
+
+
 # words that layouts print by themselves, in the source language; translated through the catalogue
 WORDS = {"references": "References"}
 
@@ -342,10 +382,11 @@ def resolve(model: Model, target: Target, translations=None, strict: bool = Fals
             r.err(("sections", i, "id"), f"section id {sid!r} is used twice")
     doc.logo = r.logo()
     doc.images = {iid: img for iid in c.images if (img := r.image(iid)) is not None}
-    doc.glossary = r.glossary()
+    doc.glossary = r.glossary()  # after the content: it looks for its terms in every text the target shows
     r.unit_labels()
     doc.words = {key: r.tr(text, ("words", key), context=f"words.{key}") for key, text in WORDS.items()}
     collect(r.errors)
     doc.cited = r.cited
     doc.warnings = r.warnings
+    doc.locations = r.locations
     return doc

@@ -7,7 +7,7 @@ import re
 from functools import lru_cache
 
 from babel import Locale
-from babel.dates import format_date
+from babel.dates import format_skeleton
 from babel.numbers import format_decimal, format_percent
 from babel.units import format_unit, get_unit_name
 
@@ -87,5 +87,7 @@ class Formats:
         return f"{self.number(lo, decimals)}{EN_DASH}{self.number(hi, decimals)}"
 
     def month_year(self, year_month: str) -> str:
+        """A month and year standing alone, by the language's CLDR pattern for the skeleton
+        yMMMM: 'May 2021', 'marzo de 2025', 'März 2025', 'Μάρτιος 2025' (the nominative)."""
         y, m = (int(p) for p in year_month.split("-"))
-        return format_date(date(y, m, 1), "LLLL y", locale=_locale(self.language))
+        return format_skeleton("yMMMM", date(y, m, 1), locale=_locale(self.language))

@@ -8,8 +8,12 @@ from posterdeck.schema.glossary import Glossary
 
 
 @lru_cache(maxsize=4096)
-def _term_pattern(term: str) -> re.Pattern:
+def term_pattern(term: str) -> re.Pattern:
+    """A term as a whole word: 'CR' in 'CR/CRi' and 'CR rate', not in 'CRi'."""
     return re.compile(r"(?<!\w)" + re.escape(term) + r"(?!\w)")
+
+
+_term_pattern = term_pattern
 
 
 def terms_used(text: str, glossary: Glossary) -> set[str]:

@@ -189,8 +189,9 @@ class ChartResolver:
         alt = spec.alt_text or (f"{title or 'Forest plot'}. " + "; ".join(f"{r.label}: {r.text}" for r in rows) + ".")
         cols = spec.columns
         return RForest(id=cid, title=title, rows=tuple(rows), reference=spec.reference, x_min=lo, x_max=hi, x_title=self.plain(spec.x_axis.title, base + ("x_axis",)),
-                       favours=tuple(self.plain(x, base + ("favours",)) for x in spec.favours) if spec.favours else None,
-                       columns=(self.plain(cols.label, base), self.plain(cols.n, base), self.plain(cols.estimate, base)),
+                       favours=tuple(self.plain(x, base + ("favours", i)) for i, x in enumerate(spec.favours))
+                       if spec.favours else None,  # each text its own context: i18n status names it
+                       columns=tuple(self.plain(getattr(cols, k), base + ("columns", k)) for k in ("label", "n", "estimate")),
                        color=spec.color, aspect=spec.aspect, alt_text=alt, decimal_comma=f.decimal_comma,
                        paths=tuple(r.data for r in spec.rows))
 
