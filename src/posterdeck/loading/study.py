@@ -4,6 +4,7 @@ from __future__ import annotations
 from decimal import ROUND_HALF_UP, Decimal
 
 from posterdeck.errors import ContentError, InputError
+from posterdeck.loading.tables import load_tables
 from posterdeck.loading.validate import validate
 from posterdeck.loading.yamlsource import Source, suggest
 from posterdeck.schema.study import Count, Estimate, Leaf, Number, PValue, Study
@@ -19,8 +20,8 @@ def load_study(source: Source, errors: list) -> tuple[Study | None, dict[str, Le
     for name, pop in study.populations.items():
         leaves[f"populations.{name}"] = Count(n=pop.n, N=pop.n, label=pop.label)
     _walk(study.results, ("results",), source, leaves, errors)
-    _check_counts(study, leaves, source, errors)
-    _check_tables(study, source, errors)
+    places = load_tables(study, source, leaves, errors)  # before the checks: table cells are leaves too
+    _check_counts(study, leaves, source, errors, places)
     return study, leaves
 
 
@@ -54,11 +55,13 @@ def rounded(value: float, decimals: int) -> Decimal:
     return Decimal(repr(value)).quantize(Decimal(1).scaleb(-decimals), rounding=ROUND_HALF_UP)
 
 
-def _check_counts(study: Study, leaves: dict, source: Source, errors: list) -> None:
+def _check_counts(study: Study, leaves: dict, source: Source, errors: list, places: dict | None = None) -> None:
+    """``places``: the YAML path of leaves whose data path is not their place in the file."""
     pops = set(study.populations)
+    places = places or {}
     for path, leaf in leaves.items():
         if isinstance(leaf, Estimate) and leaf.population is not None:
-            where = source.where(tuple(path.split(".")))
+            where = source.where(places.get(path) or tuple(path.split(".")))
             if leaf.population not in pops:
                 errors.append(InputError(f"{path}: unknown population {leaf.population!r}", where,
                                          hint=suggest(leaf.population, pops) or "add it under populations:"))
@@ -68,7 +71,7 @@ def _check_counts(study: Study, leaves: dict, source: Source, errors: list) -> N
                                            hint="a subgroup cannot hold more patients than its population"))
         if not isinstance(leaf, Count) or path.startswith("populations."):
             continue
-        where = source.where(tuple(path.split(".")))
+        where = source.where(places.get(path) or tuple(path.split(".")))
         if isinstance(leaf.N, str) and leaf.N not in pops:
             errors.append(InputError(f"{path}: N refers to unknown population {leaf.N!r}", where,
                                      hint=suggest(leaf.N, pops) or "add it under populations:"))
@@ -91,18 +94,3 @@ def _check_counts(study: Study, leaves: dict, source: Source, errors: list) -> N
                 errors.append(ContentError(f"{path}: {shown}% (n/N = {leaf.n}/{N}) lies outside its CI "
                                            f"{leaf.ci[0]}-{leaf.ci[1]}", where,
                                            hint="check n, N and the CI bounds"))
-
-
-def _check_tables(study: Study, source: Source, errors: list) -> None:
-    for tid, table in study.tables.items():
-        for c, col in enumerate(table.columns):
-            if col not in study.populations:
-                errors.append(InputError(f"tables.{tid}: column {col!r} is not a population",
-                                         source.where(("tables", tid, "columns", c)),
-                                         hint=suggest(col, study.populations) or "add it under populations:"))
-                continue
-            N = study.populations[col].n
-            for r, row in enumerate(table.rows):
-                if row.n[c] > N:
-                    errors.append(ContentError(f"tables.{tid}: {row.term}: n = {row.n[c]} is larger than N = {N} of {col}",
-                                               source.where(("tables", tid, "rows", r, "n", c))))
