@@ -51,7 +51,7 @@ class TableResolver:
         if spec.formats and len(spec.formats) != ncol:
             self.err(base + ("formats",), f"table {tid}: {len(spec.formats)} formats for {ncol} columns",
                      "give one format per column; '' leaves a column to the default of each cell")
-        col_formats = list(spec.formats) + [""] * ncol
+        col_formats = self._column_formats(tid, spec, data)
         study_src = self.model.sources["study"]
         rows, row_paths = [], []
         for r, row in enumerate(data.rows):
@@ -73,8 +73,9 @@ class TableResolver:
                     fmt, fmt_at, fmt_src = ref.format, at, study_src
                     if not fmt and row.format:
                         fmt, fmt_at = row.format, ("tables", spec.data, "rows", r, "format")
-                    if not fmt and col_formats[c]:
-                        fmt, fmt_at, fmt_src = col_formats[c], base + ("formats", c), self.src
+                    leaf = self.model.leaves.get(ref.path)
+                    if not fmt and col_formats[c] and leaf is not None and col_formats[c] in table_formats(leaf):
+                        fmt = col_formats[c]  # a column's format applies to the cells it fits
                     cells.append(self.cell_value(ref.path, fmt, fmt_at, fmt_src))
                     shown.append(ref.path)
             rows.append((term, tuple(cells), row.level))
@@ -86,6 +87,23 @@ class TableResolver:
                       columns=tuple(self.plain(c, base + ("columns", i)) for i, c in enumerate(spec.columns)),
                       rows=tuple(rows), caption=self.text(spec.caption, base + ("caption",)),
                       paths=(f"tables.{spec.data}",) + pops, row_paths=tuple(row_paths))
+
+    def _column_formats(self, tid: str, spec, data) -> list[str]:
+        """The format of each column ('' for none). A column's format applies to the cells it
+        fits (a count column of n in a table that also holds estimates); one that fits none of
+        its cells is an error."""
+        out = (list(spec.formats) + [""] * len(data.columns))[:len(data.columns)]
+        for c, fmt in enumerate(out):
+            if not fmt:
+                continue
+            leaves = [self.model.leaves.get(cell_ref(row.values[c], cell_path(spec.data, data, r, data.columns[c])).path)
+                      for r, row in enumerate(data.rows) if row.level != "group"]
+            fits = sorted({f for leaf in leaves if leaf is not None for f in table_formats(leaf)})
+            if fits and fmt not in fits:
+                self.err(("tables", tid, "formats", c),
+                         f"table {tid}: format {fmt!r} of column {data.columns[c]} does not apply to any of its cells",
+                         f"use one of: {', '.join(fits)}")
+        return out
 
     def cell_value(self, path: str, fmt: str, at: tuple, src) -> str:
         """One value in a table's format: every number goes through render_value."""
