@@ -3,6 +3,7 @@ split into on slides. Every decision is made here; the painters draw the cells a
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 
 from posterdeck.compose.text import Piece, TextStyle, narrowest, segments
 from posterdeck.pagemodel import Cell, Table
@@ -67,41 +68,27 @@ class TableBlock:
         """Stub and data column widths: data columns at least as wide as their longest word
         (a word is never split inside a cell), the stub takes the rest. Measured over the whole
         table, so that every part of a split table has the same columns."""
-        t, fonts = self.table, self.ctx.fonts
+        t = self.table
         ncol = max(len(t.columns), 1)
-        lang = self.ctx.language
-
-        def longest(texts, variant, hyphenate):
-            if hyphenate:
-                return max((narrowest(w, variant, st.size, fonts, lang) for text in texts for w in text.split()),
-                           default=0.0)
-            return max((fonts.width(seg, variant, st.size) for text in texts for w in text.split()
-                        for seg in segments(w)), default=0.0)
-
-        data_texts = list(t.columns) + [c for _, cells, _ in t.rows for c in cells]
-        need_col = longest(data_texts, "bold", False) + 2 * pad + 0.5
-        stub_texts = [t.stub_heading] + [r[0] for r in t.rows if r[2] != "group"]
-        need_stub = longest(stub_texts, "bold", False) + 2 * pad + st.size + 0.5
+        words = _longest_words(t, self.ctx.fonts, self.ctx.language, st.size)
+        need_col = words[0] + 2 * pad + 0.5
+        need_stub = words[1] + 2 * pad + st.size + 0.5
         col_w = max((width - width * self.stub_share) / ncol, need_col)
         stub_w = width - col_w * ncol
         if stub_w < need_stub:  # long compounds (Dutch, German) may be hyphenated in the stub
-            need_stub = longest(stub_texts, "bold", True) + 2 * pad + st.size + 0.5
+            need_stub = words[2] + 2 * pad + st.size + 0.5
             if stub_w < need_stub:
                 raise _TooNarrow()
         return stub_w, col_w
 
     def _cell(self, text, st, font, kind, width=None, colspan=1, align="left", indent=0.0, fill="", color=""):
-        from posterdeck.compose.text import break_lines, make_spans
-
         color = "on_primary" if kind == "header" else (color or st.color)
         fill = "primary" if kind == "header" else fill
         if width is None or not text:
             lines = (text,)
         else:
-            tst = TextStyle(st.size, st.leading, font == "bold", False, color)
-            spans = make_spans([Piece(text)], tst, self.ctx.fonts, self.ctx.where)
-            lines = tuple("".join(s.text for s in ln.spans)
-                          for ln in break_lines(spans, width, self.ctx.fonts, tst, self.ctx.language))
+            lines = _lines(text, TextStyle(st.size, st.leading, font == "bold", False, color), width,
+                           self.ctx.fonts, self.ctx.where, self.ctx.language)
         return Cell(lines=lines, font=font, size=st.size, color=color, fill=fill, align=align, indent=indent,
                     colspan=colspan)
 
@@ -125,6 +112,39 @@ class TableBlock:
         """The data paths this block shows, for the page's sources."""
         return tuple(self.table.paths) + tuple(p for i in self.shown if i < len(self.table.row_paths)
                                                for p in self.table.row_paths[i])
+
+
+@lru_cache(maxsize=1024)
+def _longest_words(table, fonts, language: str, size: float) -> tuple[float, float, float]:
+    """At ``size``: the widest word of the headers and data cells, of the stub, and of the stub
+    with long words hyphenated (bold, which is wider). Fitting and splitting ask the same table
+    at the same sizes many times."""
+    data_texts = list(table.columns) + [c for _, cells, _ in table.rows for c in cells]
+    stub_texts = [table.stub_heading] + [r[0] for r in table.rows if r[2] != "group"]
+
+    def longest(texts):
+        return max((fonts.width(seg, "bold", size) for text in texts for w in text.split() for seg in segments(w)),
+                   default=0.0)
+
+    hyphenated = max((narrowest(w, "bold", size, fonts, language) for text in stub_texts for w in text.split()),
+                     default=0.0)
+    return longest(data_texts), longest(stub_texts), hyphenated
+
+
+def _lines(text: str, style: TextStyle, width: float, fonts, where: str, language: str) -> tuple[str, ...]:
+    """A cell's text broken into lines of at most ``width``, kept by ``fonts`` like paragraphs."""
+    from posterdeck.compose.text import break_lines, make_spans
+
+    memo = fonts.__dict__.setdefault("table_cells", {})
+    key = (text, style, width, language)
+    found = memo.get(key)
+    if found is None:
+        if len(memo) > 100_000:  # a long batch: start afresh rather than grow
+            memo.clear()
+        spans = make_spans([Piece(text)], style, fonts, where)
+        found = memo[key] = tuple("".join(s.text for s in ln.spans)
+                                  for ln in break_lines(spans, width, fonts, style, language))
+    return found
 
 
 def split_rows(levels: list[str], fits, first_may_be_empty: bool = True) -> list[range] | None:
