@@ -76,7 +76,8 @@ class TableResolver:
                     leaf = self.model.leaves.get(ref.path)
                     if not fmt and col_formats[c] and leaf is not None and col_formats[c] in table_formats(leaf):
                         fmt = col_formats[c]  # a column's format applies to the cells it fits
-                    cells.append(self.cell_value(ref.path, fmt, fmt_at, fmt_src))
+                    cells.append(self.cell_value(ref.path, fmt, fmt_at, fmt_src,
+                                                 f"tables.{spec.data}: row {r + 1} ({row.term}), column {col}: "))
                     shown.append(ref.path)
             rows.append((term, tuple(cells), row.level))
             row_paths.append(tuple(shown))
@@ -105,7 +106,7 @@ class TableResolver:
                          f"use one of: {', '.join(fits)}")
         return out
 
-    def cell_value(self, path: str, fmt: str, at: tuple, src) -> str:
+    def cell_value(self, path: str, fmt: str, at: tuple, src, label: str = "") -> str:
         """One value in a table's format: every number goes through render_value."""
         leaves = self.model.leaves
         leaf = leaves.get(path)
@@ -113,7 +114,8 @@ class TableResolver:
             return "??"
         fmt = fmt or default_format(leaf)
         if fmt not in table_formats(leaf):
-            self.err(at, f"format {fmt!r} does not apply to {path} (a {leaf.kind}"
+            kind = {"estimate": "an estimate", "pvalue": "a p-value"}.get(leaf.kind, f"a {leaf.kind}")
+            self.err(at, f"{label}format {fmt!r} does not apply to {path} ({kind}"
                          f"{' without a CI' if fmt == 'value_ci' else ''})",
                      f"use one of: {', '.join(table_formats(leaf))}", src=src)
             return "??"
@@ -128,7 +130,7 @@ class TableResolver:
                 return show("value") if leaf.op == "=" else f"{leaf.op}{show('value')}"
             return show(fmt)
         except ValueError_ as exc:
-            self.err(at, f"{path}: {exc}", exc.hint, src=src)
+            self.err(at, f"{label}{exc}", exc.hint, src=src)
             return "??"
 
     def _cell_words(self, text: str, table: str, at: tuple) -> str:
