@@ -20,8 +20,8 @@ def load_study(source: Source, errors: list) -> tuple[Study | None, dict[str, Le
     for name, pop in study.populations.items():
         leaves[f"populations.{name}"] = Count(n=pop.n, N=pop.n, label=pop.label)
     _walk(study.results, ("results",), source, leaves, errors)
-    places = load_tables(study, source, leaves, errors)  # before the checks: table cells are leaves too
-    _check_counts(study, leaves, source, errors, places)
+    cells = load_tables(study, source, leaves, errors)  # before the checks: table cells are leaves too
+    _check_counts(study, leaves, source, errors, cells)
     return study, leaves
 
 
@@ -55,13 +55,13 @@ def rounded(value: float, decimals: int) -> Decimal:
     return Decimal(repr(value)).quantize(Decimal(1).scaleb(-decimals), rounding=ROUND_HALF_UP)
 
 
-def _check_counts(study: Study, leaves: dict, source: Source, errors: list, places: dict | None = None) -> None:
-    """``places``: the YAML path of leaves whose data path is not their place in the file."""
+def _check_counts(study: Study, leaves: dict, source: Source, errors: list, cells: dict | None = None) -> None:
+    """``cells``: the YAML path and the name in messages of results written in table cells."""
     pops = set(study.populations)
-    places = places or {}
-    for path, leaf in leaves.items():
+    for key, leaf in leaves.items():
+        at, path = (cells or {}).get(key, (tuple(key.split(".")), key))
         if isinstance(leaf, Estimate) and leaf.population is not None:
-            where = source.where(places.get(path) or tuple(path.split(".")))
+            where = source.where(at)
             if leaf.population not in pops:
                 errors.append(InputError(f"{path}: unknown population {leaf.population!r}", where,
                                          hint=suggest(leaf.population, pops) or "add it under populations:"))
@@ -71,7 +71,7 @@ def _check_counts(study: Study, leaves: dict, source: Source, errors: list, plac
                                            hint="a subgroup cannot hold more patients than its population"))
         if not isinstance(leaf, Count) or path.startswith("populations."):
             continue
-        where = source.where(places.get(path) or tuple(path.split(".")))
+        where = source.where(at)
         if isinstance(leaf.N, str) and leaf.N not in pops:
             errors.append(InputError(f"{path}: N refers to unknown population {leaf.N!r}", where,
                                      hint=suggest(leaf.N, pops) or "add it under populations:"))

@@ -57,9 +57,10 @@ def row_key_name(table: DataTable, r: int) -> str:
     return "cells" if table.rows[r].cells is not None else "n"
 
 
-def load_tables(study: Study, source: Source, leaves: dict, errors: list) -> dict[str, tuple]:
+def load_tables(study: Study, source: Source, leaves: dict, errors: list) -> dict[str, tuple[tuple, str]]:
     """Register the results written in table cells as leaves; check every cell. Returns the
-    YAML path of each registered leaf (for errors found later, e.g. n > N)."""
+    YAML path and a name for messages of each registered leaf (for errors found later, e.g.
+    n > N)."""
     from posterdeck.loading.study import _LEAF_BY_KEY
 
     places: dict[str, tuple] = {}
@@ -86,7 +87,7 @@ def load_tables(study: Study, source: Source, leaves: dict, errors: list) -> dic
                     elif raw < 0:
                         bad(f"{label}: a count cannot be negative ({raw})", "write the number of patients")
                     else:
-                        leaves[own], places[own] = Count(n=raw, N=col), at
+                        leaves[own], places[own] = Count(n=raw, N=col), (at, label)
                 elif isinstance(raw, float):
                     bad(f"{label}: a bare number in a table is a count of patients, and {raw} is not a whole number",
                         f"write an estimate as {{value: {raw}, ci: [low, high]}}, another number as "
@@ -135,4 +136,4 @@ def _mapping(node: dict, col: str, at: tuple, own: str, label: str, pops, source
         node["N"] = col
     leaf = validate(kind, node, source, prefix=at, errors=errors)
     if leaf is not None:
-        leaves[own], places[own] = leaf, at
+        leaves[own], places[own] = leaf, (at, label)
