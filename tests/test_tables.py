@@ -480,3 +480,20 @@ def test_split_rows_fills_each_part_and_keeps_a_heading_with_its_rows():
     only_text = lambda a, b, first: b == a if first else b - a <= 4  # noqa: E731
     assert split_rows(levels, only_text) == [range(0, 0), range(0, 3), range(3, 7)]
     assert split_rows(levels, lambda a, b, first: b == a) is None  # not one row fits anywhere
+
+
+def test_the_change_report_lists_a_changed_table_cell_as_a_value(tmp_path):
+    from posterdeck.diff import _deck_diff
+
+    old = make_project(tmp_path / "old")
+    new = make_project(tmp_path / "new")
+    _replace(new / "study.yaml", "{value: 0.71, ci: [0.58, 0.87], decimals: 2}", "{value: 0.72, ci: [0.58, 0.87], decimals: 2}")
+    report = _deck_diff(DECK, old, new, thumbnails=False)
+    changed = {v.path: v for v in report.values}
+    assert set(changed) == {"tables.efficacy.pfs_hr.effect"}  # the cell, not the whole table
+    assert "0.71" in changed["tables.efficacy.pfs_hr.effect"].old and "0.72" in changed["tables.efficacy.pfs_hr.effect"].new
+    # shown on the efficacy slide and the poster of both targets (the pages record the cells they show)
+    assert {w.split(" ", 1)[0] for w in changed["tables.efficacy.pfs_hr.effect"].where} == set(TARGETS)
+    assert any("(efficacy)" in w for w in changed["tables.efficacy.pfs_hr.effect"].where)
+    _replace(new / "study.yaml", "{term: Anaemia, n: [12, 6]}", "{term: Anaemia (any grade), n: [12, 6]}")
+    assert "tables.teae" in {v.path for v in _deck_diff(DECK, old, new, thumbnails=False).values}

@@ -53,6 +53,18 @@ def cell_ref(raw, own_path: str) -> CellRef:
     return CellRef("value", own_path)
 
 
+def table_shape(table: DataTable | None):
+    """What a table shows besides the results written in its cells (those are values of their
+    own): its columns, and per row its term, level, format and the paths and texts it names."""
+    if table is None:
+        return None
+    return (tuple(table.columns), tuple(
+        (r.id, r.term, r.level, r.format, tuple(c if isinstance(c, str) or c is None else
+                                                (c.get("text"), c.get("format")) if isinstance(c, dict) else "#"
+                                                for c in r.values))
+        for r in table.rows))
+
+
 def row_key_name(table: DataTable, r: int) -> str:
     return "cells" if table.rows[r].cells is not None else "n"
 
