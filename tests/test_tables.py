@@ -497,3 +497,19 @@ def test_the_change_report_lists_a_changed_table_cell_as_a_value(tmp_path):
     assert any("(efficacy)" in w for w in changed["tables.efficacy.pfs_hr.effect"].where)
     _replace(new / "study.yaml", "{term: Anaemia, n: [12, 6]}", "{term: Anaemia (any grade), n: [12, 6]}")
     assert "tables.teae" in {v.path for v in _deck_diff(DECK, old, new, thumbnails=False).values}
+
+
+def test_the_catalogue_asks_for_table_words_only_where_a_table_is_shown(built, tmp_path):
+    from posterdeck.i18n import template
+    from posterdeck.loading.deck import load_deck
+
+    texts = {ctx: raw for ctx, raw, _, _ in template(load_deck(built.deck_dir))}
+    assert texts["words.continued"] == "(continued)"
+    assert texts["study.tables.efficacy.text.NR"] == "NR"  # words in text cells are translated
+    assert not any(ctx.startswith("study.tables.efficacy.text.\u2014") for ctx in texts)  # a sign is not
+    charts = tmp_path / "charts"
+    shutil.copytree(FIXTURES.parent / "charts" / "minideck", charts / "data" / "minideck")
+    shutil.copytree(SHARED_DIR, charts / "data" / "shared")
+    shutil.copytree(LAYOUTS_DIR, charts / "layouts")
+    shutil.copy(FIXTURES.parent / "charts" / "poster-mini-charts.yaml", charts / "layouts")
+    assert "words.continued" not in {ctx for ctx, *_ in template(load_deck(charts / "data" / "minideck"))}
