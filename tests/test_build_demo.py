@@ -136,7 +136,8 @@ def test_safety_table_is_a_native_pptx_table_with_the_study_counts(slides, plan,
     i = slide_of(plan, "safety")
     frames = [sh for sh in slides[i].shapes if getattr(sh, "has_table", False) and sh.has_table]
     assert len(frames) == 1
-    rows = [[c.text for c in r.cells] for r in frames[0].table.rows]
+    # a cell holds its composed lines with a break between them: read them as one text
+    rows = [[norm(c.text) for c in r.cells] for r in frames[0].table.rows]
     spec = content_yaml["tables"]["teae"]
     data = study_yaml["tables"][spec["data"]]
     decimals = study_yaml["study"]["decimals"]

@@ -204,6 +204,7 @@ def value_changes(old, new, fmt, decimals: int) -> list[ValueChange]:
 def _deck_diff(name: str, old_dir: Path, new_dir: Path, thumbnails: bool, project: Path | None = None) -> DeckDiff:
     from posterdeck.compose.build import compose
     from posterdeck.i18n import template
+    from posterdeck.loading.tables import table_shape
     from posterdeck.resolve.claims import check_claims
     from posterdeck.resolve.target import make_target
 
@@ -216,8 +217,11 @@ def _deck_diff(name: str, old_dir: Path, new_dir: Path, thumbnails: bool, projec
     decimals = new.study.study.decimals
     out.values = value_changes(old, new, fmt, decimals)
     for kind in ("tables", "curves"):
+        # a table's results are values of their own (above): here only its rows, terms and paths
+        same = table_shape if kind == "tables" else (lambda x: x)
         for key in sorted(set(getattr(old.study, kind)) | set(getattr(new.study, kind))):
-            if getattr(old.study, kind).get(key) != getattr(new.study, kind).get(key):
+            a, b = getattr(old.study, kind).get(key), getattr(new.study, kind).get(key)
+            if same(a) != same(b):
                 out.values.append(ValueChange(f"{kind}.{key}", "", "(changed)", "(changed)"))
     old_texts = {c: raw for c, raw, *_ in template(old)}
     new_texts = {c: raw for c, raw, *_ in template(new)}

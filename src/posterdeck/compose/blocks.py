@@ -8,8 +8,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from posterdeck.compose.text import Fonts, Piece, TextStyle, height, narrowest, paragraph, scan_text, segments
-from posterdeck.pagemodel import Cell, Image, Rect, Table, TextBox
+from posterdeck.compose.text import Fonts, TextStyle, height, paragraph, scan_text
+from posterdeck.pagemodel import Rect, TextBox
 from posterdeck.schema.layout import Layout
 
 BULLETS = {1: "\u2022", 2: "\u2013"}
@@ -102,122 +102,6 @@ class TextBlock:
 
     def text(self) -> str:
         return "\n".join(scan_text(ps) for ps, _, _ in self.paras)
-
-
-@dataclass
-class ImageBlock:
-    """A picture keeps its aspect ratio: it is scaled to fit its slot and centred."""
-
-    image: object  # RImage
-    ctx: Ctx
-
-    def pref_height(self, width: float, scale: float) -> float:
-        return width * self.image.aspect
-
-    def min_height(self, width: float, scale: float) -> float:
-        return min(self.pref_height(width, scale), self.ctx.layout.chart_min_height)
-
-    def place(self, x, y, width, h, scale) -> list:
-        w = min(width, h / self.image.aspect)
-        ih = w * self.image.aspect
-        return [Image(x + (width - w) / 2, y, w, ih, self.image.path, self.image.alt, name=f"image:{self.image.id}")]
-
-    def text(self) -> str:
-        return ""
-
-
-class _TooNarrow(Exception):
-    """A table column cannot hold its longest word at this type size."""
-
-
-@dataclass
-class TableBlock:
-    table: object  # RTable
-    ctx: Ctx
-    stub_share: float = 0.36
-
-    def _build(self, width: float, scale: float):
-        t = self.table
-        st = self.ctx.style("table", scale)
-        pad = st.size * 0.35
-        ncol = len(t.columns)
-        stub_w, col_w = self._widths(width, st, pad)
-        widths = (stub_w,) + (col_w,) * ncol
-        lead = st.leading
-        rows: list[tuple] = []
-        if t.groups:
-            row = [self._cell("", st, "bold", "header")]
-            for label, span in t.groups:
-                row.append(self._cell(label, st, "bold", "header", width=col_w * span - 2 * pad, colspan=span, align="center"))
-                row.extend([None] * (span - 1))
-            rows.append(tuple(row))
-        rows.append((self._cell(t.stub_heading, st, "bold", "header", width=stub_w - 2 * pad),
-                     *(self._cell(c, st, "bold", "header", width=col_w - 2 * pad, align="center") for c in t.columns)))
-        for term, cells, level in t.rows:
-            font = "bold" if level == "soc" else "regular"
-            indent = 0.0 if level == "soc" else st.size
-            fill = "table_band" if level == "soc" and "table_band" in self.ctx.colours else ""
-            rows.append((self._cell(term, st, font, "", width=stub_w - 2 * pad - indent, indent=indent, fill=fill),
-                         *(self._cell(c, st, font, "", width=col_w - 2 * pad, align="center", fill=fill) for c in cells)))
-        heights = tuple(max(len(c.lines) for c in r if c) * st.size * lead + 2 * pad for r in rows)
-        return widths, heights, tuple(rows), pad, lead, (2 if t.groups else 1)
-
-    def _widths(self, width: float, st, pad: float) -> tuple[float, float]:
-        """Stub and data column widths: data columns at least as wide as their longest word
-        (a word is never split inside a cell), the stub takes the rest."""
-        t, fonts = self.table, self.ctx.fonts
-        ncol = max(len(t.columns), 1)
-
-        lang = self.ctx.language
-
-        def longest(texts, variant, hyphenate):
-            if hyphenate:
-                return max((narrowest(w, variant, st.size, fonts, lang) for text in texts for w in text.split()),
-                           default=0.0)
-            return max((fonts.width(seg, variant, st.size) for text in texts for w in text.split()
-                        for seg in segments(w)), default=0.0)
-
-        data_texts = list(t.columns) + [c for _, cells, _ in t.rows for c in cells]
-        need_col = longest(data_texts, "bold", False) + 2 * pad + 0.5
-        stub_texts = [t.stub_heading] + [r[0] for r in t.rows]
-        need_stub = longest(stub_texts, "bold", False) + 2 * pad + st.size + 0.5
-        col_w = max((width - width * self.stub_share) / ncol, need_col)
-        stub_w = width - col_w * ncol
-        if stub_w < need_stub:  # long compounds (Dutch, German) may be hyphenated in the stub
-            need_stub = longest(stub_texts, "bold", True) + 2 * pad + st.size + 0.5
-            if stub_w < need_stub:
-                raise _TooNarrow()
-        return stub_w, col_w
-
-    def _cell(self, text, st, font, kind, width=None, colspan=1, align="left", indent=0.0, fill=""):
-        from posterdeck.compose.text import break_lines, make_spans
-
-        color = "on_primary" if kind == "header" else st.color
-        fill = "primary" if kind == "header" else fill
-        if width is None or not text:
-            lines = (text,)
-        else:
-            tst = TextStyle(st.size, st.leading, font == "bold", False, color)
-            spans = make_spans([Piece(text)], tst, self.ctx.fonts, self.ctx.where)
-            lines = tuple("".join(s.text for s in ln.spans)
-                          for ln in break_lines(spans, width, self.ctx.fonts, tst, self.ctx.language))
-        return Cell(lines=lines, font=font, size=st.size, color=color, fill=fill, align=align, indent=indent,
-                    colspan=colspan)
-
-    def min_height(self, width, scale) -> float:
-        try:
-            return sum(self._build(width, scale)[1])
-        except _TooNarrow:
-            return float("inf")  # at this type size a word does not fit its column: shrink
-
-    pref_height = min_height
-
-    def place(self, x, y, width, h, scale) -> list:
-        widths, heights, rows, pad, lead, header = self._build(width, scale)
-        return [Table(x, y, widths, heights, rows, pad, lead, "rule", header, name=f"table:{self.table.id}")]
-
-    def text(self) -> str:
-        return "\n".join(self.table.texts())
 
 
 @dataclass

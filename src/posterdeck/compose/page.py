@@ -2,13 +2,14 @@
 (footnotes, abbreviations, cited references, statements, job code)."""
 from __future__ import annotations
 
-from posterdeck.compose.blocks import Ctx, Stack, TableBlock, TextBlock
+from posterdeck.compose.blocks import Ctx, Stack, TextBlock
+from posterdeck.compose.tables import TableBlock
 from posterdeck.compose.text import PageMarks, Piece, pieces, scan_text
 from posterdeck.resolve import markup
 from posterdeck.compose.chartblocks import ChartBlock, ForestBlock, KaplanMeierBlock
 from posterdeck.resolve.document import RDocument, RSection
 from posterdeck.pagemodel.charts import RChart, RForest, RKaplanMeier
-from posterdeck.resolve.visuals import RImage
+from posterdeck.resolve.visuals import RImage, RTable
 from posterdeck.resolve.glossary import footer_line, terms_used
 from posterdeck.resolve.references import ama, short
 
@@ -44,7 +45,14 @@ class PageContent:
     def notes(self, notes) -> TextBlock:
         return self._keep(TextBlock([(pieces(n, self.marks), "note", 0) for n in notes], self.ctx, "note"))
 
-    def visual(self, v):
+    def visual(self, v, rows: range | None = None):
+        """The block of a visual; of a table, its rows ``rows`` only (a part of a split table)."""
+        if isinstance(v, RTable):
+            block = TableBlock(v, self.ctx, rows)
+            self.marks.sources.update(block.paths())
+            parts = [self.text(v.caption, "note", role="caption")] if v.caption else []
+            parts.append(self._keep(block))
+            return Stack(parts, gap=self.ctx.layout.styles["note"].size * 0.4)
         self.marks.sources.update(getattr(v, "paths", ()))
         if isinstance(v, RKaplanMeier):
             return self._keep(KaplanMeierBlock(v, self.ctx))
@@ -56,11 +64,7 @@ class PageContent:
             from posterdeck.compose.images import PictureBlock
 
             return self._keep(PictureBlock(v, self.ctx, warnings=self.doc.warnings))
-        parts = []
-        if v.caption:
-            parts.append(self.text(v.caption, "note", role="caption"))
-        parts.append(self._keep(TableBlock(v, self.ctx)))
-        return Stack(parts, gap=self.ctx.layout.styles["note"].size * 0.4)
+        raise TypeError(f"no block for visual {v!r}")
 
     def overview(self) -> list:
         """The overview's body paragraphs and notes, as the poster and the first slide show them."""

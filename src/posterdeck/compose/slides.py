@@ -8,9 +8,13 @@ from __future__ import annotations
 from posterdeck.compose.blocks import Ctx, Row, Stack, TextBlock, largest_scale, max_scale
 from posterdeck.compose.images import PictureBlock
 from posterdeck.compose.page import PageContent, word
+from posterdeck.compose.tables import split_rows
 from posterdeck.compose.text import Citations, PageMarks
 from posterdeck.errors import LayoutError, Location
 from posterdeck.pagemodel import Page, Rect
+from posterdeck.resolve.visuals import RTable
+
+FLOOR = 0.3  # the type scale at which every style is at its min_size (max_scale's floor)
 
 
 def compose_slides(doc, model, layout, fonts, colours) -> list[Page]:
@@ -18,26 +22,74 @@ def compose_slides(doc, model, layout, fonts, colours) -> list[Page]:
     pages: list[Page] = []
     plan = [("overview", None)] + [("section", s) for s in doc.sections] + [("references", None)]
     for i, (kind, section) in enumerate(plan, 1):
-        name = f"slide {i}" + (f" ({section.id})" if section else f" ({kind})")
+        if kind == "section":
+            pages.extend(_section_slides(doc, model, layout, fonts, colours, citations, section, len(pages) + 1))
+            continue
+        name = f"slide {len(pages) + 1} ({kind})"
         ctx = Ctx(layout, fonts, f"{model.name}/{doc.target.tag}/deck.pptx {name}", colours, doc.target.language)
         pc = PageContent(doc, ctx, PageMarks(citations), model)
-        last = i == len(plan)
         if kind == "overview":
             title = pc.text(doc.title, "title", role="title", source="title")
             body = _overview_body(pc, doc)
-        elif kind == "section":
-            title = pc.text(section.headline or [_t(section.tab)], "heading", role="title",
-                            source=f"sections.{section.id}.headline" if section.headline else "")
-            body = _section_body(pc, section, layout)
         else:
             title = pc.text([_t(word(doc, "references"))], "heading", role="title")
             body = Stack([pc.reference_list(citations)])
-        if last:
+        if i == len(plan):
             closing = pc.statements("closing")
             if closing:
                 body = Stack([body, closing], gap=layout.styles["body"].size)
         footer = pc.footer()
         pages.append(_place(layout, ctx, title, body, footer, name, pc, colours, layout.slides.grow))
+    return pages
+
+
+def _section_slides(doc, model, layout, fonts, colours, citations, section, number: int) -> list[Page]:
+    """A section's slide; when its table does not fit even at the smallest type sizes, the
+    table continues on as many slides as needed, each with the header rows repeated, a title
+    saying "(continued)" and a footer of what that slide shows."""
+    tables = [v for v in section.visuals if isinstance(v, RTable) and v.rows]
+    split = max(tables, key=lambda t: len(t.rows)) if tables else None
+
+    def slide(part: range | None, index: int = 0):
+        cont = index > 0
+        name = f"slide {number + index} ({section.id}{', continued' if cont else ''})"
+        ctx = Ctx(layout, fonts, f"{model.name}/{doc.target.tag}/deck.pptx {name}", colours, doc.target.language)
+        pc = PageContent(doc, ctx, PageMarks(citations), model)
+        heading = tuple(section.headline or [_t(section.tab)])
+        if cont:
+            heading += (_t(" " + word(doc, "continued")),)
+        title = pc.text(heading, "heading", role="title",
+                        source=f"sections.{section.id}.headline" if section.headline and not cont else "")
+        if cont:
+            body = pc.visual(split, part)
+        else:
+            body = _section_body(pc, section, layout, {split.id: part} if part is not None else {})
+        return ctx, title, body, pc.footer(), pc, name
+
+    grow = layout.slides.grow
+    ctx, title, body, footer, pc, name = slide(None)
+    width = layout.page.width - layout.page.margins.left - layout.page.margins.right
+    if split is None or body.min_height(width, FLOOR) <= _room(layout, ctx, title, footer, pc) + 0.01:
+        return [_place(layout, ctx, title, body, footer, name, pc, colours, grow)]
+
+    def fits_at(scale: float):
+        def fits(start: int, stop: int, first: bool) -> bool:
+            _, t, b, f, p, _ = slide(range(start, stop), 0 if first else 1)
+            return b.min_height(width, scale) <= _room(layout, ctx, t, f, p) + 0.01
+        return fits
+
+    levels = [level for _, _, level in split.rows]
+    parts = split_rows(levels, fits_at(FLOOR))
+    if parts is None:  # not even one row fits beside the rest: the overflow error as before
+        return [_place(layout, ctx, title, body, footer, name, pc, colours, grow)]
+    # the fewest slides at the smallest sizes; then the largest type that keeps that many
+    scale = largest_scale(lambda s: (p := split_rows(levels, fits_at(s))) is not None and len(p) <= len(parts),
+                          FLOOR) or FLOOR
+    parts = split_rows(levels, fits_at(scale))
+    pages = []
+    for index, part in enumerate(parts):
+        ctx, title, body, footer, pc, name = slide(part, index)
+        pages.append(_place(layout, ctx, title, body, footer, name, pc, colours, scale=scale))
     return pages
 
 
@@ -60,8 +112,10 @@ def _overview_body(pc: PageContent, doc):
     return Stack(parts, gap=layout.styles["body"].size)
 
 
-def _section_body(pc: PageContent, section, layout):
+def _section_body(pc: PageContent, section, layout, parts: dict | None = None):
+    """``parts``: table id -> the rows of it this slide shows (none: the table is not shown)."""
     gap = layout.styles["body"].size
+    parts = parts or {}
     text_parts = []
     if section.summary:
         text_parts.append(pc.callout(section))
@@ -69,7 +123,8 @@ def _section_body(pc: PageContent, section, layout):
         text_parts.append(pc.callout(section))
     if section.body:
         text_parts.append(pc.paras(section.body))
-    visuals = [pc.visual(v) for v in section.visuals]
+    visuals = [pc.visual(v, parts.get(getattr(v, "id", None))) for v in section.visuals
+               if parts.get(getattr(v, "id", None), True)]
     notes = pc.notes(section.notes) if section.notes else None
     if not visuals:
         return Stack(text_parts + ([notes] if notes else []), gap=gap)
@@ -98,41 +153,58 @@ def body_scale(body, width: float, avail: float, ctx: Ctx, grow: float) -> float
 
     return largest_scale(fits, 1.0, ceiling=grow) or 1.0
 
+def _frame(layout, ctx: Ctx, title: TextBlock, footer: TextBlock, logo: "_Logo") -> dict:
+    """The title band and the footer of a slide, beside the logo where the layout puts it there,
+    and the body's room between them."""
+    pg = layout.page
+    m = pg.margins
+    width = pg.width - m.left - m.right
+    f = {"t_w": width - logo.room("title"), "f_w": width - logo.room("footer")}
+    f["t_x"] = m.left + (logo.room("title") if logo.side("title") == "left" else 0.0)
+    f["f_x"] = m.left + (logo.room("footer") if logo.side("footer") == "left" else 0.0)
+    f["t_scale"] = max_scale(title, f["t_w"], pg.height * 0.2, ctx, "the slide title")
+    f["t_h"] = title.min_height(f["t_w"], f["t_scale"])
+    f["band_h"] = m.top + max(f["t_h"], logo.h if logo.side("title") else 0.0) + layout.panel_padding
+    f["f_scale"] = max_scale(footer, f["f_w"], pg.height * 0.3, ctx, "the slide footer")
+    f["f_h"] = footer.min_height(f["f_w"], f["f_scale"])
+    f["f_y"] = pg.height - m.bottom - max(f["f_h"], logo.h if logo.side("footer") else 0.0)
+    f["top"] = f["band_h"] + layout.panel_padding
+    f["avail"] = f["f_y"] - layout.panel_padding - f["top"]
+    return f
+
+
+def _room(layout, ctx: Ctx, title: TextBlock, footer: TextBlock, pc: PageContent) -> float:
+    width = layout.page.width - layout.page.margins.left - layout.page.margins.right
+    return _frame(layout, ctx, title, footer, _Logo(layout, pc, width))["avail"]
+
 
 def _place(layout, ctx: Ctx, title: TextBlock, body, footer: TextBlock, name: str, pc: PageContent, colours,
-           grow: float = 1.0) -> Page:
+           grow: float = 1.0, scale: float | None = None) -> Page:
+    """The slide: ``body`` at the largest type scale that fits (up to ``grow``), or at ``scale``."""
     pg = layout.page
     m = pg.margins
     width = pg.width - m.left - m.right
     page = Page(pg.width, pg.height, name, background="background")
     logo = _Logo(layout, pc, width)
+    f = _frame(layout, ctx, title, footer, logo)
     # title band: the title beside the logo when the layout puts the logo there
-    t_w = width - logo.room("title")
-    t_x = m.left + (logo.room("title") if logo.side("title") == "left" else 0.0)
-    t_scale = max_scale(title, t_w, pg.height * 0.2, ctx, "the slide title")
-    t_h = title.min_height(t_w, t_scale)
-    band_h = m.top + max(t_h, logo.h if logo.side("title") else 0.0) + layout.panel_padding
-    page.boxes.append(Rect(0, 0, pg.width, band_h, fill="primary", role="title-band"))
-    page.boxes.extend(title.place(t_x, m.top * 0.8, t_w, t_h, t_scale))
+    page.boxes.append(Rect(0, 0, pg.width, f["band_h"], fill="primary", role="title-band"))
+    page.boxes.extend(title.place(f["t_x"], m.top * 0.8, f["t_w"], f["t_h"], f["t_scale"]))
     if logo.side("title"):
-        page.boxes.extend(logo.place(m.left, (band_h - logo.h) / 2, "title"))
+        page.boxes.extend(logo.place(m.left, (f["band_h"] - logo.h) / 2, "title"))
     # footer, measured from the page's content, beside the logo when the layout puts it there
-    f_w = width - logo.room("footer")
-    f_x = m.left + (logo.room("footer") if logo.side("footer") == "left" else 0.0)
-    f_scale = max_scale(footer, f_w, pg.height * 0.3, ctx, "the slide footer")
-    f_h = footer.min_height(f_w, f_scale)
-    f_y = pg.height - m.bottom - max(f_h, logo.h if logo.side("footer") else 0.0)
+    f_y = f["f_y"]
     page.boxes.append(Rect(m.left, f_y - layout.panel_padding * 0.5, width, 0.75, fill="rule", role="footer-rule"))
-    page.boxes.extend(footer.place(f_x, f_y, f_w, f_h, f_scale))
+    page.boxes.extend(footer.place(f["f_x"], f_y, f["f_w"], f["f_h"], f["f_scale"]))
     if logo.side("footer"):
         page.boxes.extend(logo.place(m.left, f_y, "footer"))
     # body in between
-    top = band_h + layout.panel_padding
-    avail = f_y - layout.panel_padding - top
+    top, avail = f["top"], f["avail"]
     if avail <= 0:
         raise LayoutError("title and footer leave no room for the body", Location(page=ctx.where),
                           hint="shorten the footnotes or split the slide")
-    scale = body_scale(body, width, avail, ctx, grow)
+    if scale is None:
+        scale = body_scale(body, width, avail, ctx, grow)
     page.boxes.extend(body.place(m.left, top, width, avail, scale))
     page.sources = tuple(sorted(pc.marks.sources))
     return page

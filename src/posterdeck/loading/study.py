@@ -4,6 +4,7 @@ from __future__ import annotations
 from decimal import ROUND_HALF_UP, Decimal
 
 from posterdeck.errors import ContentError, InputError
+from posterdeck.loading.tables import load_tables
 from posterdeck.loading.validate import validate
 from posterdeck.loading.yamlsource import Source, suggest
 from posterdeck.schema.study import UNITS, Count, Estimate, Leaf, Number, PValue, Study
@@ -19,9 +20,9 @@ def load_study(source: Source, errors: list) -> tuple[Study | None, dict[str, Le
     for name, pop in study.populations.items():
         leaves[f"populations.{name}"] = Count(n=pop.n, N=pop.n, label=pop.label)
     _walk(study.results, ("results",), source, leaves, errors)
-    _check_units(study, leaves, source, errors)
-    _check_counts(study, leaves, source, errors)
-    _check_tables(study, source, errors)
+    cells = load_tables(study, source, leaves, errors)  # before the checks: table cells are leaves too
+    _check_units(study, leaves, source, errors, cells)
+    _check_counts(study, leaves, source, errors, cells)
     return study, leaves
 
 
@@ -73,7 +74,7 @@ def rounded(value: float, decimals: int) -> Decimal:
     return Decimal(repr(value)).quantize(Decimal(1).scaleb(-decimals), rounding=ROUND_HALF_UP)
 
 
-def _check_units(study: Study, leaves: dict, source: Source, errors: list) -> None:
+def _check_units(study: Study, leaves: dict, source: Source, errors: list, cells: dict | None = None) -> None:
     """Every unit is built in or declared under units:, and a declared one does not redefine a
     built-in one; declared units are attached to the leaves that use them."""
     for uid in study.units:
@@ -89,16 +90,19 @@ def _check_units(study: Study, leaves: dict, source: Source, errors: list) -> No
             leaf._unit_def = study.units[unit]
             continue
         errors.append(InputError(
-            f"{path}: unknown unit {unit!r}", source.where(tuple(path.split(".")) + ("unit",)),
+            f"{path}: unknown unit {unit!r}",
+            source.where((cells or {}).get(path, (tuple(path.split(".")), path))[0] + ("unit",)),
             hint=(suggest(unit, known) + " " if suggest(unit, known) else "")
             + f"use one of {', '.join(UNITS)}, or declare it under units: with a label per language"))
 
 
-def _check_counts(study: Study, leaves: dict, source: Source, errors: list) -> None:
+def _check_counts(study: Study, leaves: dict, source: Source, errors: list, cells: dict | None = None) -> None:
+    """``cells``: the YAML path and the name in messages of results written in table cells."""
     pops = set(study.populations)
-    for path, leaf in leaves.items():
+    for key, leaf in leaves.items():
+        at, path = (cells or {}).get(key, (tuple(key.split(".")), key))
         if isinstance(leaf, Estimate) and leaf.population is not None:
-            where = source.where(tuple(path.split(".")))
+            where = source.where(at)
             if leaf.population not in pops:
                 errors.append(InputError(f"{path}: unknown population {leaf.population!r}", where,
                                          hint=suggest(leaf.population, pops) or "add it under populations:"))
@@ -108,7 +112,7 @@ def _check_counts(study: Study, leaves: dict, source: Source, errors: list) -> N
                                            hint="a subgroup cannot hold more patients than its population"))
         if not isinstance(leaf, Count) or path.startswith("populations."):
             continue
-        where = source.where(tuple(path.split(".")))
+        where = source.where(at)
         if isinstance(leaf.N, str) and leaf.N not in pops:
             errors.append(InputError(f"{path}: N refers to unknown population {leaf.N!r}", where,
                                      hint=suggest(leaf.N, pops) or "add it under populations:"))
@@ -132,18 +136,3 @@ def _check_counts(study: Study, leaves: dict, source: Source, errors: list) -> N
                 errors.append(ContentError(f"{path}: {shown}% (n/N = {leaf.n}/{N}) lies outside its CI "
                                            f"{leaf.ci[0]}-{leaf.ci[1]}", where,
                                            hint="check n, N and the CI bounds"))
-
-
-def _check_tables(study: Study, source: Source, errors: list) -> None:
-    for tid, table in study.tables.items():
-        for c, col in enumerate(table.columns):
-            if col not in study.populations:
-                errors.append(InputError(f"tables.{tid}: column {col!r} is not a population",
-                                         source.where(("tables", tid, "columns", c)),
-                                         hint=suggest(col, study.populations) or "add it under populations:"))
-                continue
-            N = study.populations[col].n
-            for r, row in enumerate(table.rows):
-                if row.n[c] > N:
-                    errors.append(ContentError(f"tables.{tid}: {row.term}: n = {row.n[c]} is larger than N = {N} of {col}",
-                                               source.where(("tables", tid, "rows", r, "n", c))))

@@ -14,7 +14,8 @@ from posterdeck.resolve.target import Target
 from posterdeck.resolve.units import label_fallbacks, pick
 from posterdeck.resolve.values import ValueError_, render_value
 from posterdeck.resolve.images import read_image
-from posterdeck.resolve.visuals import ChartResolver, RImage, RTable
+from posterdeck.resolve.tables import TableResolver
+from posterdeck.resolve.visuals import ChartResolver, RImage
 from posterdeck.schema.content import Paragraph
 
 Nodes = tuple  # a tuple of markup.Text / Cite / Note, no Placeholders
@@ -67,7 +68,7 @@ class RDocument:
         return _collation_key(term)
 
 
-class _Resolver(ChartResolver):
+class _Resolver(ChartResolver, TableResolver):
     def __init__(self, model: Model, target: Target, translations=None, recorder: list | None = None,
                  strict: bool = False):
         self.model, self.target = model, target
@@ -247,37 +248,6 @@ class _Resolver(ChartResolver):
                 out.append(RPara(self.text(item, path + (i,), footnotes)))
         return tuple(out)
 
-    def table(self, tid: str, path: tuple) -> RTable:
-        spec = self.model.content.tables[tid]
-        base = ("tables", tid)
-        data = self.model.study.tables.get(spec.data)
-        if data is None:
-            self.err(base + ("data",), f"table {tid}: no study table {spec.data!r}",
-                     suggest(spec.data, self.model.study.tables) or "add it under tables: in study.yaml")
-            return RTable(tid, "", (), (), (), ())
-        if len(spec.columns) != len(data.columns):
-            self.err(base + ("columns",), f"table {tid}: {len(spec.columns)} column labels for {len(data.columns)} data columns")
-        if spec.column_groups and sum(g.span for g in spec.column_groups) != len(data.columns):
-            self.err(base + ("column_groups",), f"table {tid}: column groups span {sum(g.span for g in spec.column_groups)} of {len(data.columns)} columns")
-        f = self.target.formats
-        rows = []
-        for row in data.rows:
-            cells = []
-            for c, col in enumerate(data.columns):
-                N = self.model.study.populations[col].n
-                pct = 100.0 * row.n[c] / N if N else 0.0
-                cells.append(f"{f.number(row.n[c], 0)} ({f.number(pct, self.decimals)})")
-            study_src = self.model.sources["study"]
-            term = self.tr(row.term, ("tables", spec.data, "rows"), study_src,
-                           context=f"study.tables.{spec.data}.{row.term}")
-            rows.append((term, tuple(cells), row.level))
-        return RTable(id=tid, stub_heading=self.plain(spec.stub_heading, base + ("stub_heading",)),
-                      groups=tuple((self.plain(g.label, base + ("column_groups", i)), g.span)
-                                   for i, g in enumerate(spec.column_groups)),
-                      columns=tuple(self.plain(c, base + ("columns", i)) for i, c in enumerate(spec.columns)),
-                      rows=tuple(rows), caption=self.text(spec.caption, base + ("caption",)),
-                      paths=(f"tables.{spec.data}",) + tuple(f"populations.{c}" for c in data.columns))
-
     def image(self, iid: str) -> RImage | None:
         done = self.__dict__.setdefault("_images", {})  # a section's image and an image:ID panel: read once
         if iid not in done:
@@ -385,6 +355,7 @@ def resolve(model: Model, target: Target, translations=None, strict: bool = Fals
     doc.glossary = r.glossary()  # after the content: it looks for its terms in every text the target shows
     r.unit_labels()
     doc.words = {key: r.tr(text, ("words", key), context=f"words.{key}") for key, text in WORDS.items()}
+    doc.words.update(r.table_words())
     collect(r.errors)
     doc.cited = r.cited
     doc.warnings = r.warnings

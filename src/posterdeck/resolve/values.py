@@ -27,7 +27,11 @@ class ValueError_(LookupError):
 
 
 def allowed(leaf: Leaf) -> list[str]:
-    return FORMATS[leaf.kind].split()
+    """The formats a value takes: a percentage's formats only where it is a percentage."""
+    names = FORMATS[leaf.kind].split()
+    if not isinstance(leaf, Count) and unit_of(leaf) != "percent":
+        names = [n for n in names if n not in ("pct", "pct_ci")]
+    return names
 
 
 def unit_of(leaf: Leaf) -> str | None:
@@ -45,7 +49,7 @@ def render_value(path: str, fmt: str, leaves: dict[str, Leaf], f: Formats, decim
         raise ValueError_(f"placeholder {{{{ {path} }}}} names no value in the study data", "")
     if path.startswith("populations.") and not fmt:
         fmt = "n"
-    if fmt and fmt not in allowed(leaf):
+    if fmt and fmt not in FORMATS[leaf.kind].split():  # (pct on another unit: its own message below)
         raise ValueError_(f"format {fmt!r} does not apply to {path} (a {leaf.kind})",
                           f"use one of: {', '.join(allowed(leaf))}")
     if isinstance(leaf, PValue):

@@ -18,18 +18,24 @@ Nodes = tuple  # markup nodes, as in resolve.document
 
 @dataclass(frozen=True)
 class RTable:
+    """A table, every cell formatted: rows of (term, cells, level); a 'group' row is a heading
+    across the table and has no cells."""
+
     id: str
     stub_heading: str
-    groups: tuple[tuple[str, int], ...]
+    groups: tuple[tuple[str, int], ...]  # column groups: (label, number of columns spanned)
     columns: tuple[str, ...]
     rows: tuple[tuple[str, tuple[str, ...], str], ...]  # (term, cells, level)
     caption: Nodes
     type: str = "table"
-    paths: tuple[str, ...] = ()
+    paths: tuple[str, ...] = ()  # the table and the populations of its columns
+    row_paths: tuple[tuple[str, ...], ...] = ()  # per row: the data paths its cells show
 
-    def texts(self) -> list[str]:
+    def texts(self, rows: range | None = None) -> list[str]:
+        """Every text of the table, or of its headers and the rows ``rows`` (a part of it)."""
+        shown = self.rows if rows is None else [self.rows[i] for i in rows]
         return [self.stub_heading, *(g for g, _ in self.groups), *self.columns,
-                *(r[0] for r in self.rows), *(c for r in self.rows for c in r[1])]
+                *(r[0] for r in shown), *(c for r in shown for c in r[1])]
 
 
 @dataclass(frozen=True)

@@ -109,10 +109,16 @@ class ColumnGroup(Strict):
 
 
 class TableSpec(Strict):
+    """A study table shown with headers. Each cell prints in the format of its column
+    (``formats``, one per column; '' or none: by what the cell holds: a count as n (%), an
+    estimate as value (CI), a p-value as P < 0.001, a number as its value), unless its row or
+    the cell itself names one in study.yaml."""
+
     data: str  # id of a table in study.tables
     stub_heading: str = ""
     column_groups: list[ColumnGroup] = Field(default_factory=list)
     columns: list[str]
+    formats: list[str] = Field(default_factory=list)
     caption: str = ""
 
 

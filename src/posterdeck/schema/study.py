@@ -5,7 +5,8 @@ Every number of a deck lives here once; content refers to it by path, e.g.
 """
 from __future__ import annotations
 
-from typing import Literal, Union
+import re
+from typing import Any, Literal, Union
 
 from pydantic import Field, PrivateAttr, field_validator, model_validator
 
@@ -114,13 +115,43 @@ Leaf = Union[Count, Estimate, PValue, Number]
 
 
 class TableRow(Strict):
+    """A row of a data table: a term (the stub) and one cell per column.
+
+    A cell is a count (a bare integer: n of the column's population, printed n (%)), a result
+    in the forms of ``results`` ({n, N}, {value, ci}, {p, op}, {number}), a data path
+    ('results.os.hr', optionally '| format'), or text ({text: NR} or any other string).
+    ``n:`` is the older name of ``cells:``. A ``group`` row is a heading across the table and
+    has no cells; ``soc`` rows are bold and banded, ``pt`` rows indented under them."""
+
     term: str
-    level: Literal["soc", "pt"] = "pt"
-    n: list[int]
+    id: str = ""  # names the row in data paths: tables.<table>.<id>.<column> (default: its 1-based number)
+    level: Literal["group", "soc", "pt"] = "pt"
+    format: str = ""  # the format of every cell of the row (a cell's own format wins)
+    n: list[Any] | None = None
+    cells: list[Any] | None = None
+
+    @model_validator(mode="after")
+    def _one_form(self):
+        if self.id and not re.fullmatch(r"[A-Za-z_][A-Za-z0-9_-]*", self.id):
+            raise ValueError(f"row id {self.id!r} must start with a letter and hold letters, digits, _ or - only "
+                             "(it names the row in data paths)")
+        if self.n is not None and self.cells is not None:
+            raise ValueError(f"row {self.term!r} gives both n: and cells:; write its cells once, under cells:")
+        if self.level == "group" and self.values:
+            raise ValueError(f"group row {self.term!r} is a heading across the table and has no cells")
+        if self.level != "group" and self.n is None and self.cells is None:
+            raise ValueError(f"row {self.term!r} has no cells; give cells: [...] (or level: group for a heading)")
+        return self
+
+    @property
+    def values(self) -> list:
+        """The row's cells as written, whichever key holds them."""
+        return list(self.cells if self.cells is not None else self.n or [])
 
 
 class DataTable(Strict):
-    """n per column; each column is a population whose n is the denominator."""
+    """Rows x columns of results. A column is the id of a population (the denominator of the
+    bare counts in it) or any other id (then its cells say what they hold)."""
 
     columns: list[str]
     rows: list[TableRow]
@@ -128,9 +159,21 @@ class DataTable(Strict):
     @model_validator(mode="after")
     def _widths(self):
         for i, row in enumerate(self.rows):
-            if len(row.n) != len(self.columns):
-                raise ValueError(f"row {i + 1} ({row.term}) has {len(row.n)} values for {len(self.columns)} columns")
+            if row.level != "group" and len(row.values) != len(self.columns):
+                raise ValueError(f"row {i + 1} ({row.term}) has {len(row.values)} values for {len(self.columns)} columns")
+        seen = set()
+        for col in self.columns:
+            if col in seen:
+                raise ValueError(f"column {col!r} is listed twice")
+            seen.add(col)
+        ids = [r.id for r in self.rows if r.id]
+        if len(ids) != len(set(ids)):
+            raise ValueError(f"row id {next(i for i in ids if ids.count(i) > 1)!r} is used twice")
         return self
+
+    def row_key(self, index: int) -> str:
+        """The name of row ``index`` (0-based) in data paths: its id, else its 1-based number."""
+        return self.rows[index].id or str(index + 1)
 
 
 class Patients(Strict):

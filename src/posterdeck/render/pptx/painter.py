@@ -163,10 +163,13 @@ def _table(slide, t: Table, doc: Document) -> None:
             p = tf.paragraphs[0]
             p.alignment = align[cell.align]
             p.line_spacing = Pt(cell.size * t.leading)
-            run = p.add_run()
-            run.text = " ".join(cell.lines)
-            run.font.size = Pt(cell.size)
-            run.font.name = doc.font_name
-            run.font.bold = cell.font == "bold"
-            run.font.color.rgb = _rgb(doc, cell.color)
+            for k, line in enumerate(cell.lines):  # the lines as composed: a break between them
+                if k:
+                    p.add_line_break()
+                run = p.add_run()
+                run.text = line
+                run.font.size = Pt(cell.size)
+                run.font.name = doc.font_name
+                run.font.bold = cell.font == "bold"
+                run.font.color.rgb = _rgb(doc, cell.color)
             xml.cell_rule(target, _rgb(doc, t.rule_color), emu(0.5))

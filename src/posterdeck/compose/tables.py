@@ -1,0 +1,177 @@
+"""Tables: column widths, cells broken into lines, header rows, and the parts a long table is
+split into on slides. Every decision is made here; the painters draw the cells as composed."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import lru_cache
+
+from posterdeck.compose.text import Piece, TextStyle, narrowest, segments
+from posterdeck.pagemodel import Cell, Table
+
+HEADING_LEVELS = ("group", "soc")  # rows that head the rows under them
+
+
+class _TooNarrow(Exception):
+    """A table column cannot hold its longest word at this type size."""
+
+
+@dataclass
+class TableBlock:
+    """A table, or the part ``rows`` of its body rows (the header rows always shown)."""
+
+    table: object  # resolve.visuals.RTable
+    ctx: object  # compose.blocks.Ctx
+    rows: range | None = None
+    stub_share: float = 0.36
+
+    @property
+    def shown(self) -> range:
+        return self.rows if self.rows is not None else range(len(self.table.rows))
+
+    def _build(self, width: float, scale: float):
+        t = self.table
+        st = self.ctx.style("table", scale)
+        pad = st.size * 0.35
+        ncol = len(t.columns)
+        stub_w, col_w = self._widths(width, st, pad)
+        widths = (stub_w,) + (col_w,) * ncol
+        lead = st.leading
+        rows: list[tuple] = []
+        if t.groups:
+            row = [self._cell("", st, "bold", "header")]
+            for label, span in t.groups:
+                row.append(self._cell(label, st, "bold", "header", width=col_w * span - 2 * pad, colspan=span,
+                                      align="center"))
+                row.extend([None] * (span - 1))
+            rows.append(tuple(row))
+        rows.append((self._cell(t.stub_heading, st, "bold", "header", width=stub_w - 2 * pad),
+                     *(self._cell(c, st, "bold", "header", width=col_w - 2 * pad, align="center") for c in t.columns)))
+        # rows under a heading row are indented; a table without headings keeps its rows flush
+        nested = any(level in HEADING_LEVELS for _, _, level in t.rows)
+        band = "table_band" if "table_band" in self.ctx.colours else ""
+        for i in self.shown:
+            term, cells, level = t.rows[i]
+            if level == "group":
+                rows.append((self._cell(term, st, "bold", "", width=sum(widths) - 2 * pad, colspan=ncol + 1,
+                                        color="primary"), *([None] * ncol)))
+                continue
+            font = "bold" if level == "soc" else "regular"
+            indent = st.size if nested and level == "pt" else 0.0
+            fill = band if level == "soc" else ""
+            rows.append((self._cell(term, st, font, "", width=stub_w - 2 * pad - indent, indent=indent, fill=fill),
+                         *(self._cell(c, st, font, "", width=col_w - 2 * pad, align="center", fill=fill)
+                           for c in cells)))
+        heights = tuple(max(len(c.lines) for c in r if c) * st.size * lead + 2 * pad for r in rows)
+        return widths, heights, tuple(rows), pad, lead, (2 if t.groups else 1)
+
+    def _widths(self, width: float, st, pad: float) -> tuple[float, float]:
+        """Stub and data column widths: data columns at least as wide as their longest word
+        (a word is never split inside a cell), the stub takes the rest. Measured over the whole
+        table, so that every part of a split table has the same columns."""
+        t = self.table
+        ncol = max(len(t.columns), 1)
+        words = _longest_words(t, self.ctx.fonts, self.ctx.language, st.size)
+        need_col = words[0] + 2 * pad + 0.5
+        need_stub = words[1] + 2 * pad + st.size + 0.5
+        col_w = max((width - width * self.stub_share) / ncol, need_col)
+        stub_w = width - col_w * ncol
+        if stub_w < need_stub:  # long compounds (Dutch, German) may be hyphenated in the stub
+            need_stub = words[2] + 2 * pad + st.size + 0.5
+            if stub_w < need_stub:
+                raise _TooNarrow()
+        return stub_w, col_w
+
+    def _cell(self, text, st, font, kind, width=None, colspan=1, align="left", indent=0.0, fill="", color=""):
+        color = "on_primary" if kind == "header" else (color or st.color)
+        fill = "primary" if kind == "header" else fill
+        if width is None or not text:
+            lines = (text,)
+        else:
+            lines = _lines(text, TextStyle(st.size, st.leading, font == "bold", False, color), width,
+                           self.ctx.fonts, self.ctx.where, self.ctx.language)
+        return Cell(lines=lines, font=font, size=st.size, color=color, fill=fill, align=align, indent=indent,
+                    colspan=colspan)
+
+    def min_height(self, width, scale) -> float:
+        try:
+            return sum(self._build(width, scale)[1])
+        except _TooNarrow:
+            return float("inf")  # at this type size a word does not fit its column: shrink
+
+    pref_height = min_height
+
+    def place(self, x, y, width, h, scale) -> list:
+        widths, heights, rows, pad, lead, header = self._build(width, scale)
+        return [Table(x, y, widths, heights, rows, pad, lead, "rule", header, name=f"table:{self.table.id}")]
+
+    def text(self) -> str:
+        """The text this block shows (its part only: the page's footer lists what it shows)."""
+        return "\n".join(self.table.texts(self.shown))
+
+    def paths(self) -> tuple[str, ...]:
+        """The data paths this block shows, for the page's sources."""
+        return tuple(self.table.paths) + tuple(p for i in self.shown if i < len(self.table.row_paths)
+                                               for p in self.table.row_paths[i])
+
+
+@lru_cache(maxsize=1024)
+def _longest_words(table, fonts, language: str, size: float) -> tuple[float, float, float]:
+    """At ``size``: the widest word of the headers and data cells, of the stub, and of the stub
+    with long words hyphenated (bold, which is wider). Fitting and splitting ask the same table
+    at the same sizes many times."""
+    data_texts = list(table.columns) + [c for _, cells, _ in table.rows for c in cells]
+    stub_texts = [table.stub_heading] + [r[0] for r in table.rows if r[2] != "group"]
+
+    def longest(texts):
+        return max((fonts.width(seg, "bold", size) for text in texts for w in text.split() for seg in segments(w)),
+                   default=0.0)
+
+    hyphenated = max((narrowest(w, "bold", size, fonts, language) for text in stub_texts for w in text.split()),
+                     default=0.0)
+    return longest(data_texts), longest(stub_texts), hyphenated
+
+
+def _lines(text: str, style: TextStyle, width: float, fonts, where: str, language: str) -> tuple[str, ...]:
+    """A cell's text broken into lines of at most ``width``, kept by ``fonts`` like paragraphs."""
+    from posterdeck.compose.text import break_lines, make_spans
+
+    memo = fonts.__dict__.setdefault("table_cells", {})
+    key = (text, style, width, language)
+    found = memo.get(key)
+    if found is None:
+        if len(memo) > 100_000:  # a long batch: start afresh rather than grow
+            memo.clear()
+        spans = make_spans([Piece(text)], style, fonts, where)
+        found = memo[key] = tuple("".join(s.text for s in ln.spans)
+                                  for ln in break_lines(spans, width, fonts, style, language))
+    return found
+
+
+def split_rows(levels: list[str], fits, first_may_be_empty: bool = True) -> list[range] | None:
+    """Body rows 0..n-1 cut into consecutive parts, each as long as ``fits(start, stop, first)``
+    allows (fits must grow false as stop grows). A heading row (group, soc) never ends a part
+    that has rows after it. The first part may be empty (the first slide is full without the
+    table). None when a single row does not fit."""
+    n = len(levels)
+    parts: list[range] = []
+    start = 0
+    while start < n:
+        first = not parts
+        if not fits(start, start + 1, first):
+            if first and first_may_be_empty and fits(start, start, True):
+                parts.append(range(start, start))
+                continue
+            return None
+        lo, hi = start + 1, n  # lo fits; find the largest stop that fits
+        while lo < hi:
+            mid = (lo + hi + 1) // 2
+            if fits(start, mid, first):
+                lo = mid
+            else:
+                hi = mid - 1
+        stop = lo
+        while stop < n and stop - 1 > start and levels[stop - 1] in HEADING_LEVELS:
+            stop -= 1  # keep a heading with the rows under it
+        parts.append(range(start, stop))
+        start = stop
+    return parts
