@@ -75,6 +75,10 @@ class TableBlock:
         need_stub = words[1] + 2 * pad + st.size + 0.5
         col_w = max((width - width * self.stub_share) / ncol, need_col)
         stub_w = width - col_w * ncol
+        if stub_w < need_stub and (width - need_stub) / ncol >= need_col:
+            # the data columns give the stub room for its longest word before any word is hyphenated
+            col_w = (width - need_stub) / ncol
+            stub_w = need_stub
         if stub_w < need_stub:  # long compounds (Dutch, German) may be hyphenated in the stub
             need_stub = words[2] + 2 * pad + st.size + 0.5
             if stub_w < need_stub:

@@ -233,12 +233,14 @@ GLUE = {"=", "<", ">", "\u2264", "\u2265", "\u00b1", "\u00d7"}
 
 
 def _glue(words: list[list[Span]], fonts: Fonts) -> list[list[Span]]:
-    """Keep 'n = 111' and 'P < 0.001' on one line: an operator binds to both neighbours."""
+    """Keep 'n = 111' and 'P < 0.001' on one line: an operator binds to both neighbours; a
+    percent sign written apart ('95 %-KI', '40,5 %') binds to the number before it."""
     out: list[list[Span]] = []
     pending = False
     for word in words:
         text = "".join(s.text for s in word)
-        if out and (pending or text in GLUE):
+        after_number = bool(out) and text[:1] in "%\u2030" and out[-1][-1].text[-1:].isdigit()
+        if out and (pending or text in GLUE or after_number):
             prev = out[-1]
             prev[-1] = _with_space(prev[-1], fonts)
             prev.extend(word)

@@ -299,7 +299,10 @@ class _Resolver(ChartResolver, TableResolver):
             for i, st in enumerate(items):
                 path = ("statements", i) if where == "content" else ("market", "statements", i)
                 raw = self._statement_text(st, path, src, where == "content")
-                for name, url in self.target.market.links.items():
+                info = self.model.info
+                links = {**self.target.market.links, **info.links,
+                         **info.market_links.get(self.target.market.code, {})}
+                for name, url in links.items():
                     raw = raw.replace("{{ link.%s }}" % name, url).replace("{{link.%s}}" % name, url)
                 nodes = self.text(raw, path, src=src, translate=False)
                 if st.link:

@@ -67,6 +67,10 @@ class DeckInfo(Strict):
     # sections placed in named slots of a layout, per layout name:
     # {poster-a0-portrait: {left: [rationale, crcri], middle: [...]}}; unmapped sections flow
     layout_slots: dict[str, dict[str, list[str]]] = Field(default_factory=dict)
+    # the product's own links, which take the place of the market's links of the same name in its
+    # statements ({{ link.smpc }}): for every market, or per market code
+    links: dict[str, str] = Field(default_factory=dict)
+    market_links: dict[str, dict[str, str]] = Field(default_factory=dict)
 
     @field_validator("date_of_preparation")
     @classmethod
