@@ -368,3 +368,18 @@ def test_nothing_overlaps_or_leaves_the_body(deck, demo_docs, aurora_docs, unbal
                 for x, y, w, h, name in blocks:
                     if name not in ("title", "footer"):
                         assert y >= y0 - 0.01 and y + h <= y1 + 0.01, f"{page.name}: {name} leaves the body"
+
+
+def test_check_fit_reports_the_imbalance_warning_as_the_build_does(project_copy):
+    """check --fit lays out every page, so it says what the build would warn about a layout."""
+    shutil.copy(FIXTURE, project_copy.root / "layouts" / "poster-unbalanced.yaml")
+    deck = project_copy.path(f"data/{DECK}/deck.yaml")
+    text = deck.read_text(encoding="utf-8")
+    text = re.sub(r"poster: poster-a0-portrait", "poster: poster-unbalanced", text)
+    # (the deck's slot mapping names poster-a0-portrait: a mapping for a layout not used is ignored)
+    text = re.sub(r"targets: \[[^\]]*\]", f"targets: [{TARGET}]", text)
+    deck.write_text(text, encoding="utf-8")
+    res = project_copy.cli("check", "--fit", f"data/{DECK}")
+    assert res.returncode == 0, res.stderr
+    warning = next((ln for ln in res.stderr.splitlines() if "unbalanced" in ln), "")
+    assert warning.startswith("warning:") and "panel:hsct" in warning, res.stderr

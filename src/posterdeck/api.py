@@ -71,7 +71,7 @@ def check(deck_dir: Path, fit: bool = False, strict: bool = False) -> tuple["Mod
                 from posterdeck.compose.build import compose
 
                 docs = compose(model, target, strict=strict)
-                found = next(iter(docs.values())).warnings if docs else []
+                found = [w for d in docs.values() for w in d.warnings]  # the layout's too (balance)
             else:
                 from posterdeck.resolve.document import resolve
 
