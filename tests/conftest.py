@@ -89,15 +89,32 @@ def glossary_yaml(deck_yaml) -> dict:
     return terms
 
 
+def deck_market(market: dict, deck: dict, content: dict) -> dict:
+    """A market as a deck shows it, read independently of posterdeck: the market file's
+    statements and links, then the deck's statements for that market (content.yaml statements
+    with markets: [CODE]) and the deck's links, which take the place of the market's."""
+    code = market["code"]
+    mine = [st for st in content.get("statements", []) or [] if code in (st.get("markets") or [])]
+    links = {**(market.get("links") or {}), **(deck.get("links") or {}),
+             **((deck.get("market_links") or {}).get(code) or {})}
+    return {**market, "statements": list(market.get("statements") or []) + mine, "links": links}
+
+
+def demo_markets() -> dict:
+    """Every market of the demo deck's markets folder, as the demo deck shows it (deck_market)."""
+    deck = read_yaml(DECK_DIR / "deck.yaml")["deck"]
+    content = read_yaml(DECK_DIR / "content.yaml")
+    rel = deck.get("files", {}).get("markets", "../shared/markets")
+    found = (read_yaml(p)["market"] for p in sorted((DECK_DIR / rel).glob("*.yaml")))
+    return {m["code"]: deck_market(m, deck, content) for m in found}
+
+
 @pytest.fixture(scope="session")
 def market_yaml(deck_yaml) -> dict:
-    rel = deck_yaml["deck"].get("files", {}).get("markets", "../shared/markets")
     region = TARGET.split("-")[1]
-    for path in sorted((DECK_DIR / rel).glob("*.yaml")):
-        m = read_yaml(path)["market"]
-        if m["code"] == region:
-            return m
-    raise AssertionError(f"no market {region}")
+    markets = demo_markets()
+    assert region in markets, f"no market {region}"
+    return markets[region]
 
 
 def localized(text, language: str = TARGET.split("-")[0]) -> str:

@@ -301,3 +301,14 @@ def test_target_without_market_is_reported(project_copy):
     assert "ZZ" in ei.value.message
     assert ei.value.location.line == line
     assert ei.value.hint
+
+
+def test_a_result_may_be_named_like_a_leaf_key(project_copy):
+    """A group may name its results p, n, value or number: `os: {p: {p: 0.001, op: "<"}}` is a
+    group holding a p-value, not a p-value with a stray mapping (KEYNOTE-style decks wrote this)."""
+    project_copy.replace("data/inovate-salvage/study.yaml", '    pvalue: {p: 0.001, op: "<"}',
+                         '    pvalue: {p: 0.001, op: "<"}\n    p: {p: 0.001, op: "<"}\n    n: {n: 3, N: 10}')
+    model = load_deck(project_copy.deck)
+    assert model.leaves["results.remission.p"].kind == "pvalue"
+    assert model.leaves["results.remission.n"].kind == "count"
+    assert model.leaves["results.remission.ino"].kind == "count"

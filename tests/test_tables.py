@@ -513,3 +513,43 @@ def test_the_catalogue_asks_for_table_words_only_where_a_table_is_shown(built, t
     shutil.copytree(LAYOUTS_DIR, charts / "layouts")
     shutil.copy(FIXTURES.parent / "charts" / "poster-mini-charts.yaml", charts / "layouts")
     assert "words.continued" not in {ctx for ctx, *_ in template(load_deck(charts / "data" / "minideck"))}
+
+
+WIDTHS = [float(w) for w in range(380, 700, 20)]
+
+
+def test_data_columns_give_the_stub_room_before_its_words_are_hyphenated(demo_model, demo_fonts):
+    """A KEYNOTE-style efficacy table on a narrow poster column: with every data column as wide
+    as the widest ('0.49 (0.38–0.64)'), the stub could not hold 'Responders,' and hyphenated it
+    ('Respon-', 'der-', 's, n (%)'). Columns with room to spare now give it to the stub."""
+    from posterdeck.compose.blocks import Ctx
+    from posterdeck.compose.tables import TableBlock
+    from posterdeck.resolve.visuals import RTable
+
+    table = RTable("eff", "Outcome", (), ("Pembrolizumab", "Placebo", "HR (95% CI)"),
+                   (("12-month rate", ("69.2%", "49.4%", ""), "pt"),
+                    ("Responders, n (%)", ("195 (47.6)", "38 (18.9)", ""), "pt"),
+                    ("Median OS, months", ("NR", "11.3", f"0.49 (0.38{DASH}0.64)"), "pt")), ())
+    ctx = Ctx(demo_model.layouts["poster"], demo_fonts[2], "test", {}, "en")
+    seen = []
+    for width in WIDTHS:
+        if TableBlock(table, ctx).min_height(width, 0.6) == float("inf"):
+            continue
+        box = TableBlock(table, ctx).place(0, 0, width, 2000, 0.6)[0]
+        stub = [line for row in box.rows[1:] for line in row[0].lines]
+        words = " ".join(stub).split()
+        assert {"12-month", "Responders,"} <= set(words) and not any(ln.endswith("-") for ln in stub), (width, stub)
+        seen.append(box.col_widths)
+    assert len(seen) >= 10, "the table fits most of these widths"
+    squeezed = seen[1]  # a narrow column: each data column takes what its own words need
+    assert len(set(round(w, 3) for w in squeezed[1:])) > 1, "each column as wide as its own words"
+    assert len(set(round(w, 3) for w in seen[-1][1:])) == 1, "with room, comparable columns are one width"
+
+
+def test_hyphenation_keeps_punctuation_and_existing_hyphens_whole():
+    from posterdeck.compose.text import syllables
+
+    assert syllables("12-month", "en") == ("12-month",)  # never '12-' + '-month' with a hyphen added
+    pieces = syllables("Responders,", "en")
+    assert "".join(pieces) == "Responders," and len(pieces) > 1 and all(len(p.strip(",")) >= 2 for p in pieces)
+

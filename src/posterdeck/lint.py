@@ -28,7 +28,8 @@ def lint(model: Model) -> list[str]:
         except MarkupError:
             continue  # reported as an error by the build, with its line
         cited.update(k for n in nodes if isinstance(n, Cite) for k in n.keys)
-        if path and path[-1] in ("id", "color", "type") or (len(path) > 1 and path[-2] in ("values", "visuals")):
+        if path and path[-1] in ("id", "color", "type", "placement", "link") or \
+                (len(path) > 1 and path[-2] in ("values", "visuals", "markets")):
             continue
         plain = "".join(n.text for n in nodes if isinstance(n, Text))
         for token in undefined_abbreviations(plain, model.glossary):

@@ -33,19 +33,22 @@ class TableBlock:
         st = self.ctx.style("table", scale)
         pad = st.size * 0.35
         ncol = len(t.columns)
-        stub_w, col_w = self._widths(width, st, pad)
-        widths = (stub_w,) + (col_w,) * ncol
+        stub_w, cols = self._widths(width, st, pad)
+        widths = (stub_w, *cols)
         lead = st.leading
         rows: list[tuple] = []
         if t.groups:
             row = [self._cell("", st, "bold", "header")]
+            at = 0
             for label, span in t.groups:
-                row.append(self._cell(label, st, "bold", "header", width=col_w * span - 2 * pad, colspan=span,
-                                      align="center"))
+                row.append(self._cell(label, st, "bold", "header", width=sum(cols[at:at + span]) - 2 * pad,
+                                      colspan=span, align="center"))
                 row.extend([None] * (span - 1))
+                at += span
             rows.append(tuple(row))
         rows.append((self._cell(t.stub_heading, st, "bold", "header", width=stub_w - 2 * pad),
-                     *(self._cell(c, st, "bold", "header", width=col_w - 2 * pad, align="center") for c in t.columns)))
+                     *(self._cell(c, st, "bold", "header", width=w - 2 * pad, align="center")
+                       for c, w in zip(t.columns, cols))))
         # rows under a heading row are indented; a table without headings keeps its rows flush
         nested = any(level in HEADING_LEVELS for _, _, level in t.rows)
         band = "table_band" if "table_band" in self.ctx.colours else ""
@@ -59,31 +62,42 @@ class TableBlock:
             indent = st.size if nested and level == "pt" else 0.0
             fill = band if level == "soc" else ""
             rows.append((self._cell(term, st, font, "", width=stub_w - 2 * pad - indent, indent=indent, fill=fill),
-                         *(self._cell(c, st, font, "", width=col_w - 2 * pad, align="center", fill=fill)
-                           for c in cells)))
+                         *(self._cell(c, st, font, "", width=w - 2 * pad, align="center", fill=fill)
+                           for c, w in zip(cells, cols))))
         heights = tuple(max(len(c.lines) for c in r if c) * st.size * lead + 2 * pad for r in rows)
         return widths, heights, tuple(rows), pad, lead, (2 if t.groups else 1)
 
-    def _widths(self, width: float, st, pad: float) -> tuple[float, float]:
-        """Stub and data column widths: data columns at least as wide as their longest word
-        (a word is never split inside a cell), the stub takes the rest. Measured over the whole
-        table, so that every part of a split table has the same columns."""
+    def _widths(self, width: float, st, pad: float) -> tuple[float, list[float]]:
+        """Stub and data column widths. The data columns share the room the stub leaves them
+        (1 - stub_share) evenly, each at least as wide as the longest word of any (a word is
+        never split inside a data cell). When that leaves the stub narrower than its longest
+        word, each column takes only what its own words need, and the columns with room to
+        spare give it to the stub, before any word of the stub is hyphenated. Measured over the whole table, so every part of a split table has
+        the same columns."""
         t = self.table
         ncol = max(len(t.columns), 1)
         words = _longest_words(t, self.ctx.fonts, self.ctx.language, st.size)
-        need_col = words[0] + 2 * pad + 0.5
+        needs = [w + 2 * pad + 0.5 for w in words[3]] or [2 * pad + 0.5]
         need_stub = words[1] + 2 * pad + st.size + 0.5
-        col_w = max((width - width * self.stub_share) / ncol, need_col)
-        stub_w = width - col_w * ncol
-        if stub_w < need_stub and (width - need_stub) / ncol >= need_col:
-            # the data columns give the stub room for its longest word before any word is hyphenated
-            col_w = (width - need_stub) / ncol
-            stub_w = need_stub
-        if stub_w < need_stub:  # long compounds (Dutch, German) may be hyphenated in the stub
+        even = (width - width * self.stub_share) / ncol
+        cols = [max(even, max(needs))] * ncol  # comparable arms get columns of one width ...
+        stub_w = width - sum(cols)
+        if stub_w < need_stub:  # ... unless that squeezes the stub: then each column its own
+            cols = [max(even, need) for need in needs]
+            stub_w = width - sum(cols)
+        if stub_w < need_stub:
+            # the data columns give the stub room for its longest word, from what they can spare
+            short = need_stub - stub_w
+            spare = [c - n for c, n in zip(cols, needs)]
+            if sum(spare) > 0:
+                give = min(short, sum(spare))
+                cols = [c - give * sp / sum(spare) for c, sp in zip(cols, spare)]
+                stub_w = width - sum(cols)
+        if stub_w < need_stub - 0.01:  # long compounds (Dutch, German) may be hyphenated in the stub
             need_stub = words[2] + 2 * pad + st.size + 0.5
             if stub_w < need_stub:
                 raise _TooNarrow()
-        return stub_w, col_w
+        return stub_w, cols
 
     def _cell(self, text, st, font, kind, width=None, colspan=1, align="left", indent=0.0, fill="", color=""):
         color = "on_primary" if kind == "header" else (color or st.color)
@@ -119,20 +133,21 @@ class TableBlock:
 
 
 @lru_cache(maxsize=1024)
-def _longest_words(table, fonts, language: str, size: float) -> tuple[float, float, float]:
-    """At ``size``: the widest word of the headers and data cells, of the stub, and of the stub
-    with long words hyphenated (bold, which is wider). Fitting and splitting ask the same table
-    at the same sizes many times."""
-    data_texts = list(table.columns) + [c for _, cells, _ in table.rows for c in cells]
+def _longest_words(table, fonts, language: str, size: float) -> tuple:
+    """At ``size``: the widest word of the headers and data cells, of the stub, of the stub with
+    long words hyphenated (bold, which is wider), and of each data column. Fitting and
+    splitting ask the same table at the same sizes many times."""
     stub_texts = [table.stub_heading] + [r[0] for r in table.rows if r[2] != "group"]
 
     def longest(texts):
         return max((fonts.width(seg, "bold", size) for text in texts for w in text.split() for seg in segments(w)),
                    default=0.0)
 
+    columns = tuple(longest([head] + [cells[j] for _, cells, level in table.rows if level != "group" and j < len(cells)])
+                    for j, head in enumerate(table.columns))
     hyphenated = max((narrowest(w, "bold", size, fonts, language) for text in stub_texts for w in text.split()),
                      default=0.0)
-    return longest(data_texts), longest(stub_texts), hyphenated
+    return max(columns, default=0.0), longest(stub_texts), hyphenated, columns
 
 
 def _lines(text: str, style: TextStyle, width: float, fonts, where: str, language: str) -> tuple[str, ...]:

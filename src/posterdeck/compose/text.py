@@ -300,7 +300,23 @@ def syllables(word: str, language: str) -> tuple[str, ...]:
     h = _hyphenator(language)
     if h is None or len(word) < 6:
         return (word,)
-    return tuple(h.inserted(word, hyphen="\u00ad").split("\u00ad"))
+    # the patterns see the letters only: punctuation around a word ('Responders,') is no letter
+    # to keep at a line's end, and a word never breaks right after a hyphen it has ('12-month')
+    lead, core, tail = _EDGES.match(word).groups()
+    if len(core) < 6:
+        return (word,)
+    pieces = h.inserted(core, hyphen="\u00ad").split("\u00ad")
+    merged = [pieces[0]]
+    for p in pieces[1:]:
+        if merged[-1].endswith(("-", "\u2011", "/")) or not p[:1].isalpha():
+            merged[-1] += p
+        else:
+            merged.append(p)
+    merged[0], merged[-1] = lead + merged[0], merged[-1] + tail
+    return tuple(merged)
+
+
+_EDGES = re.compile(r"^(\W*)(.*?)(\W*)$", re.S)
 
 
 def narrowest(word: str, variant: str, size: float, fonts: "Fonts", language: str) -> float:

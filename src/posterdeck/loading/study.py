@@ -31,7 +31,8 @@ def _walk(node, path: tuple, source: Source, leaves: dict, errors: list) -> None
         errors.append(InputError(f"{'.'.join(map(str, path))}: expected a mapping of results",
                                  source.where(path), hint="a result is e.g. {n: 87, N: 111} or {value: 25.9, ci: [18.1, 34.4]}"))
         return
-    kind = next((cls for key, cls in _LEAF_BY_KEY.items() if key in node), None)
+    # a result's own keys hold numbers; a group may still name a result 'p' or 'n' ({p: {p: 0.01}})
+    kind = next((cls for key, cls in _LEAF_BY_KEY.items() if key in node and not isinstance(node[key], dict)), None)
     if kind is not None:
         leaf = validate(kind, node, source, prefix=path, errors=errors)
         if leaf is not None:

@@ -3,6 +3,8 @@ attached, citation keys and visual ids checked. Citations stay keys here; they a
 compose in the order the pages show them."""
 from __future__ import annotations
 
+import re
+
 from dataclasses import dataclass, field
 
 from posterdeck.errors import ContentError, InputError, collect
@@ -298,12 +300,19 @@ class _Resolver(ChartResolver, TableResolver):
                                   ("market", self.target.market.statements, market_src)):
             for i, st in enumerate(items):
                 path = ("statements", i) if where == "content" else ("market", "statements", i)
+                if st.markets and self.target.market.code not in st.markets:
+                    continue  # a product statement for other markets
                 raw = self._statement_text(st, path, src, where == "content")
                 info = self.model.info
                 links = {**self.target.market.links, **info.links,
                          **info.market_links.get(self.target.market.code, {})}
                 for name, url in links.items():
                     raw = raw.replace("{{ link.%s }}" % name, url).replace("{{link.%s}}" % name, url)
+                for name in sorted(set(re.findall(r"\{\{\s*link\.(\w+)\s*\}\}", raw))):
+                    self.err(path, f"statement {st.id!r} needs the link {name!r}, which neither the market "
+                                   f"{self.target.market.code} nor the deck gives",
+                             f"add it to deck.yaml: market_links: {{{self.target.market.code}: {{{name}: https://...}}}} "
+                             f"(or links: for every market)", InputError, src=src)
                 nodes = self.text(raw, path, src=src, translate=False)
                 if st.link:
                     nodes = tuple(markup.Text(n.text, markup.Style(n.style.bold, n.style.italic, n.style.script, st.link))

@@ -18,6 +18,9 @@ class Statement(Strict):
     text: str | dict[str, str]  # one text, or one per language: {en: ..., nl: ...}
     placement: Placement = "footer"
     link: str = ""  # makes the whole statement a link; a {{ link.NAME }} placeholder also works
+    # a product statement (content.yaml) for these markets only (ISO codes, e.g. [FR]); empty:
+    # every market. A market file's own statements are that market's already.
+    markets: list[str] = Field(default_factory=list)
 
 
 class JobCodeParts(Strict):
