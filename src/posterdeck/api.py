@@ -153,7 +153,9 @@ def build_target(model: "Model", tag: str, out: Path, strict: bool = False,
         data = files[name]
         write_atomic(folder / name, data)
         written.append(folder / name)
-    warnings = next(iter(docs.values())).warnings if docs else []
+    warnings = []  # the resolver's, shared by the documents, then each document's own (a template's font)
+    for d in docs.values():
+        warnings.extend(w for w in d.warnings if w not in warnings)
     return TargetResult(model.name, tag, written, pages, time.perf_counter() - start, list(warnings))
 
 

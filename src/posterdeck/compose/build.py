@@ -39,6 +39,7 @@ def compose(model, target: Target, strict: bool = False,
                 if kind == "deck":
                     master = master or own_master(model.layouts[kind])
                     extra = {"master": master}
+                    _font_warning(master, meta["font_name"], doc.warnings)
                 out[kind] = Document(pages=make(doc, model, model.layouts[kind], fonts, colours, **extra),
                                      print_spec=model.layouts[kind].print, warnings=list(doc.warnings), master=extra.get("master"), **meta)
                 if on_ready is not None and not errors:
@@ -48,3 +49,16 @@ def compose(model, target: Target, strict: bool = False,
     collect(errors)
     return out
 
+
+
+def _font_warning(master: SlideMaster, font: str, warnings: list) -> None:
+    """Compose measures text with the theme's font files; on a template whose body font is
+    another family, PowerPoint shows another font than the one measured."""
+    body = master.fonts[1] if master.template else ""
+    if body and body != font and not body.startswith("+"):
+        from pathlib import Path
+
+        message = (f"PowerPoint template {Path(master.template).name}: its body font is {body!r}, the theme's font "
+                   f"{font!r}: text is fitted for {font}; give the theme the template's font files so both agree")
+        if message not in warnings:
+            warnings.append(message)

@@ -56,7 +56,18 @@ def _read(path: str, _mtime: int, _size: int, mapping: tuple, where: Location | 
         else:
             layout = _fallback(role, layouts)
         frames[role] = _frame(layout, name, size)
-    return SlideMaster(frames=frames, template=path, size=size)
+    return SlideMaster(frames=frames, template=path, size=size, fonts=_fonts(prs))
+
+
+def _fonts(prs) -> tuple[str, str]:
+    """The heading and body (major and minor) Latin typefaces of the template's theme."""
+    import re
+
+    from pptx.opc.constants import RELATIONSHIP_TYPE as RT
+
+    blob = prs.slide_master.part.part_related_by(RT.THEME).blob
+    found = [re.search(rb"<a:%s>\s*<a:latin typeface=\"([^\"]*)\"" % kind, blob) for kind in (b"majorFont", b"minorFont")]
+    return tuple(m.group(1).decode("utf-8") if m else "" for m in found)
 
 
 def _fallback(role: str, layouts: dict):
@@ -66,7 +77,8 @@ def _fallback(role: str, layouts: dict):
     usable = [lay for lay in layouts.values() if _title(lay) is not None and _bodies(lay)]
     if usable:
         return max(usable, key=lambda lay: _area(_union(_bodies(lay))))
-    return next(iter(layouts.values()))  # _frame names what it lacks
+    # none can hold a slide: the first of the usual names (or the first layout), for _frame to say what it lacks
+    return next((layouts[n] for n in FALLBACKS[role] if n in layouts), next(iter(layouts.values())))
 
 
 def _type(ph) -> str:

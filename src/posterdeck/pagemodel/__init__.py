@@ -175,6 +175,7 @@ class SlideMaster:
     frames: dict  # role -> SlideFrame
     template: str = ""
     size: tuple[float, float] = (960.0, 540.0)  # the slide's width and height
+    fonts: tuple[str, str] = ("", "")  # the template theme's heading and body font families
 
 
 @dataclass

@@ -39,7 +39,7 @@ def scheme_ref(doc: Document, name: str) -> str:
     ref = SCHEME_REF.get(name, "")
     if not ref or name not in doc.colours:
         return ""
-    if doc.master is not None and not doc.master.template:
+    if doc.master is None or not doc.master.template:
         slot = {"tx1": "dk1", "bg1": "lt1", "bg2": "lt2"}.get(ref, ref)
         if _slot_colour(doc, slot) != name:  # the slot holds another colour: keep the exact one
             return ""
