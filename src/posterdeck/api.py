@@ -70,7 +70,10 @@ def check(deck_dir: Path, fit: bool = False, strict: bool = False) -> tuple["Mod
             if fit:
                 from posterdeck.compose.build import compose
 
-                docs = compose(model, target, strict=strict)
+                from posterdeck.loading.pptx_template import deck_master
+
+                master = deck_master(model) if "deck" in model.layouts else None  # fitted on the theme's template
+                docs = compose(model, target, strict=strict, master=master)
                 found = next(iter(docs.values())).warnings if docs else []
             else:
                 from posterdeck.resolve.document import resolve
