@@ -163,6 +163,20 @@ def test_section_notes_come_after_the_content_and_before_the_footer(demo_build):
 
 # --- speaker notes ----------------------------------------------------------------------------
 
+def test_demo_speaker_notes_are_on_the_notes_pages_with_values_filled(own):
+    """aurora's overview and OS section carry speaker_notes: the value comes from the study."""
+    from posterdeck.loading.deck import load_deck
+
+    study = load_deck(AURORA).study
+    prs = Presentation(own / "deck.pptx")
+    notes = {i: s.notes_slide.notes_text_frame.text for i, s in enumerate(prs.slides) if s.has_notes_slide}
+    assert set(notes) == {0, 2}
+    assert notes[0].startswith("Open by saying")
+    hr = study.model_dump()["results"]["os_hr"]["overall"]["value"]
+    assert f"The hazard ratio is {hr:.2f}:" in notes[2]
+    assert "{{" not in notes[2]
+
+
 def test_speaker_notes_go_to_the_notes_page_translated(project_copy):
     """speaker_notes: of a section and of the overview land on the notes pages, translated through
     the catalogue like any text, with placeholders filled; slides without them have none."""
