@@ -132,7 +132,6 @@ def _title_style(master, doc: Document) -> None:
     rpr.set("sz", str(int(round(para.size * 100))))
     if para.spans and "bold" in para.spans[0].font:
         rpr.set("b", "1")
-    lvl.set("algn", "l")
 
 
 def _theme_xml(blob: bytes, doc: Document) -> bytes:
