@@ -437,7 +437,14 @@ def test_pptx_text_uses_the_theme_font(demo_build, demo_model):
             if getattr(sh, "has_table", False) and sh.has_table:
                 frames += [c.text_frame for r in sh.table.rows for c in r.cells]
             names |= {r.font.name for f in frames for p in f.paragraphs for r in p.runs if r.text.strip()}
-    assert names == {demo_model.theme.font.name}
+    # the runs name the theme's fonts (titles the heading font), which are the theme's family, so
+    # that a company restyles the deck from the Design tab (issue #11)
+    assert names == {"+mn-lt", "+mj-lt"}
+    from pptx.opc.constants import RELATIONSHIP_TYPE as RT
+
+    theme = prs.slide_master.part.part_related_by(RT.THEME).blob.decode()
+    for kind in ("majorFont", "minorFont"):
+        assert re.search(rf'<a:{kind}>\s*<a:latin typeface="{re.escape(demo_model.theme.font.name)}"', theme)
 
 
 def test_document_metadata(demo_build, deck_yaml):

@@ -9,6 +9,7 @@ import zipfile
 import pytest
 from pptx import Presentation
 from pptx.enum.chart import XL_CHART_TYPE
+from pptx.enum.dml import MSO_THEME_COLOR
 from pptx.util import Emu
 
 from posterdeck.pagemodel import Chart, Rect
@@ -16,6 +17,24 @@ from posterdeck.render.pptx import render_pptx
 from test_render_pdf import LINK, H, W, make_doc, table, text_box
 
 EMU = 12700
+
+
+def _theme_root(prs):
+    from lxml import etree
+    from pptx.opc.constants import RELATIONSHIP_TYPE as RT
+
+    return etree.fromstring(prs.slide_master.part.part_related_by(RT.THEME).blob)
+
+
+def theme_slot(prs, slot: str) -> str:
+    """The RGB of a colour slot (accent1, dk1, ...) of the deck's theme part."""
+    ns = {"a": "http://schemas.openxmlformats.org/drawingml/2006/main"}
+    return _theme_root(prs).find(f".//a:clrScheme/a:{slot}/a:srgbClr", ns).get("val")
+
+
+def theme_font(prs, kind: str) -> str:
+    ns = {"a": "http://schemas.openxmlformats.org/drawingml/2006/main"}
+    return _theme_root(prs).find(f".//a:fontScheme/a:{kind}/a:latin", ns).get("typeface")
 
 
 @pytest.fixture(scope="module")
@@ -58,7 +77,10 @@ def test_rect_position_size_and_fill(slide, theme_bits):
     _, s = slide
     band = shape(s, "title-band")
     assert (band.left, band.top, band.width, band.height) == (0, 0, round(W * EMU), 24 * EMU)
-    assert str(band.fill.fore_color.rgb) == theme_bits[0]["primary"].rgb.lstrip("#").upper()
+    # a theme colour is a reference to the presentation theme's slot that holds it
+    assert band.fill.fore_color.theme_color == MSO_THEME_COLOR.ACCENT_1
+    prs, _ = slide
+    assert theme_slot(prs, "accent1") == theme_bits[0]["primary"].rgb.lstrip("#").upper()
 
 
 def test_text_box_is_editable_text_in_the_theme_font(slide, theme_bits):
@@ -69,7 +91,10 @@ def test_text_box_is_editable_text_in_the_theme_font(slide, theme_bits):
     assert paras[0].text == "Hello poster bold1 see paper"
     assert paras[1].text == "Second paragraph"
     runs = paras[0].runs
-    assert all(r.font.name == theme_bits[3] for r in runs)
+    # the runs name the theme's body font, which is the theme's font family
+    assert all(r.font.name == "+mn-lt" for r in runs)
+    prs, _ = slide
+    assert theme_font(prs, "minorFont") == theme_bits[3]
     assert runs[1].font.bold and not runs[0].font.bold
 
 

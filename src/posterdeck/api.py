@@ -70,7 +70,10 @@ def check(deck_dir: Path, fit: bool = False, strict: bool = False) -> tuple["Mod
             if fit:
                 from posterdeck.compose.build import compose
 
-                docs = compose(model, target, strict=strict)
+                from posterdeck.loading.pptx_template import deck_master
+
+                master = deck_master(model) if "deck" in model.layouts else None  # fitted on the theme's template
+                docs = compose(model, target, strict=strict, master=master)
                 found = [w for d in docs.values() for w in d.warnings]  # the layout's too (balance)
             else:
                 from posterdeck.resolve.document import resolve
@@ -96,10 +99,12 @@ def targets_of(model: "Model", wanted: list[str] | None) -> list[str]:
 
 
 def build_target(model: "Model", tag: str, out: Path, strict: bool = False,
-                 helper: "ChartHelper | None" = None) -> TargetResult:
+                 helper: "ChartHelper | None" = None, pptx_template: Path | None = None) -> TargetResult:
     """Compose and render one target; write its files only once all of them rendered. With a
-    ``helper``, the charts of each document are drawn there while this process goes on."""
+    ``helper``, the charts of each document are drawn there while this process goes on.
+    ``pptx_template``: the company PowerPoint template for this build (else the theme's)."""
     from posterdeck.compose.build import compose
+    from posterdeck.loading.pptx_template import deck_master
     from posterdeck.render.pdf import chart_specs, render_pdf
     from posterdeck.resolve.target import make_target
 
@@ -117,7 +122,8 @@ def build_target(model: "Model", tag: str, out: Path, strict: bool = False,
         if specs:
             drawing[kind] = helper.draw(specs)
 
-    docs = compose(model, target, strict=strict, on_ready=ready if helper is not None else None)
+    master = deck_master(model, pptx_template) if "deck" in model.layouts else None
+    docs = compose(model, target, strict=strict, on_ready=ready if helper is not None else None, master=master)
     files: dict[str, bytes] = {}
     pages = {}
     if "deck" in docs:  # first: the PPTX needs no matplotlib, so the helper has time to draw
@@ -150,18 +156,32 @@ def build_target(model: "Model", tag: str, out: Path, strict: bool = False,
         data = files[name]
         write_atomic(folder / name, data)
         written.append(folder / name)
-    warnings = next(iter(docs.values())).warnings if docs else []
+    warnings = []  # the resolver's, shared by the documents, then each document's own (a template's font)
+    for d in docs.values():
+        warnings.extend(w for w in d.warnings if w not in warnings)
     return TargetResult(model.name, tag, written, pages, time.perf_counter() - start, list(warnings))
 
 
 def build(deck_dir: Path, targets: list[str] | None = None, out: Path = Path("output"),
-          strict: bool = False) -> list[TargetResult]:
+          strict: bool = False, pptx_template: Path | None = None) -> list[TargetResult]:
     """Build every target of one deck. Nothing is written for a target that fails."""
     model = load_deck(deck_dir)
-    return [build_target(model, tag, out, strict) for tag in targets_of(model, targets)]
+    template = checked_template(pptx_template)
+    return [build_target(model, tag, out, strict, pptx_template=template) for tag in targets_of(model, targets)]
 
 
-def build_job(folder: str, tag: str, out: str, strict: bool, helper: "ChartHelper | None" = None) -> tuple:
+def checked_template(path: Path | None) -> Path | None:
+    """build --pptx-template FILE: an existing .pptx or .potx file."""
+    if path is None:
+        return None
+    if path.suffix.lower() not in (".pptx", ".potx") or not path.is_file():
+        raise UsageError(f"--pptx-template {path}: no such .pptx or .potx file",
+                         hint="give the company PowerPoint template, saved as .pptx or .potx")
+    return path.resolve()
+
+
+def build_job(folder: str, tag: str, out: str, strict: bool, helper: "ChartHelper | None" = None,
+              pptx_template: str = "") -> tuple:
     """One target in a worker process. Returns ("ok", TargetResult) or ("error", [messages], exit
     code): errors travel as text, since their locations and hints do not survive pickling."""
     from posterdeck.errors import ErrorList, PosterdeckError
@@ -169,14 +189,25 @@ def build_job(folder: str, tag: str, out: str, strict: bool, helper: "ChartHelpe
     from posterdeck import manifest
 
     try:
-        fp = manifest.fingerprint(Path(folder), tag, {"strict": strict})
+        fp = manifest.fingerprint(Path(folder), tag, options(strict, pptx_template))
         model = cached_model(folder)
-        result = build_target(model, tag, Path(out), strict, helper)
+        result = build_target(model, tag, Path(out), strict, helper, Path(pptx_template) if pptx_template else None)
         manifest.record(Path(out), Path(folder), tag, fp, result.files)
         return ("ok", result)
     except PosterdeckError as exc:
         errors = exc.errors if isinstance(exc, ErrorList) else [exc]
         return ("error", [str(e) for e in errors], exc.exit_code)
+
+
+def options(strict: bool, pptx_template: str = "") -> dict:
+    """The build options a target's outputs depend on (the manifest's key); a template given on
+    the command line counts with its content, so editing it rebuilds."""
+    opts: dict = {"strict": strict}
+    if pptx_template:
+        from posterdeck.manifest import _sha
+
+        opts["pptx_template"] = [pptx_template, _sha(Path(pptx_template))]
+    return opts
 
 
 _MODELS: dict = {}

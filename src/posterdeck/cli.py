@@ -32,8 +32,10 @@ def main() -> None:
 @click.option("--watch", "-w", is_flag=True, help="Keep running; rebuild what a saved file affects.")
 @click.option("--jobs", "-j", type=int, default=0, help="Processes to build with (default: one per core; 1: all in this one).")
 @click.option("--quiet", "-q", is_flag=True, help="No progress bar or summary (warnings and errors still show).")
+@click.option("--pptx-template", type=click.Path(path_type=Path, dir_okay=False), default=None,
+              help="Build deck.pptx on this company PowerPoint template (.pptx or .potx) instead of the theme's.")
 def build(decks: tuple[Path, ...], targets: tuple[str, ...], out: Path, strict: bool, force: bool, watch: bool,
-          jobs: int, quiet: bool) -> None:
+          jobs: int, quiet: bool, pptx_template: Path | None) -> None:
     """Build poster.pdf, poster-screen.pdf, deck.pptx and deck.pdf for every target of the DECKS
     (default: every deck under data/), in parallel worker processes. Targets whose inputs did not
     change since their last build are skipped (see --force)."""
@@ -46,14 +48,21 @@ def build(decks: tuple[Path, ...], targets: tuple[str, ...], out: Path, strict: 
     gc.set_threshold(50_000, 20, 100)
     console = Console(stderr=True, quiet=quiet)
     folders = _folders(decks)
-    status = _build_once(folders, targets, out, strict, force, jobs, console, quiet)
+    from posterdeck import api
+
+    try:
+        template = str(api.checked_template(pptx_template) or "")
+    except PosterdeckError as e:
+        _report(e)
+        sys.exit(e.exit_code)
+    status = _build_once(folders, targets, out, strict, force, jobs, console, quiet, template=template)
     if not watch:
         sys.exit(status)
-    _watch(folders, targets, out, strict, jobs, console, quiet)
+    _watch(folders, targets, out, strict, jobs, console, quiet, template)
 
 
 def _build_once(folders, targets, out: Path, strict: bool, force: bool, jobs: int, console, quiet: bool,
-                announce: bool = False) -> int:
+                announce: bool = False, template: str = "") -> int:
     from posterdeck import api, manifest
 
     api.forget_models()  # a watch cycle must see the files as they are now
@@ -62,7 +71,7 @@ def _build_once(folders, targets, out: Path, strict: bool, force: bool, jobs: in
     for folder in folders:  # quick look first (no model loaded): which targets need a build
         try:
             tags = [t for t in manifest.deck_targets(folder) if not targets or t in targets]
-            stale_of[folder] = [t for t in tags if force or not manifest.up_to_date(out, folder, t, {"strict": strict})]
+            stale_of[folder] = [t for t in tags if force or not manifest.up_to_date(out, folder, t, api.options(strict, template))]
             fresh.extend((folder.name, t) for t in tags if t not in stale_of[folder])
             if not stale_of[folder] and not (targets and set(targets) - set(tags)):
                 del stale_of[folder]
@@ -83,7 +92,7 @@ def _build_once(folders, targets, out: Path, strict: bool, force: bool, jobs: in
                 if folder in unreadable:
                     click.echo(f"error: {folder}: {unreadable[folder]}", err=True)
                     failed = max(failed, 1)
-        results = _run(plan, out, strict, jobs, console, helper) if plan else []
+        results = _run(plan, out, strict, jobs, console, helper, template) if plan else []
     finally:
         if helper is not None:
             helper.close()
@@ -113,7 +122,7 @@ def _build_once(folders, targets, out: Path, strict: bool, force: bool, jobs: in
     return failed
 
 
-def _watch(folders, targets, out, strict, jobs, console, quiet) -> None:
+def _watch(folders, targets, out, strict, jobs, console, quiet, template: str = "") -> None:
     """Poll the inputs of every target; when one changes, rebuild the targets it affects."""
     import time
 
@@ -140,7 +149,8 @@ def _watch(folders, targets, out, strict, jobs, console, quiet) -> None:
             if now != seen:
                 changed = sorted(str(p) for p in set(now) | set(seen) if now.get(p) != seen.get(p))
                 click.echo(f"changed: {', '.join(changed)}", err=True)
-                _build_once(folders, targets, out, strict, False, jobs, console, quiet, announce=True)
+                _build_once(folders, targets, out, strict, False, jobs, console, quiet, announce=True,
+                            template=template)
                 seen = snapshot()
     except KeyboardInterrupt:
         click.echo("stopped watching", err=True)
@@ -160,7 +170,7 @@ def _chart_helper(stale: int, jobs: int):
     return ChartHelper()
 
 
-def _run(plan: list, out: Path, strict: bool, jobs: int, console, helper=None) -> list:
+def _run(plan: list, out: Path, strict: bool, jobs: int, console, helper=None, template: str = "") -> list:
     """Build the planned targets. With a helper, the first one builds here and the others in
     worker processes forked afterwards: they start with everything this process imported,
     measured and drew (the same charts and paragraphs come back in every target of a language),
@@ -179,7 +189,7 @@ def _run(plan: list, out: Path, strict: bool, jobs: int, console, helper=None) -
         here = plan if workers <= 1 else plan[:1] if helper is not None else []
         for folder, tag in here:
             progress.update(task, description=f"building {Path(folder).name} {tag}")
-            results.append(api.build_job(folder, tag, str(out), strict, helper))
+            results.append(api.build_job(folder, tag, str(out), strict, helper, template))
             progress.advance(task)
         rest = plan[len(here):]
         if not rest:
@@ -196,7 +206,8 @@ def _run(plan: list, out: Path, strict: bool, jobs: int, console, helper=None) -
             # the workers are forked at the first submit: with the progress bar's thread stopped,
             # so that no lock it might hold (the terminal's) is copied locked into them
             progress.stop()
-            futures = {pool.submit(api.build_job, folder, tag, str(out), strict): (folder, tag) for folder, tag in rest}
+            futures = {pool.submit(api.build_job, folder, tag, str(out), strict, None, template): (folder, tag)
+                       for folder, tag in rest}
             progress.start()
             for fut in as_completed(futures):
                 results.append(fut.result())

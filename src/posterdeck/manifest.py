@@ -97,6 +97,8 @@ def inputs_for(deck: Path, tag: str) -> list[Path]:
     files.add(theme)
     if theme.is_file():
         spec = _yaml(theme).get("theme") or {}
+        if spec.get("pptx_template"):  # the company PowerPoint template the deck is built on
+            files.add((theme.parent / spec["pptx_template"]).resolve())
         font = (spec.get("fonts_by_language") or {}).get(language) or spec.get("font") or {}
         from posterdeck.fonts import font_path
 

@@ -5,20 +5,23 @@ from typing import Callable
 
 from posterdeck.compose.poster import compose_poster
 from posterdeck.errors import PosterdeckError, collect
-from posterdeck.compose.slides import compose_slides
+from posterdeck.compose.slides import compose_slides, own_master
 from posterdeck.compose.text import Fonts
 from posterdeck.fonts import font_files
 from posterdeck.limits import shorten
-from posterdeck.pagemodel import Document
+from posterdeck.pagemodel import Document, SlideMaster
 from posterdeck.resolve.document import resolve
 from posterdeck.resolve.markup import plain
 from posterdeck.resolve.target import Target
 
 
 def compose(model, target: Target, strict: bool = False,
-            on_ready: Callable[[str, Document], None] | None = None) -> dict[str, Document]:
+            on_ready: Callable[[str, Document], None] | None = None,
+            master: SlideMaster | None = None) -> dict[str, Document]:
     """The poster and the deck of ``target``, as the layouts ask. ``on_ready(kind, document)`` is
-    called as each is done, so that its charts can start drawing while the next one composes."""
+    called as each is done, so that its charts can start drawing while the next one composes.
+    ``master``: the company PowerPoint template's frames (loading.pptx_template); without one,
+    the deck is laid out as the slide layout says, on posterdeck's own master."""
     doc = resolve(model, target, strict=strict)
     files = font_files(model.theme, model.theme_dir, target.language)
     fonts = Fonts.shared(files)
@@ -32,11 +35,30 @@ def compose(model, target: Target, strict: bool = False,
     for kind, make in (("poster", compose_poster), ("deck", compose_slides)):
         if kind in model.layouts:
             try:
-                out[kind] = Document(pages=make(doc, model, model.layouts[kind], fonts, colours),
-                                     print_spec=model.layouts[kind].print, warnings=list(doc.warnings), **meta)
+                extra = {}
+                if kind == "deck":
+                    master = master or own_master(model.layouts[kind])
+                    extra = {"master": master}
+                    _font_warning(master, meta["font_name"], doc.warnings)
+                out[kind] = Document(pages=make(doc, model, model.layouts[kind], fonts, colours, **extra),
+                                     print_spec=model.layouts[kind].print, warnings=list(doc.warnings), master=extra.get("master"), **meta)
                 if on_ready is not None and not errors:
                     on_ready(kind, out[kind])
             except PosterdeckError as exc:  # report the poster's and the deck's problems together
                 errors.append(exc)
     collect(errors)
     return out
+
+
+
+def _font_warning(master: SlideMaster, font: str, warnings: list) -> None:
+    """Compose measures text with the theme's font files; on a template whose body font is
+    another family, PowerPoint shows another font than the one measured."""
+    body = master.fonts[1] if master.template else ""
+    if body and body != font and not body.startswith("+"):
+        from pathlib import Path
+
+        message = (f"PowerPoint template {Path(master.template).name}: its body font is {body!r}, the theme's font "
+                   f"{font!r}: text is fitted for {font}; give the theme the template's font files so both agree")
+        if message not in warnings:
+            warnings.append(message)

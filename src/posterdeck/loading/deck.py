@@ -36,6 +36,7 @@ class Model:
     theme: Theme
     theme_dir: Path
     sources: dict[str, Source] = field(default_factory=dict)
+    pptx_template: Path | None = None  # the theme's company PowerPoint template, if it names one
 
 
 def find_root(start: Path) -> Path:
@@ -97,7 +98,7 @@ def load_deck(folder: Path, home: Path | None = None, claims: bool = True) -> Mo
     references = _load_references(refs_path, deck_src, errors, sources)
     glossary = _load_glossaries(folder, info, deck_src, errors, sources, locate)
     markets = _load_markets(locate(info.files.markets), deck_src, errors, sources)
-    layouts, theme, theme_dir = {}, None, folder
+    layouts, theme, theme_dir, pptx_template = {}, None, folder, None
     try:
         own = any((f / "layouts").is_dir() for f in folder.parents)  # a deck inside a project uses its own
         root = find_root(folder if home is None or own else home)
@@ -110,6 +111,9 @@ def load_deck(folder: Path, home: Path | None = None, claims: bool = True) -> Mo
             if name:
                 layouts[kind] = _load_layout(root, name, kind, deck_src, errors, sources)
         theme, theme_dir = _load_theme(root, info.theme, deck_src, errors, sources)
+        if theme is not None and theme.pptx_template:
+            pptx_template = template_path(theme.pptx_template, theme_dir, root, sources["theme"].where(
+                ("theme", "pptx_template")), errors)
     for name in info.layout_slots if root is not None else ():  # a mistyped layout name would be ignored
         if not (root / "layouts" / f"{name}.yaml").is_file():
             have = [p.stem for p in (root / "layouts").glob("*.yaml")]
@@ -148,7 +152,7 @@ def load_deck(folder: Path, home: Path | None = None, claims: bool = True) -> Mo
     check_sources(sources, errors)  # a character a PPTX cannot hold: an error here, not a crash later
     model = Model(name=folder.name, folder=folder, info=info, study=study, leaves=leaves, content=content,
                  references=references, glossary=glossary, markets=markets, layouts=layouts, theme=theme,
-                 theme_dir=theme_dir, sources=sources)
+                 theme_dir=theme_dir, sources=sources, pptx_template=pptx_template)
     if claims and content is not None and study is not None and not errors:
         from posterdeck.resolve.claims import check_claims
 
@@ -251,6 +255,25 @@ def _load_layout(root: Path, name: str, kind: str, deck_src: Source, errors, sou
         errors.append(InputError(lf.layout.safe_margin_problem(), src.where(("layout", "page", "margins")),
                                  hint="raise the margins, or lower print.safe_margin if your printer allows it"))
     return lf.layout if lf else None
+
+
+def template_path(name: str, base: Path, root: Path, where, errors: list) -> Path | None:
+    """A PowerPoint template named by the theme (relative to it) or on the command line: a
+    .pptx or .potx file inside the project."""
+    path = (base / name).resolve()
+    if path.suffix.lower() not in (".pptx", ".potx"):
+        errors.append(InputError(f"PowerPoint template {name}: not a .pptx or .potx file", where,
+                                 hint="save the company template from PowerPoint as .pptx or .potx"))
+    elif not path.is_relative_to(root.resolve()):
+        errors.append(InputError(f"PowerPoint template {name}: outside the project ({display_path(path)})", where,
+                                 hint=f"copy the template into the project, e.g. layouts/templates/, "
+                                      f"so that builds are reproducible"))
+    elif not path.is_file():
+        errors.append(InputError(f"PowerPoint template not found: {name} (looked for {display_path(path)})", where,
+                                 hint="give the path relative to the theme file"))
+    else:
+        return path
+    return None
 
 
 def _load_theme(root: Path, name: str, deck_src: Source, errors, sources) -> tuple[Theme | None, Path]:

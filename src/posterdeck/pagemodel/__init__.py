@@ -141,6 +141,43 @@ class PrintMarks:
     mark_width: float
 
 
+@dataclass(frozen=True)
+class Area:
+    """A rectangle in points, top-left origin: where a slide layout's placeholder stands."""
+
+    x: float
+    y: float
+    w: float
+    h: float
+
+
+@dataclass(frozen=True)
+class SlideFrame:
+    """Where one kind of slide puts things: read from a PowerPoint template's layout (its
+    placeholders, in points) or made from posterdeck's slide layout. Compose places the title in
+    ``title``, the body in ``body``; the PPTX painter fills the layout's placeholders of the
+    same name. ``layout``: the name of the slide layout the slide is built on."""
+
+    layout: str
+    title: Area
+    body: Area
+    footer: Area | None = None  # the layout's footer / date / slide-number placeholders, if any
+    date: Area | None = None
+    number: Area | None = None
+
+
+@dataclass(frozen=True)
+class SlideMaster:
+    """The deck's PowerPoint master: a company template (``template``: its path) or posterdeck's
+    own 16:9 master made from the theme (``template`` empty), and the frame of each slide role
+    (overview, section, references)."""
+
+    frames: dict  # role -> SlideFrame
+    template: str = ""
+    size: tuple[float, float] = (960.0, 540.0)  # the slide's width and height
+    fonts: tuple[str, str] = ("", "")  # the template theme's heading and body font families
+
+
 @dataclass
 class Page:
     width: float  # the trim (finished) size
@@ -150,6 +187,8 @@ class Page:
     background: str = ""
     print: PrintMarks | None = None
     sources: tuple[str, ...] = ()  # study data paths this page shows (for change reports)
+    role: str = ""  # slides: "overview", "section" or "references" (picks the slide layout)
+    speaker_notes: str = ""  # slides: the text of the notes page
 
     def text(self) -> str:
         out = []
@@ -179,3 +218,4 @@ class Document:
     colours: dict  # theme colour name -> Colour (cmyk, rgb)
     print_spec: object = None  # schema.layout.PrintSpec of a print document, else None
     warnings: list = field(default_factory=list)  # what the build should tell (missing translations, ...)
+    master: SlideMaster | None = None  # slide decks: the master and layouts to build the PPTX on

@@ -39,6 +39,7 @@ class RSection:
     body: tuple[RPara, ...]
     visuals: tuple  # pagemodel.charts.RChart / RKaplanMeier / RForest, RTable
     notes: tuple[Nodes, ...]
+    speaker_notes: tuple[Nodes, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -65,6 +66,7 @@ class RDocument:
     logo: RImage | None = None  # deck.yaml logo:, for the layouts' logo panels
     images: dict = field(default_factory=dict)  # content image id -> RImage, for image:ID panels
     locations: dict = field(default_factory=dict)  # context ('title', 'sections.crcri.headline') -> Location
+    overview_speaker_notes: tuple[Nodes, ...] = ()  # the overview slide's notes page
 
     def collation(self, term: str):
         return _collation_key(term)
@@ -291,7 +293,8 @@ class _Resolver(ChartResolver, TableResolver):
             highlights=tuple(self.text(h, base + ("highlights", j), fn) for j, h in enumerate(s.highlights)),
             body=self.paras(s.body, base + ("body",), fn),
             visuals=tuple(visuals),
-            notes=tuple(self.text(n, base + ("notes", j), fn) for j, n in enumerate(s.notes)))
+            notes=tuple(self.text(n, base + ("notes", j), fn) for j, n in enumerate(s.notes)),
+            speaker_notes=tuple(self.text(n, base + ("speaker_notes", j), fn) for j, n in enumerate(s.speaker_notes)))
 
     def statements(self) -> list[RStatement]:
         out = []
@@ -357,7 +360,9 @@ def resolve(model: Model, target: Target, translations=None, strict: bool = Fals
         overview_body=r.paras(ov.body, ("overview", "body"), ov.footnotes),
         overview_notes=tuple(r.text(n, ("overview", "notes", i), ov.footnotes) for i, n in enumerate(ov.notes)),
         sections=[r.section(i) for i in range(len(c.sections))],
-        statements=r.statements(), target=target)
+        statements=r.statements(), target=target,
+        overview_speaker_notes=tuple(r.text(n, ("overview", "speaker_notes", i), ov.footnotes)
+                                     for i, n in enumerate(ov.speaker_notes)))
     ids = [s.id for s in c.sections]
     for i, sid in enumerate(ids):
         if ids.count(sid) > 1:

@@ -135,13 +135,15 @@ class Section(Strict):
     highlights: list[str] = Field(default_factory=list)  # key figures, shown as callouts
     body: list[Text] = Field(default_factory=list)
     visuals: list[str] = Field(default_factory=list)  # ids of charts, tables and images
-    notes: list[str] = Field(default_factory=list)
+    notes: list[str] = Field(default_factory=list)  # printed on the slide, under the body
+    speaker_notes: list[str] = Field(default_factory=list)  # the PPTX notes page (paragraphs), never printed
     footnotes: dict[str, str] = Field(default_factory=dict)  # targets of [^id]
 
 
 class Overview(Strict):
     body: list[Text] = Field(default_factory=list)
     notes: list[str] = Field(default_factory=list)
+    speaker_notes: list[str] = Field(default_factory=list)  # notes page of the overview slide
     footnotes: dict[str, str] = Field(default_factory=dict)
 
 

@@ -76,6 +76,10 @@ class Theme(Strict):
     # another family for the targets of a language whose script the main one lacks, e.g.
     # {ja: {name: Noto Sans CJK JP, regular: fonts/NotoSansCJKjp-Regular.ttf, ...}}
     fonts_by_language: dict[str, FontFamily] = {}
+    # the company PowerPoint template (.pptx or .potx, relative to the theme file) the deck is
+    # built on, and the template layout each kind of slide uses (by name; see pptx_layouts)
+    pptx_template: str | None = None
+    pptx_layouts: dict[Literal["overview", "section", "references"], str] = {}
 
     def family(self, language: str) -> FontFamily:
         return self.fonts_by_language.get(language, self.font)

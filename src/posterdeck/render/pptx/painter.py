@@ -5,7 +5,9 @@ from __future__ import annotations
 import io
 
 from posterdeck.pagemodel import Chart, Document, Image, Rect, Table, TextBox
-from posterdeck.render.pptx import xml
+from pptx.opc.constants import RELATIONSHIP_TYPE as RT
+
+from posterdeck.render.pptx import master, placeholders, xml
 from posterdeck.render.pptx.determinism import fix_zip
 
 EMU_PER_PT = 12700
@@ -17,23 +19,37 @@ def emu(points: float) -> int:
 
 
 def render_pptx(doc: Document) -> bytes:
-    from pptx import Presentation
-
-    prs = Presentation()
-    first = doc.pages[0]
-    prs.slide_width, prs.slide_height = emu(first.width), emu(first.height)
-    blank = prs.slide_layouts[6]
+    """The deck on its master (a company template or posterdeck's own, ``doc.master``): each
+    slide on the layout of its kind, its title in the layout's title placeholder, its shapes in
+    reading order (title, content, notes, footer; decoration first, beneath the text), its
+    speaker notes on the notes page."""
+    prs = master.open_presentation(doc)
+    layouts = {layout.name: layout for m in prs.slide_masters for layout in m.slide_layouts}
+    titles, notes = [], 0
     for page in doc.pages:
-        slide = prs.slides.add_slide(blank)
-        if page.background:
+        frame = doc.master.frames.get(page.role) if doc.master is not None else None
+        layout = layouts.get(frame.layout) if frame is not None else None
+        slide = prs.slides.add_slide(layout or prs.slide_layouts[6])
+        title_ph = slide.shapes.title
+        for ph in list(slide.placeholders):  # the layout's empty body placeholders: compose placed the body
+            if title_ph is None or ph._element is not title_ph._element:
+                ph._element.getparent().remove(ph._element)
+        if page.background and not (master.scheme_ref(doc, page.background) == "bg1"):
             fill = slide.background.fill
             fill.solid()
             fill.fore_color.rgb = _rgb(doc, page.background)
+        title = ""
         for box in page.boxes:
             if isinstance(box, Rect):
                 _rect(slide, box, doc)
             elif isinstance(box, TextBox):
-                _text(slide, box, doc)
+                if box.role == "title" and title_ph is not None and not title:
+                    title = "".join(sp.text for p in box.paragraphs for sp in p.spans)
+                    _text(slide, box, doc, placeholders.title(slide, title_ph, box, emu), font="+mj-lt")
+                elif box.role == "slide-number" and frame is not None and frame.number is not None:
+                    placeholders.slide_number(slide, layout, box, doc, emu, _colour)
+                else:
+                    _text(slide, box, doc)
             elif isinstance(box, Table):
                 _table(slide, box, doc)
             elif isinstance(box, Image):
@@ -46,6 +62,13 @@ def render_pptx(doc: Document) -> bytes:
                 from posterdeck.charts.pptx_native import add_chart
 
                 add_chart(slide, box, doc, emu, _rgb)
+        if title_ph is not None and not title:  # a slide without a title box: no empty placeholder
+            title_ph._element.getparent().remove(title_ph._element)
+        if page.speaker_notes:
+            slide.notes_slide.notes_text_frame.text = page.speaker_notes
+            notes += 1
+        titles.append(title or page.name)
+    placeholders.slide_size(prs)
     props = prs.core_properties
     from datetime import datetime
 
@@ -57,13 +80,39 @@ def render_pptx(doc: Document) -> bytes:
     props.revision = 1
     buf = io.BytesIO()
     prs.save(buf)
-    return fix_zip(buf.getvalue(), when)
+    theme = prs.slide_master.part.part_related_by(RT.THEME)
+    app = master.app_xml(master.presentation_format(prs.slide_width, prs.slide_height), titles, notes,
+                         master.theme_name(theme.blob))
+    return fix_zip(master.finish_package(buf.getvalue(), app), when)
 
 
 def _rgb(doc: Document, name: str):
     from pptx.dml.color import RGBColor
 
     return RGBColor.from_string(doc.colours[name].rgb.lstrip("#").upper())
+
+
+def _colour(fmt, doc: Document, name: str) -> None:
+    """A theme colour as a reference to the presentation theme's slot where it fills one (the
+    Design tab restyles it), else as its RGB."""
+    ref = master.scheme_ref(doc, name)
+    if ref:
+        from pptx.enum.dml import MSO_THEME_COLOR
+
+        fmt.theme_color = _THEME_COLOR[ref]
+    else:
+        fmt.rgb = _rgb(doc, name)
+
+
+def _theme_colours() -> dict:
+    from pptx.enum.dml import MSO_THEME_COLOR as T
+
+    return {"tx1": T.TEXT_1, "bg1": T.BACKGROUND_1, "bg2": T.BACKGROUND_2, "accent1": T.ACCENT_1,
+            "accent2": T.ACCENT_2, "accent3": T.ACCENT_3, "accent4": T.ACCENT_4, "accent5": T.ACCENT_5,
+            "accent6": T.ACCENT_6, "hlink": T.HYPERLINK}
+
+
+_THEME_COLOR = _theme_colours()
 
 
 def _rect(slide, box: Rect, doc: Document) -> None:
@@ -73,11 +122,11 @@ def _rect(slide, box: Rect, doc: Document) -> None:
     shape.shadow.inherit = False
     if box.fill:
         shape.fill.solid()
-        shape.fill.fore_color.rgb = _rgb(doc, box.fill)
+        _colour(shape.fill.fore_color, doc, box.fill)
     else:
         shape.fill.background()
     if box.stroke:
-        shape.line.color.rgb = _rgb(doc, box.stroke)
+        _colour(shape.line.color, doc, box.stroke)
         shape.line.width = emu(box.stroke_width)
     else:
         shape.line.fill.background()
@@ -85,16 +134,19 @@ def _rect(slide, box: Rect, doc: Document) -> None:
         shape.name = box.role
 
 
-def _text(slide, box: TextBox, doc: Document) -> None:
+def _text(slide, box: TextBox, doc: Document, shape=None, font: str = "+mn-lt") -> None:
+    """``box`` as a text box, or into ``shape`` (a placeholder set to the box's geometry); runs in
+    the theme's body font (``+mn-lt``, titles ``+mj-lt``) and colours."""
     from pptx.enum.text import MSO_ANCHOR, MSO_AUTO_SIZE, PP_ALIGN
     from pptx.util import Pt
 
-    shape = slide.shapes.add_textbox(emu(box.x), emu(box.y), emu(box.w), emu(box.h))
+    if shape is None:
+        shape = slide.shapes.add_textbox(emu(box.x), emu(box.y), emu(box.w), emu(box.h))
     if box.name or box.role:
         shape.name = box.name or box.role
     if box.fill:
         shape.fill.solid()
-        shape.fill.fore_color.rgb = _rgb(doc, box.fill)
+        _colour(shape.fill.fore_color, doc, box.fill)
     tf = shape.text_frame
     tf.word_wrap = True
     tf.auto_size = MSO_AUTO_SIZE.NONE
@@ -116,12 +168,12 @@ def _text(slide, box: TextBox, doc: Document) -> None:
             run = p.add_run()
             run.text = sp.text
             f = run.font
-            f.name = doc.font_name
+            f.name = font
             # PowerPoint shrinks raised text itself: give it the paragraph's size
             f.size = Pt(para.size if sp.script else sp.size)
             f.bold = "bold" in sp.font
             f.italic = "italic" in sp.font
-            f.color.rgb = _rgb(doc, sp.color)
+            _colour(f.color, doc, sp.color)
             if sp.script:
                 xml.baseline(run, 30000 if sp.script == "sup" else -25000)
             if sp.link:
@@ -155,7 +207,7 @@ def _table(slide, t: Table, doc: Document) -> None:
             target.vertical_anchor = MSO_ANCHOR.MIDDLE
             if cell.fill:
                 target.fill.solid()
-                target.fill.fore_color.rgb = _rgb(doc, cell.fill)
+                _colour(target.fill.fore_color, doc, cell.fill)
             else:
                 target.fill.background()
             tf = target.text_frame
@@ -169,7 +221,7 @@ def _table(slide, t: Table, doc: Document) -> None:
                 run = p.add_run()
                 run.text = line
                 run.font.size = Pt(cell.size)
-                run.font.name = doc.font_name
+                run.font.name = "+mn-lt"
                 run.font.bold = cell.font == "bold"
-                run.font.color.rgb = _rgb(doc, cell.color)
+                _colour(run.font.color, doc, cell.color)
             xml.cell_rule(target, _rgb(doc, t.rule_color), emu(0.5))
