@@ -37,6 +37,7 @@ class RSeries:
     cis: tuple  # (lo, hi) or None per value
     labels: tuple[str, ...] = ()  # the values as printed for the target, e.g. '78.4%', '7.7'
     number_formats: tuple[str, ...] = ()  # each value's PPTX data-label format, e.g. '0.0"%"', '0.0'
+    decimals: tuple[int, ...] = ()  # each value's published decimals: its CI is rounded to them too
 
 
 @dataclass(frozen=True)
@@ -59,6 +60,13 @@ class RChart:
     decimal_comma: bool
     paths: tuple[str, ...] = ()  # the study data it draws
     value_format: str = "General"  # Excel-style, for the values in the PPTX chart's workbook: '0.0'
+    # the value axis, decided once in resolve and drawn the same by matplotlib and PowerPoint:
+    axis_min: float = 0.0
+    axis_max: float = 1.0
+    major_unit: float = 1.0
+    ticks: tuple[tuple[float, str], ...] = ()  # (value, label as the target prints it)
+    tick_format: str = "0"  # Excel-style, the same ticks in the PPTX chart: '0', '0.0'
+    affixes: tuple[str, str] = ("", "")  # what a label prints before and after its number: ('', '\u00a0%')
 
     def texts(self) -> list[str]:
         return [self.title, self.value_title, self.category_title, *self.categories,

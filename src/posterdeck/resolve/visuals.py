@@ -71,7 +71,7 @@ class ChartResolver:
             if s.color not in self.model.theme.colours:
                 self.err(base + ("series", s_i, "color"), f"chart {cid}: colour {s.color!r} is not in the theme",
                          suggest(s.color, self.model.theme.colours) or f"use one of {', '.join(self.model.theme.colours)}")
-            vals, cis, labels, formats = [], [], [], []
+            vals, cis, labels, formats, decimals = [], [], [], [], []
             for v_i, p in enumerate(s.values):
                 try:
                     v, ci, unit, d = chart_point(p, self.model.leaves, self.decimals)
@@ -94,13 +94,21 @@ class ChartResolver:
                 cis.append(ci)
                 labels.append(f.percent(v, d) if unit == "percent" else f.number(v, d))
                 formats.append(label_format(unit, d, f))
+                decimals.append(d)
             series.append(RSeries(self.plain(s.name, base + ("series", s_i, "name")), s.color, tuple(vals),
-                                  tuple(cis), tuple(labels), tuple(formats)))
+                                  tuple(cis), tuple(labels), tuple(formats), tuple(decimals)))
         unit = next(iter(units), None)
         cats = tuple(self.plain(c, base + ("categories", i)) for i, c in enumerate(spec.categories))
         alt = spec.alt_text or _alt_text(self.plain(spec.title, base) or cid, cats, series)
         all_formats = [x for s_ in series for x in s_.number_formats]
         places = max(places[1:] or places)
+        lo, hi, step = value_axis(spec.type, series, spec.value_axis.min, spec.value_axis.max)
+        if spec.value_axis.max is not None and hi < _peak(spec.type, series) - 1e-9:
+            self.err(base + ("value_axis",), f"chart {cid}: value_axis max {spec.value_axis.max:g} is below the "
+                     f"highest value or CI bound ({_peak(spec.type, series):g}): it would be cut off",
+                     "raise value_axis.max, or leave it out to let posterdeck choose")
+        step_places = _places(step)
+        ticks = tuple((t, f.number(t, step_places)) for t in _axis_ticks(lo, hi, step))
         return RChart(id=cid, type=spec.type, title=self.plain(spec.title, base + ("title",)), categories=cats,
                       series=tuple(series),  # the axis title defaults to the unit's name
                       value_title=self.plain(spec.value_axis.title, base + ("value_axis",))
@@ -111,7 +119,10 @@ class ChartResolver:
                       number_format=max(all_formats, key=all_formats.count) if all_formats else "General",
                       decimal_comma=f.decimal_comma,
                       paths=tuple(p for s_ in spec.series for p in s_.values),
-                      value_format="0" + ("." + "0" * places if places else ""))
+                      value_format="0" + ("." + "0" * places if places else ""),
+                      axis_min=lo, axis_max=hi, major_unit=step, ticks=ticks,
+                      tick_format="0" + ("." + "0" * step_places if step_places else ""),
+                      affixes=f.percent_affixes() if unit == "percent" else ("", ""))
 
     def colour(self, name: str, path: tuple) -> None:
         if name not in self.model.theme.colours:
@@ -214,6 +225,47 @@ def _curve_times(data, folder) -> list[float]:
 def _ticks(x_max: float, step: float) -> list[float]:
     n = int(x_max / step + 1e-9)
     return [round(i * step, 6) for i in range(n + 1)]
+
+
+NICE = (1.0, 2.0, 2.5, 5.0, 10.0)  # major units: these times a power of ten
+HEADROOM = 1.08  # room above the highest bar or CI for its label
+
+
+def _peak(chart_type: str, series) -> float:
+    """The highest point a chart draws: a value, an upper CI bound, or a stack's total."""
+    peak = max((c[1] if c else v) for s in series for v, c in zip(s.values, s.cis)) if series else 0.0
+    if chart_type.startswith("stacked") and series:
+        peak = max(peak, max(sum(vals) for vals in zip(*(s.values for s in series))))
+    return peak
+
+
+def value_axis(chart_type: str, series, lo: float | None, hi: float | None) -> tuple[float, float, float]:
+    """The value axis of a bar or column chart: (min, max, major unit), the same in the PDF and
+    the PPTX. A given max is kept; otherwise the max is the highest value, CI bound or stack,
+    with room for its label, rounded up to a major unit of 1, 2, 2.5 or 5 times a power of
+    ten that gives four to six steps."""
+    lo = 0.0 if lo is None else float(lo)
+    top = float(hi) if hi is not None else max(_peak(chart_type, series) * HEADROOM, lo + 1e-9)
+    span = max(top - lo, 1e-9)
+    power = 10.0 ** math.floor(math.log10(span / 5))
+    step = next(n * power for n in NICE if span / (n * power) <= 6)
+    step = float(round(step, 10))
+    if hi is None:
+        top = lo + math.ceil(round((top - lo) / step, 9)) * step
+    return lo, float(round(top, 10)), step
+
+
+def _axis_ticks(lo: float, hi: float, step: float) -> list[float]:
+    n = int(math.floor((hi - lo) / step + 1e-9))
+    return [round(lo + i * step, 10) for i in range(n + 1)]
+
+
+def _places(step: float) -> int:
+    """The decimals a major unit needs: 10 -> 0, 2.5 -> 1, 0.25 -> 2."""
+    for d in range(0, 7):
+        if abs(round(step, d) - step) < 1e-9:
+            return d
+    return 6
 
 
 def label_format(unit: str | None, decimals: int, f) -> str:

@@ -3,7 +3,7 @@ charts whose plot area is pinned (manual layout) where compose put the axes, so 
 number-at-risk table and the forest columns, drawn as native text boxes, line up."""
 from __future__ import annotations
 
-from posterdeck.charts import pptx_xml
+from posterdeck.render.pptx.charts import xml
 
 
 def _xy_chart(slide, box, data, doc, emu, rgb):
@@ -13,20 +13,26 @@ def _xy_chart(slide, box, data, doc, emu, rgb):
     frame = slide.shapes.add_chart(XL_CHART_TYPE.XY_SCATTER_LINES_NO_MARKERS, emu(box.x), emu(box.y),
                                    emu(box.w), emu(box.h), data)
     frame.name = box.name or "chart"
-    pptx_xml.alt_text(frame, box.chart.alt_text)
+    xml.alt_text(frame, box.chart.alt_text)
     _common(frame.chart, doc, box, rgb)
     return frame
+
+
+def finish(frame, doc) -> None:
+    """What every chart part needs last: positive axis ids, the target's language."""
+    xml.positive_axis_ids(frame.chart._chartSpace)
+    xml.language(frame.chart._chartSpace, doc.language)
 
 
 def _common(ch, doc, box, rgb):
     from pptx.util import Pt
 
-    ch.font.size = Pt(box.font_size * 0.9)
+    ch.font.size = Pt(box.label_size or box.font_size)
     ch.font.name = doc.font_name
     ch.font.color.rgb = rgb(doc, "text")
     ch.has_title = False
     left, top, pw, ph = box.plot
-    pptx_xml.plot_area(ch, left / box.w, top / box.h, pw / box.w, ph / box.h)
+    xml.plot_area(ch, left / box.w, top / box.h, pw / box.w, ph / box.h)
 
 
 def _axis_title(axis, text, size):
@@ -101,7 +107,8 @@ def kaplan_meier(slide, box, doc, emu, rgb):
     if ch.has_legend:
         ch.legend.position = XL_LEGEND_POSITION.TOP
         ch.legend.include_in_layout = False
-        pptx_xml.legend_only(ch, len(c.curves), len(kinds))
+        xml.legend_only(ch, len(c.curves), len(kinds))
+    finish(frame, doc)
     return frame
 
 
@@ -162,11 +169,12 @@ def forest(slide, box, doc, emu, rgb):
     line.format.line.dash_style = MSO_LINE_DASH_STYLE.DASH
     x_axis, y_axis = ch.category_axis, ch.value_axis
     x_axis.minimum_scale, x_axis.maximum_scale = c.x_min, c.x_max
-    pptx_xml.log_scale(x_axis, 2)
+    xml.log_scale(x_axis, 2)
     x_axis.major_unit = 2  # one tick per power of two
     x_axis.has_major_gridlines = False
     y_axis.minimum_scale, y_axis.maximum_scale = 0, n
     y_axis.visible = False
     y_axis.has_major_gridlines = False
     _axis_title(x_axis, c.x_title, box.font_size)
+    finish(frame, doc)
     return frame
