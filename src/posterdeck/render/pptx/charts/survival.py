@@ -48,7 +48,7 @@ def _axis_title(axis, text, size):
 
 
 def kaplan_meier(slide, box, doc, emu, rgb):
-    from pptx.chart.data import XyChartData
+    from posterdeck.render.pptx.charts.workbook import XyData as XyChartData
     from pptx.enum.chart import XL_LEGEND_POSITION, XL_MARKER_STYLE
     from pptx.enum.dml import MSO_LINE_DASH_STYLE
     from pptx.util import Pt
@@ -73,7 +73,7 @@ def kaplan_meier(slide, box, doc, emu, rgb):
     for kind, cv, name, pts in series_points:
         s = data.add_series(name)
         for x, y in pts:
-            s.add_data_point(x, y)
+            s.add_data_point(round(x, 6), round(y, 6))  # no float noise in the workbook
         kinds.append((kind, cv))
     frame = _xy_chart(slide, box, data, doc, emu, rgb)
     ch = frame.chart
@@ -129,7 +129,7 @@ def _step_points(st, x_max: float) -> list[tuple[float, float]]:
 
 
 def forest(slide, box, doc, emu, rgb):
-    from pptx.chart.data import XyChartData
+    from posterdeck.render.pptx.charts.workbook import XyData as XyChartData
     from pptx.enum.chart import XL_MARKER_STYLE
     from pptx.enum.dml import MSO_LINE_DASH_STYLE
     from pptx.util import Pt

@@ -18,8 +18,16 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from pptx.chart.data import CategoryChartData
-from pptx.chart.xlsx import CategoryWorkbookWriter
+from decimal import Decimal
+
+from pptx.chart.data import CategoryChartData, XyChartData
+from pptx.chart.xlsx import CategoryWorkbookWriter, XyWorkbookWriter
+
+
+def exact(values) -> list:
+    """Numbers as the workbook should hold them: xlsxwriter prints floats with 16 digits
+    (8.876404 as 8.876404000000001); a Decimal of the float's shortest form prints as it reads."""
+    return [None if v is None else Decimal(repr(float(v))) for v in values]
 
 
 @dataclass(frozen=True)
@@ -106,6 +114,13 @@ class CIWorkbookWriter(CategoryWorkbookWriter):
         refs = [self._range(col + k, rows) for k in range(n)]
         return Columns(*refs)
 
+    def _write_series(self, workbook, worksheet):
+        col_offset = self._chart_data.categories.depth
+        for idx, series in enumerate(self._chart_data):
+            num_format = workbook.add_format({"num_format": series.number_format})
+            worksheet.write(0, idx + col_offset, series.name)
+            worksheet.write_column(1, idx + col_offset, exact(series.values), num_format)
+
     def _populate_worksheet(self, workbook, worksheet):
         super()._populate_worksheet(workbook, worksheet)
         data = self._chart_data
@@ -135,13 +150,32 @@ class CIWorkbookWriter(CategoryWorkbookWriter):
                     continue
                 fmt = workbook.add_format({"num_format": "0" + ("." + "0" * d if d else "")})
                 row = r + 2
-                worksheet.write_number(r + 1, c0 + 1, ci[0], fmt)
-                worksheet.write_number(r + 1, c0 + 2, ci[1], fmt)
-                worksheet.write_formula(r + 1, c0 + 3, f"=ROUND({high_col}{row}-{value_col}{row},{d})", fmt,
-                                        round(ci[1] - v, d))
-                worksheet.write_formula(r + 1, c0 + 4, f"=ROUND({value_col}{row}-{low_col}{row},{d})", fmt,
-                                        round(v - ci[0], d))
+                low, high = exact(ci)
+                worksheet.write_number(r + 1, c0 + 1, low, fmt)
+                worksheet.write_number(r + 1, c0 + 2, high, fmt)
+                up, down = exact((round(ci[1] - v, d), round(v - ci[0], d)))
+                worksheet.write_formula(r + 1, c0 + 3, f"=ROUND({high_col}{row}-{value_col}{row},{d})", fmt, up)
+                worksheet.write_formula(r + 1, c0 + 4, f"=ROUND({value_col}{row}-{low_col}{row},{d})", fmt, down)
 
 
 def _excel_string(text: str) -> str:
     return '"' + text.replace('"', '""') + '"'
+
+
+class XyData(XyChartData):
+    """python-pptx's XY chart data, its workbook holding each number as it reads."""
+
+    @property
+    def _workbook_writer(self):
+        return ExactXyWorkbookWriter(self)
+
+
+class ExactXyWorkbookWriter(XyWorkbookWriter):
+    def _populate_worksheet(self, workbook, worksheet):
+        chart_num_format = workbook.add_format({"num_format": self._chart_data.number_format})
+        for series in self._chart_data:
+            series_num_format = workbook.add_format({"num_format": series.number_format})
+            offset = self.series_table_row_offset(series)
+            worksheet.write_column(offset + 1, 0, exact(series.x_values), chart_num_format)
+            worksheet.write(offset, 1, series.name)
+            worksheet.write_column(offset + 1, 1, exact(series.y_values), series_num_format)
