@@ -407,3 +407,37 @@ def test_german_labels_read_40_5_percent_in_libreoffice_and_in_the_pdf(german, t
             assert not re.search(r"\d\.\d", text), (pdf.name, text)  # no decimal point anywhere in the chart
         found += "40,5 %" in expected
     assert found
+
+
+# --------------------------------------------------------------------------------------------
+# axis numbers that read the same on every system
+# --------------------------------------------------------------------------------------------
+
+def test_axis_formats_print_ticks_as_literal_text_where_signs_vary():
+    from posterdeck.resolve.visuals import axis_format
+
+    assert axis_format([(0, "0"), (10, "10"), (40, "40")]) == "0"
+    # a German log-2 axis: 0,25 and 0,5 whatever the viewer's decimal sign, 1 and 2 as numbers
+    assert axis_format([(0.25, "0,25"), (0.5, "0,5"), (1, "1"), (2, "2")]) == '[<0.375]"0,25";[<0.75]"0,5";0'
+    assert axis_format([(0, "0"), (500, "500"), (1000, "1\u00a0000"), (1500, "1\u00a0500")]) == \
+        '[>1250]"1\u00a0500";[>750]"1\u00a0000";0'
+
+
+def test_forest_axis_reads_the_same_in_libreoffice_and_the_pdf(decks, tmp_path):
+    soffice = require_tool("soffice")
+    pptx = decks["aurora"] / "deck.pptx"
+    subprocess.run([soffice, "--headless", "--convert-to", "pdf", "--outdir", str(tmp_path), str(pptx)],
+                   check=True, capture_output=True, timeout=300)
+    slide_w = Presentation(str(pptx)).slide_width / 12700
+    frames = [(n, f) for n, f in chart_frames(pptx) if f.chart._chartSpace.find(".//" + qn("c:logBase")) is not None]
+    assert frames
+    for number, frame in frames:
+        x, y, w, h = (v / 12700 for v in (frame.left, frame.top, frame.width, frame.height))
+        band = (x, y + h * 0.7, w, h * 0.3)  # the axis and its tick labels, under the rows
+
+        def ticks(pdf):
+            return [t for t in words_in(pdf, number, band, slide_w) if re.fullmatch(r"[\d.,]+", t)]
+
+        drawn = ticks(decks["aurora"] / "deck.pdf")
+        assert drawn[:2] == ["0.25", "0.5"], drawn
+        assert ticks(tmp_path / "deck.pdf") == drawn

@@ -99,6 +99,8 @@ class RKaplanMeier:
     decimal_comma: bool
     type: str = "kaplan_meier"
     paths: tuple[str, ...] = ()
+    tick_labels: tuple[tuple[float, str], ...] = ()  # the time ticks as the target prints them
+    tick_format: str = "0"  # the same in the PPTX: Excel-style, literal text where signs would vary
 
     def texts(self) -> list[str]:
         return [self.title, self.time_title, self.value_title, *(c.name for c in self.curves),
@@ -132,6 +134,8 @@ class RForest:
     decimal_comma: bool
     type: str = "forest"
     paths: tuple[str, ...] = ()
+    ticks: tuple[tuple[float, str], ...] = ()  # the x-axis ticks (powers of two) as the target prints them
+    tick_format: str = "0"  # the same in the PPTX: Excel-style, literal text where signs would vary
 
     def texts(self) -> list[str]:
         return [self.title, self.x_title, *self.columns, *(self.favours or ()),

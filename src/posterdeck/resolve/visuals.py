@@ -121,7 +121,7 @@ class ChartResolver:
                       paths=tuple(p for s_ in spec.series for p in s_.values),
                       value_format="0" + ("." + "0" * places if places else ""),
                       axis_min=lo, axis_max=hi, major_unit=step, ticks=ticks,
-                      tick_format="0" + ("." + "0" * step_places if step_places else ""),
+                      tick_format=axis_format(ticks),
                       affixes=f.percent_affixes() if unit == "percent" else ("", ""))
 
     def colour(self, name: str, path: tuple) -> None:
@@ -169,8 +169,10 @@ class ChartResolver:
         alt = spec.alt_text or (f"{title or 'Kaplan-Meier curves'}. " + "; ".join(
             f"{c.name}: median {f.number(c.steps.median, 1) if c.steps.median is not None else 'not reached'}"
             for c in curves) + ".")
+        km_ticks = tuple(_ticks(x_max, spec.time_step))
+        km_labels = tuple((t, f.number(t, _places(t))) for t in km_ticks)
         return RKaplanMeier(id=cid, title=title, curves=tuple(curves), x_max=x_max,
-                            ticks=tuple(_ticks(x_max, spec.time_step)),
+                            ticks=km_ticks, tick_labels=km_labels, tick_format=axis_format(km_labels),
                             time_title=self.plain(spec.time_axis.title, base + ("time_axis",)),
                             value_title=self.plain(spec.value_axis.title, base + ("value_axis",)),
                             medians=spec.medians, at_risk=spec.at_risk,
@@ -202,6 +204,8 @@ class ChartResolver:
                                              spec.reference)))
         hi = 2.0 ** math.ceil(math.log2(max(spec.x_axis.max or max((r.ci[1] for r in rows), default=2.0),
                                             spec.reference)))
+        f_ticks = tuple((t, f.number(t, _places(t))) for t in
+                        (2.0 ** k for k in range(round(math.log2(lo)), round(math.log2(hi)) + 1)))
         title = self.plain(spec.title, base + ("title",))
         alt = spec.alt_text or (f"{title or 'Forest plot'}. " + "; ".join(f"{r.label}: {r.text}" for r in rows) + ".")
         cols = spec.columns
@@ -210,6 +214,7 @@ class ChartResolver:
                        if spec.favours else None,  # each text its own context: i18n status names it
                        columns=tuple(self.plain(getattr(cols, k), base + ("columns", k)) for k in ("label", "n", "estimate")),
                        color=spec.color, aspect=spec.aspect, alt_text=alt, decimal_comma=f.decimal_comma,
+                       ticks=f_ticks, tick_format=axis_format(f_ticks),
                        paths=tuple(r.data for r in spec.rows))
 
 
@@ -266,6 +271,36 @@ def _places(step: float) -> int:
         if abs(round(step, d) - step) < 1e-9:
             return d
     return 6
+
+
+def axis_format(ticks) -> str:
+    """The Excel number format of a PPTX axis whose ticks are ``ticks`` ((value, label) pairs,
+    ascending): labels that read the same on any viewer's system. Whole numbers under 1000 print
+    as '0' does everywhere; other ticks (0,25 or 1 000, whose decimal and group signs an Excel
+    format takes from the viewer's system) print as literal text, each in a conditional section
+    of its own, which Excel allows for two ticks at the bottom or the top of the axis; the
+    conditions compare with the midpoint to the next tick (a log axis computes its ticks with
+    rounding errors). Otherwise the format falls back to the decimals the ticks need."""
+    ticks = sorted(ticks)
+    odd = [i for i, (v, label) in enumerate(ticks) if not (float(v).is_integer() and label == str(int(v)))]
+    if not odd:
+        return "0"
+    n = len(ticks)
+    if len(odd) <= 2 and n > len(odd):
+        bottom, top = odd == list(range(len(odd))), odd == list(range(n - len(odd), n))
+        if bottom or top:
+            order = odd if bottom else list(reversed(odd))
+            sections = []
+            for i in order:
+                edge = (ticks[i][0] + ticks[i + 1 if bottom else i - 1][0]) / 2
+                sections.append(f'[{"<" if bottom else ">"}{edge:g}]"' + ticks[i][1].replace('"', "") + '"')
+            if len(sections) == 1:  # Excel's second section needs a condition of its own
+                sections.append(f'[{">=" if bottom else "<="}{(ticks[odd[0] + 1 if bottom else odd[0] - 1][0] + ticks[odd[0]][0]) / 2:g}]0')
+            else:
+                sections.append("0")
+            return ";".join(sections)
+    places = max(_places(v) for v, _ in ticks)
+    return "0" + ("." + "0" * places if places else "")
 
 
 def label_format(unit: str | None, decimals: int, f) -> str:

@@ -35,6 +35,12 @@ def _common(ch, doc, box, rgb):
     xml.plot_area(ch, left / box.w, top / box.h, pw / box.w, ph / box.h)
 
 
+def _tick_format(axis, number_format: str) -> None:
+    """The tick labels' format resolve chose: the same text on every viewer's system."""
+    axis.tick_labels.number_format = number_format
+    axis.tick_labels.number_format_is_linked = False
+
+
 def _axis_title(axis, text, size):
     from pptx.util import Pt
 
@@ -98,6 +104,7 @@ def kaplan_meier(slide, box, doc, emu, rgb):
     x_axis, y_axis = ch.category_axis, ch.value_axis
     x_axis.minimum_scale, x_axis.maximum_scale = 0, c.x_max
     x_axis.major_unit = c.ticks[1] - c.ticks[0] if len(c.ticks) > 1 else c.x_max
+    _tick_format(x_axis, c.tick_format)
     y_axis.minimum_scale, y_axis.maximum_scale, y_axis.major_unit = 0, 100, 20
     y_axis.has_major_gridlines = False
     x_axis.has_major_gridlines = False
@@ -171,6 +178,7 @@ def forest(slide, box, doc, emu, rgb):
     x_axis.minimum_scale, x_axis.maximum_scale = c.x_min, c.x_max
     xml.log_scale(x_axis, 2)
     x_axis.major_unit = 2  # one tick per power of two
+    _tick_format(x_axis, c.tick_format)
     x_axis.has_major_gridlines = False
     y_axis.minimum_scale, y_axis.maximum_scale = 0, n
     y_axis.visible = False
