@@ -79,7 +79,7 @@ def kaplan_meier(slide, box, doc, emu, rgb):
     for kind, cv, name, pts in series_points:
         s = data.add_series(name)
         for x, y in pts:
-            s.add_data_point(round(x, 6), round(y, 6))  # no float noise in the workbook
+            s.add_data_point(round(x, 10), round(y, 10))  # no float noise in the workbook
         kinds.append((kind, cv))
     frame = _xy_chart(slide, box, data, doc, emu, rgb)
     ch = frame.chart
