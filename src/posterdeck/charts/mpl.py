@@ -5,6 +5,8 @@ from __future__ import annotations
 import io
 import textwrap
 
+from posterdeck.pagemodel.charts import CI_WIDTH
+
 
 def import_matplotlib() -> None:
     """Import the parts of matplotlib that drawing needs (half a second): done ahead by the
@@ -170,7 +172,8 @@ def _bars(ax, chart, rgb, fp, fp_small, axis_pts: float = 200.0) -> None:
             lo = [v - c[0] if c else 0 for v, c in zip(s.values, s.cis)]
             hi = [c[1] - v if c else 0 for v, c in zip(s.values, s.cis)]
             # colour set for the caps too: matplotlib's default blue would stay in the print PDF
-            err = dict(ecolor=rgb["text"], color=rgb["text"], elinewidth=0.6, capsize=2.5, capthick=0.6, fmt="none")
+            err = dict(ecolor=rgb["text"], color=rgb["text"], elinewidth=CI_WIDTH, capsize=2.5, capthick=CI_WIDTH,
+                       fmt="none")
             if horizontal:
                 ax.errorbar(s.values, pos, xerr=[lo, hi], **err)
             else:

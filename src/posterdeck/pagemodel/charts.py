@@ -8,6 +8,14 @@ from bisect import bisect_right
 from dataclasses import dataclass
 
 
+# Strokes and marks of every chart, in points: both renderers draw with these.
+CURVE_WIDTH = 1.5  # a Kaplan-Meier curve
+GUIDE_WIDTH = 0.75  # dashed guides: median lines, the line of no effect
+CI_WIDTH = 0.75  # a forest row's CI line, and bar charts' error bars
+CENSOR_MARK = 5.0  # the '+' on a curve where a patient was censored
+ESTIMATE_MARK = 6.0  # a forest row's square (the overall row's diamond)
+
+
 @dataclass(frozen=True)
 class Steps:
     """A right-continuous step function S(t), starting at (0, 1)."""

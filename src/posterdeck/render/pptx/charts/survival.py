@@ -3,6 +3,7 @@ charts whose plot area is pinned (manual layout) where compose put the axes, so 
 number-at-risk table and the forest columns, drawn as native text boxes, line up."""
 from __future__ import annotations
 
+from posterdeck.pagemodel.charts import CENSOR_MARK, CI_WIDTH, CURVE_WIDTH, ESTIMATE_MARK, GUIDE_WIDTH
 from posterdeck.render.pptx.charts import xml
 
 
@@ -88,17 +89,17 @@ def kaplan_meier(slide, box, doc, emu, rgb):
         line = series.format.line
         if kind == "curve":
             line.color.rgb = rgb(doc, cv.color)
-            line.width = Pt(1.5)
+            line.width = Pt(CURVE_WIDTH)
             series.marker.style = XL_MARKER_STYLE.NONE
         elif kind == "censor":
             line.fill.background()
             series.marker.style = XL_MARKER_STYLE.PLUS
-            series.marker.size = 5
+            series.marker.size = int(CENSOR_MARK)
             series.marker.format.line.color.rgb = rgb(doc, cv.color)
             series.marker.format.fill.background()
         else:
             line.color.rgb = rgb(doc, "grey")
-            line.width = Pt(0.75)
+            line.width = Pt(GUIDE_WIDTH)
             line.dash_style = MSO_LINE_DASH_STYLE.DASH
             series.marker.style = XL_MARKER_STYLE.NONE
     x_axis, y_axis = ch.category_axis, ch.value_axis
@@ -162,17 +163,24 @@ def forest(slide, box, doc, emu, rgb):
         ci.smooth = False
         ci.marker.style = XL_MARKER_STYLE.NONE
         ci.format.line.color.rgb = rgb(doc, "text")
-        ci.format.line.width = Pt(0.75)
+        ci.format.line.width = Pt(CI_WIDTH)
     est.format.line.fill.background()
     est.marker.style = XL_MARKER_STYLE.SQUARE
-    est.marker.size = 6
+    est.marker.size = int(ESTIMATE_MARK)
     est.marker.format.fill.solid()
     est.marker.format.fill.fore_color.rgb = rgb(doc, c.color)
     est.marker.format.line.color.rgb = rgb(doc, c.color)
+    for i, r in enumerate(c.rows):
+        if r.level == 0:
+            mark = est.points[i].marker
+            mark.style, mark.size = XL_MARKER_STYLE.DIAMOND, int(ESTIMATE_MARK) + 1
+            mark.format.fill.solid()
+            mark.format.fill.fore_color.rgb = rgb(doc, c.color)
+            mark.format.line.color.rgb = rgb(doc, c.color)
     line.smooth = False
     line.marker.style = XL_MARKER_STYLE.NONE
     line.format.line.color.rgb = rgb(doc, "grey")
-    line.format.line.width = Pt(0.75)
+    line.format.line.width = Pt(GUIDE_WIDTH)
     line.format.line.dash_style = MSO_LINE_DASH_STYLE.DASH
     x_axis, y_axis = ch.category_axis, ch.value_axis
     x_axis.minimum_scale, x_axis.maximum_scale = c.x_min, c.x_max

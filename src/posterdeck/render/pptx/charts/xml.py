@@ -3,6 +3,8 @@ embedded workbook's cells, language tags, positive axis ids, alt text, pinned pl
 from __future__ import annotations
 
 from pptx.oxml.ns import qn
+
+from posterdeck.pagemodel.charts import CI_WIDTH
 from pptx.oxml.xmlchemy import OxmlElement
 
 
@@ -69,7 +71,7 @@ def error_bars(series, plus_ref: str, plus, minus_ref: str, minus, format_code: 
     bars.append(p)
     bars.append(m)
     sp = _el("c:spPr")
-    ln = _el("a:ln", w=9525)
+    ln = _el("a:ln", w=int(round(CI_WIDTH * 12700)))
     fill = _el("a:solidFill")
     fill.append(_el("a:srgbClr", val=rgb_hex))
     ln.append(fill)
