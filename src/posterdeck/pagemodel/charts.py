@@ -43,8 +43,8 @@ class RSeries:
     color: str
     values: tuple[float, ...]
     cis: tuple  # (lo, hi) or None per value
-    labels: tuple[str, ...] = ()  # the values as printed for the target, e.g. '78.4%', '7.7'
-    number_formats: tuple[str, ...] = ()  # each value's PPTX data-label format, e.g. '0.0"%"', '0.0'
+    labels: tuple[str, ...] = ()  # the values as printed for the target, e.g. '78.4%', '7,7': the data
+    # labels of both outputs (the PPTX's are workbook cells holding this text)
     decimals: tuple[int, ...] = ()  # each value's published decimals: its CI is rounded to them too
 
 
@@ -64,7 +64,6 @@ class RChart:
     legend: bool
     aspect: float
     alt_text: str
-    number_format: str  # Excel-style, for the PPTX data labels (the series' most common): '0.0"%"', '0.0'
     decimal_comma: bool
     paths: tuple[str, ...] = ()  # the study data it draws
     value_format: str = "General"  # Excel-style, for the values in the PPTX chart's workbook: '0.0'

@@ -71,7 +71,7 @@ class ChartResolver:
             if s.color not in self.model.theme.colours:
                 self.err(base + ("series", s_i, "color"), f"chart {cid}: colour {s.color!r} is not in the theme",
                          suggest(s.color, self.model.theme.colours) or f"use one of {', '.join(self.model.theme.colours)}")
-            vals, cis, labels, formats, decimals = [], [], [], [], []
+            vals, cis, labels, decimals = [], [], [], []
             for v_i, p in enumerate(s.values):
                 try:
                     v, ci, unit, d = chart_point(p, self.model.leaves, self.decimals)
@@ -93,14 +93,12 @@ class ChartResolver:
                 vals.append(v)
                 cis.append(ci)
                 labels.append(f.percent(v, d) if unit == "percent" else f.number(v, d))
-                formats.append(label_format(unit, d, f))
                 decimals.append(d)
             series.append(RSeries(self.plain(s.name, base + ("series", s_i, "name")), s.color, tuple(vals),
-                                  tuple(cis), tuple(labels), tuple(formats), tuple(decimals)))
+                                  tuple(cis), tuple(labels), tuple(decimals)))
         unit = next(iter(units), None)
         cats = tuple(self.plain(c, base + ("categories", i)) for i, c in enumerate(spec.categories))
         alt = spec.alt_text or _alt_text(self.plain(spec.title, base) or cid, cats, series)
-        all_formats = [x for s_ in series for x in s_.number_formats]
         places = max(places[1:] or places)
         lo, hi, step = value_axis(spec.type, series, spec.value_axis.min, spec.value_axis.max)
         if spec.value_axis.max is not None and hi < _peak(spec.type, series) - 1e-9:
@@ -116,7 +114,6 @@ class ChartResolver:
                       category_title=self.plain(spec.category_axis.title, base + ("category_axis",)),
                       value_min=spec.value_axis.min, value_max=spec.value_axis.max, data_labels=spec.data_labels,
                       error_bars=spec.error_bars, legend=spec.legend, aspect=spec.aspect, alt_text=alt,
-                      number_format=max(all_formats, key=all_formats.count) if all_formats else "General",
                       decimal_comma=f.decimal_comma,
                       paths=tuple(p for s_ in spec.series for p in s_.values),
                       value_format="0" + ("." + "0" * places if places else ""),
@@ -301,17 +298,6 @@ def axis_format(ticks) -> str:
             return ";".join(sections)
     places = max(_places(v) for v, _ in ticks)
     return "0" + ("." + "0" * places if places else "")
-
-
-def label_format(unit: str | None, decimals: int, f) -> str:
-    """The Excel number format of a PPTX data label: the value's decimals, and the language's
-    percent sign where the unit is percent (0.0"%", 0.0" %"); other units print bare, as in
-    the PDF (the axis title names the unit)."""
-    number = "0" + ("." + "0" * decimals if decimals else "")
-    if unit != "percent":
-        return number
-    before, after = f.percent_affixes()
-    return (f'"{before}"' if before else "") + number + (f'"{after}"' if after else "")
 
 
 def _capital(text: str) -> str:

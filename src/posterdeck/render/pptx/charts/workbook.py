@@ -45,9 +45,9 @@ class CIChartData(CategoryChartData):
     """Category chart data whose series carry 95% CIs, decimals and printed labels.
 
     ``decimal_mark`` is the target's decimal sign, ``affixes`` what a label prints before and
-    after its number (('', '\u00a0%') for a German percentage). Use add_ci_series() to add a series;
-    pass the object to posterdeck's replace_data() (or to chart.replace_data(), then call
-    refresh() of this module's caller) to update a chart with its CIs."""
+    after its number (('', '\u00a0%') for a German percentage). Add series with add_ci_series(),
+    then pass the object to posterdeck.render.pptx.charts.replace_data() to update a chart with
+    its CIs and labels."""
 
     def __init__(self, number_format: str = "General", decimal_mark: str = ".", affixes=("", "")):
         super().__init__(number_format=number_format)

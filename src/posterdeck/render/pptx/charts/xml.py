@@ -254,23 +254,3 @@ def legend_only(chart, keep: int, total: int) -> None:
         entry.append(_el("c:idx", val=idx))
         entry.append(_el("c:delete", val=1))
         pos.addnext(entry)
-
-
-def point_number_format(series, index: int, number_format: str, plot_labels) -> None:
-    """One data label with its own number format (a value published with other decimals than
-    the rest), otherwise as the plot's labels: their text properties, position and flags."""
-    import copy
-
-    dlbl = series.points[index].data_label._get_or_add_dLbl()
-    for old in dlbl.findall(qn("c:numFmt")):
-        dlbl.remove(old)
-    dlbl.find(qn("c:idx")).addnext(_el("c:numFmt", formatCode=number_format, sourceLinked=0))
-    for tag in ("c:txPr", "c:dLblPos"):
-        source = plot_labels.find(qn(tag))
-        if source is not None:
-            old = dlbl.find(qn(tag))
-            if old is not None:
-                old.addprevious(copy.deepcopy(source))
-                dlbl.remove(old)
-            elif tag == "c:dLblPos":
-                dlbl.find(qn("c:showLegendKey")).addprevious(copy.deepcopy(source))
