@@ -248,3 +248,23 @@ def test_pct_on_a_months_value_is_an_error(unit_copy):
 def test_a_declared_unit_may_not_redefine_a_built_in_one(unit_copy):
     line = unit_copy.insert_line(STUDY, 8, "  months: {label: {en: mo}}")
     check_error(unit_copy, STUDY, line, "'months' is a built-in unit")
+
+
+@pytest.mark.parametrize("target", TARGETS)
+def test_the_unit_decks_charts_validate_and_carry_the_targets_language(built, target):
+    """Issue #11 on a second fixture deck: every chart part and embedded workbook valid against
+    ISO/IEC 29500, and the chart text tagged with the target's language."""
+    import subprocess
+    import sys
+
+    from test_pptx_charts import _validator, chart_frames
+
+    pptx = built[target][0] / "deck.pptx"
+    run = subprocess.run([sys.executable, str(_validator()), str(pptx)], capture_output=True, text=True)
+    bad = [line for line in run.stdout.splitlines() if line.startswith("INVALID") and
+           ("ppt/charts/" in line or "ppt/embeddings/" in line)]
+    assert not bad, run.stdout[-2000:]
+    frames = list(chart_frames(pptx))
+    assert frames
+    for _, frame in frames:
+        assert {el.get("lang") for el in frame.chart._chartSpace.iter(qn("a:rPr"), qn("a:defRPr"))} == {target}
