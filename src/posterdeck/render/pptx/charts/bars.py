@@ -65,6 +65,9 @@ def add_chart(slide, box, doc, emu, rgb):
     value_axis.tick_labels.number_format_is_linked = False
     value_axis.tick_labels.font.size = Pt(small)
     ch.category_axis.tick_labels.font.size = Pt(small)
+    if chart.type.endswith("_bar"):  # the first category on top, as in the PDF; the value axis stays below
+        ch.category_axis.reverse_order = True
+        xml.crosses_at_max(value_axis)
     if chart.value_title:
         value_axis.has_title = True
         value_axis.axis_title.text_frame.text = chart.value_title

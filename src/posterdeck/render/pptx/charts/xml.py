@@ -254,3 +254,13 @@ def legend_only(chart, keep: int, total: int) -> None:
         entry.append(_el("c:idx", val=idx))
         entry.append(_el("c:delete", val=1))
         pos.addnext(entry)
+
+
+def crosses_at_max(axis) -> None:
+    """Let ``axis`` cross its category axis at the last category (the bottom one of a horizontal
+    bar chart whose categories run top-down)."""
+    ax = axis._element
+    for old in ax.findall(qn("c:crossesAt")) + ax.findall(qn("c:crosses")):
+        old.set("val", "max") if old.tag == qn("c:crosses") else ax.remove(old)
+    if ax.find(qn("c:crosses")) is None:
+        ax.find(qn("c:crossAx")).addnext(_el("c:crosses", val="max"))
