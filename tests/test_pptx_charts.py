@@ -441,3 +441,23 @@ def test_forest_axis_reads_the_same_in_libreoffice_and_the_pdf(decks, tmp_path):
         drawn = ticks(decks["aurora"] / "deck.pdf")
         assert drawn[:2] == ["0.25", "0.5"], drawn
         assert ticks(tmp_path / "deck.pdf") == drawn
+
+
+def test_horizontal_bars_run_top_down_in_libreoffice_as_in_the_pdf(decks, tmp_path):
+    """The first category on top in both outputs (PowerPoint draws a bar chart's categories
+    bottom-up unless the category axis is reversed)."""
+    soffice = require_tool("soffice")
+    pptx = decks["mini"] / "deck.pptx"
+    subprocess.run([soffice, "--headless", "--convert-to", "pdf", "--outdir", str(tmp_path), str(pptx)],
+                   check=True, capture_output=True, timeout=300)
+    slide_w = Presentation(str(pptx)).slide_width / 12700
+    bars = [(n, f) for n, f in bar_frames(pptx)
+            if f.chart._chartSpace.find(".//" + qn("c:barDir")).get("val") == "bar"]
+    assert bars
+    for number, frame in bars:
+        cats = list(frame.chart.plots[0].categories)
+        box = tuple(v / 12700 for v in (frame.left, frame.top, frame.width, frame.height))
+        for pdf in (decks["mini"] / "deck.pdf", tmp_path / "deck.pdf"):
+            text = " ".join(words_in(pdf, number, box, slide_w))
+            at = [text.find(c) for c in cats]
+            assert all(a >= 0 for a in at) and at == sorted(at), (pdf.name, cats, text)
