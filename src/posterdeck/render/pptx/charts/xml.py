@@ -185,8 +185,11 @@ def language(chart_space, lang: str) -> None:
     lang_el = chart_space.find(qn("c:lang"))
     if lang_el is None:
         lang_el = _el("c:lang")
-        chart_space.find(qn("c:date1904")).addnext(lang_el) if chart_space.find(qn("c:date1904")) is not None \
-            else chart_space.insert(0, lang_el)
+        date1904 = chart_space.find(qn("c:date1904"))
+        if date1904 is not None:  # c:lang follows c:date1904
+            date1904.addnext(lang_el)
+        else:
+            chart_space.insert(0, lang_el)
     lang_el.set("val", lang)
     for tag in ("a:rPr", "a:defRPr", "a:endParaRPr"):
         for el in chart_space.iter(qn(tag)):
@@ -261,6 +264,5 @@ def crosses_at_max(axis) -> None:
     bar chart whose categories run top-down)."""
     ax = axis._element
     for old in ax.findall(qn("c:crossesAt")) + ax.findall(qn("c:crosses")):
-        old.set("val", "max") if old.tag == qn("c:crosses") else ax.remove(old)
-    if ax.find(qn("c:crosses")) is None:
-        ax.find(qn("c:crossAx")).addnext(_el("c:crosses", val="max"))
+        ax.remove(old)
+    ax.find(qn("c:crossAx")).addnext(_el("c:crosses", val="max"))
