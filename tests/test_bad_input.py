@@ -271,3 +271,11 @@ def test_a_render_failure_writes_none_of_the_target_files(tmp_path, monkeypatch,
         api.build_target(demo_model, TARGET, tmp_path)
     assert {f.name: f.read_bytes() for f in folder.iterdir()} == {
         f: b"old " + f.encode() for f in ("poster.pdf", "deck.pdf", "deck.pptx")}
+
+
+def test_value_axis_max_below_an_upper_ci(project_copy):
+    """Issue #11: an upper CI (34.4) is never cut off by the value axis; a max below it is an error."""
+    line = project_copy.replace(CONTENT, 'value_axis: {title: "24-month overall survival (%)"}',
+                                'value_axis: {title: "24-month overall survival (%)", max: 30}')
+    res = build(project_copy)
+    assert_one_clear_error(res, project_copy, CONTENT, line, "value_axis max 30", "34.4", "raise value_axis.max")

@@ -224,12 +224,19 @@ def test_charts_are_native_with_the_study_values(slides, plan, content_yaml, stu
 
 
 def test_pptx_chart_data_labels_show_percent(slides):
+    """Issue #11: data labels show their workbook cells' text (the target's own '40.5%'), not a
+    number format, so every label text of a percentage chart carries the percent sign."""
+    from pptx.oxml.ns import qn
+
     labelled = 0
     for s in slides:
         for sh in s.shapes:
-            if getattr(sh, "has_chart", False) and sh.has_chart and sh.chart.plots[0].has_data_labels:
-                assert "%" in sh.chart.plots[0].data_labels.number_format
-                labelled += 1
+            if getattr(sh, "has_chart", False) and sh.has_chart:
+                for ser in sh.chart._chartSpace.iter(qn("c:ser")):
+                    texts = [t.text for f in ser.iter(qn("a:fld")) for t in f.iter(qn("a:t"))]
+                    if texts:
+                        assert all("%" in t for t in texts), texts
+                        labelled += 1
     assert labelled
 
 

@@ -183,7 +183,7 @@ def _big_curve_specs(points: int, font_file: str, bold_file: str) -> list[tuple]
                          ticks=(0.0,), time_title="Months", value_title="Survival (%)", medians=False,
                          at_risk=False, at_risk_title="", legend=False, aspect=1.5, alt_text="", decimal_comma=False)
     rgb = {"text": "#000000", "grey": "#808080", "primary": "#5A2A82"}
-    return [(chart, 400.0, 300.0, 9.0, rgb, font_file, bold_file, (40.0, 10.0, 350.0, 250.0))]
+    return [(chart, 400.0, 300.0, (9.0, 8.1), rgb, font_file, bold_file, (40.0, 10.0, 350.0, 250.0))]
 
 
 def test_large_requests_and_answers_do_not_block_each_other(demo_fonts):

@@ -154,8 +154,11 @@ def test_chart_error_bars_carry_the_confidence_intervals(slide, os24_box):
     assert "errBars" in xml
     ser = os24_box.chart.series[0]
     lo, hi = ser.cis[0]
-    assert repr(float(hi - ser.values[0])) in xml
-    assert repr(float(ser.values[0] - lo)) in xml
+    # the distances rounded to the value's decimals (issue #11: no float noise such as 7.799999999999997)
+    d = ser.decimals[0]
+    assert f"<c:v>{hi - ser.values[0]:.{d}f}</c:v>" in xml
+    assert f"<c:v>{ser.values[0] - lo:.{d}f}</c:v>" in xml
+    assert repr(float(ser.values[0] - lo)) not in xml
 
 
 def test_core_properties(small_pptx):

@@ -71,12 +71,10 @@ def chart_frames(pptx: Path) -> dict[str, object]:
     return frames
 
 
-def label_formats(frame) -> list[str]:
-    """The data-label number formats of a chart: the plot's, then any single label's own."""
-    plot = frame.chart.plots[0]
-    found = [plot.data_labels.number_format]
-    found += [f.get("formatCode") for f in plot._element.iter(qn("c:numFmt")) if f.getparent().tag == qn("c:dLbl")]
-    return found
+def label_texts(frame) -> list[str]:
+    """The data labels of a chart as PowerPoint shows them: each label's text, taken from its
+    workbook cell (issue #11: labels from cells, so that they read as the target prints them)."""
+    return [t.text for fld in frame.chart._chartSpace.iter(qn("a:fld")) for t in fld.iter(qn("a:t"))]
 
 
 def alt_text(frame) -> str:
@@ -99,8 +97,9 @@ def test_a_months_value_never_gets_a_percent_sign_in_text(built, study):
 def test_a_months_chart_labels_carry_no_percent_sign(built, target):
     folder, _ = built[target]
     frame = chart_frames(folder / "deck.pptx")["Median overall survival"]
-    formats = label_formats(frame)
-    assert formats == ["0.0"], formats  # one decimal as written, no unit sign
+    labels = label_texts(frame)
+    expected = ["7,7", "4,0"] if target != "en-GB" else ["7.7", "4.0"]
+    assert labels == expected, labels  # one decimal as written, no unit sign
     assert list(frame.chart.plots[0].series[0].values) == [7.7, 4.0]
     comma = target != "en-GB"
     for name in ("poster.pdf", "deck.pdf"):
@@ -138,7 +137,7 @@ def test_precision_as_written_in_text(built):
 def test_precision_as_written_in_chart_labels(built):
     folder, _ = built["en-GB"]
     frames = chart_frames(folder / "deck.pptx")
-    assert label_formats(frames["Objective response"]) == ['0"%"']
+    assert label_texts(frames["Objective response"]) == ["34%", "24%"]
     # the PDF chart prints 34% as the text does: twice in all (body and bar), never 34.0%
     text = pdf_text(folder / "poster.pdf")
     assert len(re.findall(r"(?<![\d.])34%", text)) == 2, text
@@ -148,7 +147,8 @@ def test_precision_as_written_in_chart_labels(built):
 
 def test_a_value_with_more_decimals_keeps_them_in_its_own_label(built):
     frame = chart_frames(built["en-GB"][0] / "deck.pptx")["Event rates"]
-    assert label_formats(frame) == ["0.0", "0.00"]  # 10.7 as the plot's labels, 14.25 its own
+    labels = label_texts(frame)
+    assert "10.7" in labels and "14.25" in labels, labels  # each value at its own precision
     text = pdf_text(built["en-GB"][0] / "poster.pdf")
     assert re.search(r"(?<![\d.])14\.25(?![\d%])", text) and "14.3" not in text
 
@@ -197,9 +197,10 @@ def test_a_declared_unit_labels_the_axis_per_language_and_warns_where_it_has_non
 
 
 def test_percent_labels_follow_the_language(built):
-    for target, sign in (("en-GB", '"%"'), ("de-DE", f'"{NBSP}%"'), ("fr-FR", f'"{NBSP}%"')):
+    for target, labels in (("en-GB", ["34%", "24%"]), ("de-DE", [f"34{NBSP}%", f"24{NBSP}%"]),
+                           ("fr-FR", [f"34{NBSP}%", f"24{NBSP}%"])):
         frame = chart_frames(built[target][0] / "deck.pptx")["Objective response"]
-        assert label_formats(frame) == ["0" + sign], target
+        assert label_texts(frame) == labels, target
 
 
 # ------------------------------------------------------------------------------------ bad units
@@ -247,3 +248,23 @@ def test_pct_on_a_months_value_is_an_error(unit_copy):
 def test_a_declared_unit_may_not_redefine_a_built_in_one(unit_copy):
     line = unit_copy.insert_line(STUDY, 8, "  months: {label: {en: mo}}")
     check_error(unit_copy, STUDY, line, "'months' is a built-in unit")
+
+
+@pytest.mark.parametrize("target", TARGETS)
+def test_the_unit_decks_charts_validate_and_carry_the_targets_language(built, target):
+    """Issue #11 on a second fixture deck: every chart part and embedded workbook valid against
+    ISO/IEC 29500, and the chart text tagged with the target's language."""
+    import subprocess
+    import sys
+
+    from test_pptx_charts import _validator, chart_frames
+
+    pptx = built[target][0] / "deck.pptx"
+    run = subprocess.run([sys.executable, str(_validator()), str(pptx)], capture_output=True, text=True)
+    bad = [line for line in run.stdout.splitlines() if line.startswith("INVALID") and
+           ("ppt/charts/" in line or "ppt/embeddings/" in line)]
+    assert not bad, run.stdout[-2000:]
+    frames = list(chart_frames(pptx))
+    assert frames
+    for _, frame in frames:
+        assert {el.get("lang") for el in frame.chart._chartSpace.iter(qn("a:rPr"), qn("a:defRPr"))} == {target}

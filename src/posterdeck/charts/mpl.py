@@ -5,6 +5,8 @@ from __future__ import annotations
 import io
 import textwrap
 
+from posterdeck.pagemodel.charts import CI_WIDTH
+
 
 def import_matplotlib() -> None:
     """Import the parts of matplotlib that drawing needs (half a second): done ahead by the
@@ -22,7 +24,8 @@ def charts_pdf(charts: list[tuple]) -> bytes:
     """Several charts as the pages of one vector PDF, page i for charts[i], each page exactly its
     slot's size (font sizes are true points), text as embedded TrueType (pdf.fonttype 42).
     One file for all charts of a document: the fonts are subset once, not once per chart.
-    Each item: (chart, w, h, font_size, rgb, font_file, bold_file, plot)."""
+    Each item: (chart, w, h, (font_size, label_size), rgb, font_file, bold_file, plot): compose's
+    sizes, label_size for data labels, tick labels and legends."""
     return draw_items(normalized(charts))
 
 
@@ -70,18 +73,20 @@ def _draw(items: tuple) -> bytes:
     return buf.getvalue()
 
 
-def figure(chart, w: float, h: float, font_size: float, rgb: dict[str, str], font_file: str, bold_file: str,
-           plot: tuple | None = None):
-    """The matplotlib Figure of one chart at its slot's size."""
+def figure(chart, w: float, h: float, sizes: tuple[float, float], rgb: dict[str, str], font_file: str,
+           bold_file: str, plot: tuple | None = None):
+    """The matplotlib Figure of one chart at its slot's size; ``sizes`` (type size, label size)
+    as compose decided them."""
     import matplotlib
 
     matplotlib.use("Agg")
     from matplotlib.figure import Figure
     from matplotlib.font_manager import FontProperties
 
+    font_size, small = sizes
     with matplotlib.rc_context({"axes.linewidth": 0.6, "font.size": font_size}):
         fp = FontProperties(fname=font_file, size=font_size)
-        fp_small = FontProperties(fname=font_file, size=font_size * 0.9)
+        fp_small = FontProperties(fname=font_file, size=small)
         fp_bold = FontProperties(fname=bold_file, size=font_size)
         if chart.type in ("kaplan_meier", "forest"):
             from posterdeck.charts import mpl_survival
@@ -117,13 +122,9 @@ def figure(chart, w: float, h: float, font_size: float, rgb: dict[str, str], fon
         title_text = fig.suptitle(chart.title, fontproperties=fp_bold, y=1 - PAD / h, va="top") if chart.title else None
         for lab in value_axis.get_ticklabels() + cat_axis.get_ticklabels():
             lab.set_fontproperties(fp_small)
-        if chart.decimal_comma:
-            from matplotlib.ticker import FuncFormatter
-
-            value_axis.set_major_formatter(FuncFormatter(lambda v, _: f"{v:g}".replace(".", ",")))
         for side in ("top", "right"):
             ax.spines[side].set_visible(False)
-        ax.tick_params(colors=rgb["text"], labelsize=font_size * 0.9)
+        ax.tick_params(colors=rgb["text"], labelsize=small)
         if chart.legend and len(chart.series) > 1:
             ax.legend(prop=fp_small, frameon=False, loc="lower center", bbox_to_anchor=(0.5, 1.0),
                       ncol=min(len(chart.series), 3), handlelength=1.0, borderaxespad=0.2)
@@ -151,14 +152,6 @@ def _fit(fig, ax, title) -> None:
 
 
 
-def _top(chart, stacked: bool) -> float:
-    if chart.value_max is not None:
-        return chart.value_max
-    totals = [sum(s.values[i] for s in chart.series) for i in range(len(chart.categories))] if stacked else [0]
-    peak = max(max(totals), *(max((c[1] if c else v) for v, c in zip(s.values, s.cis)) for s in chart.series))
-    return peak * 1.15
-
-
 def _bars(ax, chart, rgb, fp, fp_small, axis_pts: float = 200.0) -> None:
     n_cat = len(chart.categories)
     n_ser = len(chart.series)
@@ -179,7 +172,8 @@ def _bars(ax, chart, rgb, fp, fp_small, axis_pts: float = 200.0) -> None:
             lo = [v - c[0] if c else 0 for v, c in zip(s.values, s.cis)]
             hi = [c[1] - v if c else 0 for v, c in zip(s.values, s.cis)]
             # colour set for the caps too: matplotlib's default blue would stay in the print PDF
-            err = dict(ecolor=rgb["text"], color=rgb["text"], elinewidth=0.6, capsize=2.5, capthick=0.6, fmt="none")
+            err = dict(ecolor=rgb["text"], color=rgb["text"], elinewidth=CI_WIDTH, capsize=2.5, capthick=CI_WIDTH,
+                       fmt="none")
             if horizontal:
                 ax.errorbar(s.values, pos, xerr=[lo, hi], **err)
             else:
@@ -199,7 +193,7 @@ def _bars(ax, chart, rgb, fp, fp_small, axis_pts: float = 200.0) -> None:
                         ax.text(x, b.get_height() * 0.04, lab, ha="center", va="bottom", fontproperties=fp_small,
                                 color="white")
             else:
-                span = _top(chart, stacked) - (chart.value_min or 0)
+                span = chart.axis_max - chart.axis_min
                 room = [v / span * axis_pts >= fp_small.get_size() * 1.6 for v in s.values]
                 inside = [lab if fits or not stacked else "" for lab, fits in zip(labels, room)]
                 for t in ax.bar_label(bars, labels=inside, label_type=where, padding=0 if stacked else 2):
@@ -220,5 +214,10 @@ def _bars(ax, chart, rgb, fp, fp_small, axis_pts: float = 200.0) -> None:
         ax.invert_yaxis()
     else:
         ax.set_xticks(positions, chart.categories)
-    top = _top(chart, stacked)
-    (ax.set_xlim if horizontal else ax.set_ylim)(chart.value_min or 0, top)
+    from matplotlib.ticker import FixedFormatter, FixedLocator, NullLocator
+
+    (ax.set_xlim if horizontal else ax.set_ylim)(chart.axis_min, chart.axis_max)
+    value_axis = ax.xaxis if horizontal else ax.yaxis
+    value_axis.set_major_locator(FixedLocator([t for t, _ in chart.ticks]))
+    value_axis.set_major_formatter(FixedFormatter([label for _, label in chart.ticks]))
+    value_axis.set_minor_locator(NullLocator())

@@ -1,13 +1,16 @@
 """Kaplan-Meier curves and forest plots drawn by matplotlib into a plot area that compose fixed."""
 from __future__ import annotations
 
-import math
+from matplotlib.ticker import FixedFormatter, FixedLocator, NullLocator
 
-from matplotlib.ticker import FixedLocator, FuncFormatter, NullLocator
+from posterdeck.pagemodel.charts import CENSOR_MARK, CI_WIDTH, CURVE_WIDTH, ESTIMATE_MARK, GUIDE_WIDTH
 
 
-def _fmt(decimal_comma: bool):
-    return FuncFormatter(lambda v, _: (f"{v:g}".replace(".", ",") if decimal_comma else f"{v:g}"))
+def _ticks(axis, ticks) -> None:
+    """The ticks resolve decided, labelled as it printed them (the PPTX shows the same)."""
+    axis.set_major_locator(FixedLocator([t for t, _ in ticks]))
+    axis.set_major_formatter(FixedFormatter([label for _, label in ticks]))
+    axis.set_minor_locator(NullLocator())
 
 
 def _style(ax, rgb, fp_small) -> None:
@@ -25,17 +28,17 @@ def kaplan_meier(ax, chart, rgb, fp, fp_small) -> None:
         colour = rgb[c.color]
         t = list(st.time) + [chart.x_max] if st.time[-1] < chart.x_max else list(st.time)
         s = [v * 100 for v in st.survival] + ([st.survival[-1] * 100] if st.time[-1] < chart.x_max else [])
-        ax.step(t, s, where="post", color=colour, linewidth=1.4, label=c.name)
+        ax.step(t, s, where="post", color=colour, linewidth=CURVE_WIDTH, label=c.name)
         cens = [x for x in st.censor_time if x <= chart.x_max]
-        ax.plot(cens, [st.at(x) * 100 for x in cens], linestyle="none", marker="+", markersize=5,
+        ax.plot(cens, [st.at(x) * 100 for x in cens], linestyle="none", marker="+", markersize=CENSOR_MARK,
                 markeredgewidth=0.8, color=colour)
         if chart.medians and st.median is not None:
-            ax.plot([0, st.median, st.median], [50, 50, 0], linestyle=(0, (3, 2)), linewidth=0.7, color=rgb["grey"])
+            ax.plot([0, st.median, st.median], [50, 50, 0], linestyle=(0, (3, 2)), linewidth=GUIDE_WIDTH,
+                    color=rgb["grey"])
     ax.set_xlim(0, chart.x_max)
     ax.set_ylim(0, 102)
-    ax.xaxis.set_major_locator(FixedLocator(list(chart.ticks)))
     ax.yaxis.set_major_locator(FixedLocator([0, 20, 40, 60, 80, 100]))
-    ax.xaxis.set_major_formatter(_fmt(chart.decimal_comma))
+    _ticks(ax.xaxis, chart.tick_labels or [(t, f"{t:g}") for t in chart.ticks])
     ax.set_xlabel(chart.time_title, fontproperties=fp)
     ax.set_ylabel(chart.value_title, fontproperties=fp)
     _style(ax, rgb, fp_small)
@@ -50,18 +53,14 @@ def forest(ax, chart, rgb, fp, fp_small) -> None:
     colour = rgb[chart.color]
     for i, r in enumerate(chart.rows):
         y = n - i - 0.5
-        ax.plot([r.ci[0], r.ci[1]], [y, y], color=rgb["text"], linewidth=0.8)
-        ax.plot([r.value], [y], marker="D" if r.level == 0 else "s", markersize=6 if r.level == 0 else 5,
+        ax.plot([r.ci[0], r.ci[1]], [y, y], color=rgb["text"], linewidth=CI_WIDTH)
+        ax.plot([r.value], [y], marker="D" if r.level == 0 else "s", markersize=ESTIMATE_MARK,
                 color=colour, linestyle="none")
-    ax.axvline(chart.reference, color=rgb["grey"], linewidth=0.7, linestyle=(0, (3, 2)))
+    ax.axvline(chart.reference, color=rgb["grey"], linewidth=GUIDE_WIDTH, linestyle=(0, (3, 2)))
     ax.set_xscale("log", base=2)
     ax.set_xlim(chart.x_min, chart.x_max)
     ax.set_ylim(0, n)
-    lo, hi = math.floor(math.log2(chart.x_min)), math.ceil(math.log2(chart.x_max))
-    ticks = [2.0 ** k for k in range(lo, hi + 1) if chart.x_min <= 2.0 ** k <= chart.x_max]
-    ax.xaxis.set_major_locator(FixedLocator(ticks))
-    ax.xaxis.set_minor_locator(NullLocator())
-    ax.xaxis.set_major_formatter(_fmt(chart.decimal_comma))
+    _ticks(ax.xaxis, chart.ticks)  # powers of two, as resolve printed them
     ax.yaxis.set_visible(False)
     ax.spines["left"].set_visible(False)
     ax.set_xlabel(chart.x_title, fontproperties=fp)

@@ -38,6 +38,15 @@ def label(ctx: Ctx, text: str, x: float, y: float, w: float, size: float, *, bol
     return TextBox(x, y, w, max(len(para.lines), 1) * size * 1.2, (para,), role=role)
 
 
+LABEL_SCALE = 0.9  # data labels, tick labels and legends, against the chart's type size
+
+
+def label_size(ctx: Ctx, fs: float) -> float:
+    """The size of a chart's small text (data labels, tick labels, legend) at type size ``fs``:
+    a tenth smaller, never below the chart style's min_size. Both renderers use it."""
+    return max(fs * LABEL_SCALE, ctx.layout.styles["chart"].smallest)
+
+
 def bar_chart_width(chart, width: float, fs: float) -> float:
     """The width a bar or column chart can use in a slot ``width`` wide with type of ``fs``
     points: a column chart's categories are worth at most so much width each."""
@@ -87,7 +96,8 @@ class ChartBlock:
         most = max(self.max_height(width, scale), self.min_height(width, scale))
         w = bar_chart_width(self.chart, width, fs) if h >= most - 0.5 else width
         h = min(h, most)
-        return [Chart(x + (width - w) / 2, y, w, h, self.chart, fs, name=f"chart:{self.chart.id}")]
+        return [Chart(x + (width - w) / 2, y, w, h, self.chart, fs, name=f"chart:{self.chart.id}",
+                      label_size=label_size(self.ctx, fs))]
 
     def text(self) -> str:
         return "\n".join(t for t in self.chart.texts() if t)
@@ -130,7 +140,8 @@ class KaplanMeierBlock:
         right, top, bottom = fs * 1.5, fs * (2.2 if c.legend else 0.8), fs * 3.4
         chart_h = y + h - top_y - table_h
         plot = (left, top, w - left - right, chart_h - top - bottom)
-        boxes.append(Chart(x, top_y, w, chart_h, c, fs, name=f"chart:{c.id}", plot=plot))
+        boxes.append(Chart(x, top_y, w, chart_h, c, fs, name=f"chart:{c.id}", plot=plot,
+                           label_size=label_size(ctx, fs)))
         if c.at_risk:
             ty = top_y + chart_h + fs * 0.4
             boxes.append(label(ctx, c.at_risk_title, x, ty, w, fs, bold=True, role="at-risk"))
@@ -223,5 +234,6 @@ class ForestBlock:
             right = label(ctx, self._favours()[1], ref_x + fs * 0.3, 0, half, fs)
             fy = top_y + chart_h - fs * 0.2 - max(left.h, right.h)  # the bottom line where one line stood
             boxes.extend((replace(left, y=fy), replace(right, y=fy)))
-        boxes.append(Chart(plot_x, top_y, plot_w, chart_h, c, fs, name=f"chart:{c.id}", plot=plot))
+        boxes.append(Chart(plot_x, top_y, plot_w, chart_h, c, fs, name=f"chart:{c.id}", plot=plot,
+                           label_size=label_size(ctx, fs)))
         return boxes

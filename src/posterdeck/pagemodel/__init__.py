@@ -113,6 +113,8 @@ class Chart:
     name: str = ""
     plot: tuple[float, float, float, float] | None = None  # inner plot area (left, top, w, h) in points
     # from the chart's top-left corner, when compose aligns other boxes with the axes
+    label_size: float = 0.0  # data labels, tick labels and legend: a little smaller than font_size, never
+    # below the chart style's min_size (compose decides; 0 reads as font_size)
 
 
 @dataclass(frozen=True)

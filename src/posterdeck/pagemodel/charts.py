@@ -8,6 +8,14 @@ from bisect import bisect_right
 from dataclasses import dataclass
 
 
+# Strokes and marks of every chart, in points: both renderers draw with these.
+CURVE_WIDTH = 1.5  # a Kaplan-Meier curve
+GUIDE_WIDTH = 0.75  # dashed guides: median lines, the line of no effect
+CI_WIDTH = 0.75  # a forest row's CI line, and bar charts' error bars
+CENSOR_MARK = 5.0  # the '+' on a curve where a patient was censored
+ESTIMATE_MARK = 6.0  # a forest row's square (the overall row's diamond)
+
+
 @dataclass(frozen=True)
 class Steps:
     """A right-continuous step function S(t), starting at (0, 1)."""
@@ -35,8 +43,9 @@ class RSeries:
     color: str
     values: tuple[float, ...]
     cis: tuple  # (lo, hi) or None per value
-    labels: tuple[str, ...] = ()  # the values as printed for the target, e.g. '78.4%', '7.7'
-    number_formats: tuple[str, ...] = ()  # each value's PPTX data-label format, e.g. '0.0"%"', '0.0'
+    labels: tuple[str, ...] = ()  # the values as printed for the target, e.g. '78.4%', '7,7': the data
+    # labels of both outputs (the PPTX's are workbook cells holding this text)
+    decimals: tuple[int, ...] = ()  # each value's published decimals: its CI is rounded to them too
 
 
 @dataclass(frozen=True)
@@ -55,10 +64,16 @@ class RChart:
     legend: bool
     aspect: float
     alt_text: str
-    number_format: str  # Excel-style, for the PPTX data labels (the series' most common): '0.0"%"', '0.0'
     decimal_comma: bool
     paths: tuple[str, ...] = ()  # the study data it draws
     value_format: str = "General"  # Excel-style, for the values in the PPTX chart's workbook: '0.0'
+    # the value axis, decided once in resolve and drawn the same by matplotlib and PowerPoint:
+    axis_min: float = 0.0
+    axis_max: float = 1.0
+    major_unit: float = 1.0
+    ticks: tuple[tuple[float, str], ...] = ()  # (value, label as the target prints it)
+    tick_format: str = "0"  # Excel-style, the same ticks in the PPTX chart: '0', '0.0'
+    affixes: tuple[str, str] = ("", "")  # what a label prints before and after its number: ('', '\u00a0%')
 
     def texts(self) -> list[str]:
         return [self.title, self.value_title, self.category_title, *self.categories,
@@ -91,6 +106,8 @@ class RKaplanMeier:
     decimal_comma: bool
     type: str = "kaplan_meier"
     paths: tuple[str, ...] = ()
+    tick_labels: tuple[tuple[float, str], ...] = ()  # the time ticks as the target prints them
+    tick_format: str = "0"  # the same in the PPTX: Excel-style, literal text where signs would vary
 
     def texts(self) -> list[str]:
         return [self.title, self.time_title, self.value_title, *(c.name for c in self.curves),
@@ -124,6 +141,8 @@ class RForest:
     decimal_comma: bool
     type: str = "forest"
     paths: tuple[str, ...] = ()
+    ticks: tuple[tuple[float, str], ...] = ()  # the x-axis ticks (powers of two) as the target prints them
+    tick_format: str = "0"  # the same in the PPTX: Excel-style, literal text where signs would vary
 
     def texts(self) -> list[str]:
         return [self.title, self.x_title, *self.columns, *(self.favours or ()),

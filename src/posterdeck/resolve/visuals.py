@@ -71,7 +71,7 @@ class ChartResolver:
             if s.color not in self.model.theme.colours:
                 self.err(base + ("series", s_i, "color"), f"chart {cid}: colour {s.color!r} is not in the theme",
                          suggest(s.color, self.model.theme.colours) or f"use one of {', '.join(self.model.theme.colours)}")
-            vals, cis, labels, formats = [], [], [], []
+            vals, cis, labels, decimals = [], [], [], []
             for v_i, p in enumerate(s.values):
                 try:
                     v, ci, unit, d = chart_point(p, self.model.leaves, self.decimals)
@@ -93,14 +93,20 @@ class ChartResolver:
                 vals.append(v)
                 cis.append(ci)
                 labels.append(f.percent(v, d) if unit == "percent" else f.number(v, d))
-                formats.append(label_format(unit, d, f))
+                decimals.append(d)
             series.append(RSeries(self.plain(s.name, base + ("series", s_i, "name")), s.color, tuple(vals),
-                                  tuple(cis), tuple(labels), tuple(formats)))
+                                  tuple(cis), tuple(labels), tuple(decimals)))
         unit = next(iter(units), None)
         cats = tuple(self.plain(c, base + ("categories", i)) for i, c in enumerate(spec.categories))
         alt = spec.alt_text or _alt_text(self.plain(spec.title, base) or cid, cats, series)
-        all_formats = [x for s_ in series for x in s_.number_formats]
         places = max(places[1:] or places)
+        lo, hi, step = value_axis(spec.type, series, spec.value_axis.min, spec.value_axis.max)
+        if spec.value_axis.max is not None and hi < _peak(spec.type, series) - 1e-9:
+            self.err(base + ("value_axis",), f"chart {cid}: value_axis max {spec.value_axis.max:g} is below the "
+                     f"highest value or CI bound ({_peak(spec.type, series):g}): it would be cut off",
+                     "raise value_axis.max, or leave it out to let posterdeck choose")
+        step_places = _places(step)
+        ticks = tuple((t, f.number(t, step_places)) for t in _axis_ticks(lo, hi, step))
         return RChart(id=cid, type=spec.type, title=self.plain(spec.title, base + ("title",)), categories=cats,
                       series=tuple(series),  # the axis title defaults to the unit's name
                       value_title=self.plain(spec.value_axis.title, base + ("value_axis",))
@@ -108,10 +114,12 @@ class ChartResolver:
                       category_title=self.plain(spec.category_axis.title, base + ("category_axis",)),
                       value_min=spec.value_axis.min, value_max=spec.value_axis.max, data_labels=spec.data_labels,
                       error_bars=spec.error_bars, legend=spec.legend, aspect=spec.aspect, alt_text=alt,
-                      number_format=max(all_formats, key=all_formats.count) if all_formats else "General",
                       decimal_comma=f.decimal_comma,
                       paths=tuple(p for s_ in spec.series for p in s_.values),
-                      value_format="0" + ("." + "0" * places if places else ""))
+                      value_format="0" + ("." + "0" * places if places else ""),
+                      axis_min=lo, axis_max=hi, major_unit=step, ticks=ticks,
+                      tick_format=axis_format(ticks),
+                      affixes=f.percent_affixes() if unit == "percent" else ("", ""))
 
     def colour(self, name: str, path: tuple) -> None:
         if name not in self.model.theme.colours:
@@ -158,8 +166,10 @@ class ChartResolver:
         alt = spec.alt_text or (f"{title or 'Kaplan-Meier curves'}. " + "; ".join(
             f"{c.name}: median {f.number(c.steps.median, 1) if c.steps.median is not None else 'not reached'}"
             for c in curves) + ".")
+        km_ticks = tuple(_ticks(x_max, spec.time_step))
+        km_labels = tuple((t, f.number(t, _places(t))) for t in km_ticks)
         return RKaplanMeier(id=cid, title=title, curves=tuple(curves), x_max=x_max,
-                            ticks=tuple(_ticks(x_max, spec.time_step)),
+                            ticks=km_ticks, tick_labels=km_labels, tick_format=axis_format(km_labels),
                             time_title=self.plain(spec.time_axis.title, base + ("time_axis",)),
                             value_title=self.plain(spec.value_axis.title, base + ("value_axis",)),
                             medians=spec.medians, at_risk=spec.at_risk,
@@ -191,6 +201,8 @@ class ChartResolver:
                                              spec.reference)))
         hi = 2.0 ** math.ceil(math.log2(max(spec.x_axis.max or max((r.ci[1] for r in rows), default=2.0),
                                             spec.reference)))
+        f_ticks = tuple((t, f.number(t, _places(t))) for t in
+                        (2.0 ** k for k in range(round(math.log2(lo)), round(math.log2(hi)) + 1)))
         title = self.plain(spec.title, base + ("title",))
         alt = spec.alt_text or (f"{title or 'Forest plot'}. " + "; ".join(f"{r.label}: {r.text}" for r in rows) + ".")
         cols = spec.columns
@@ -199,6 +211,7 @@ class ChartResolver:
                        if spec.favours else None,  # each text its own context: i18n status names it
                        columns=tuple(self.plain(getattr(cols, k), base + ("columns", k)) for k in ("label", "n", "estimate")),
                        color=spec.color, aspect=spec.aspect, alt_text=alt, decimal_comma=f.decimal_comma,
+                       ticks=f_ticks, tick_format=axis_format(f_ticks),
                        paths=tuple(r.data for r in spec.rows))
 
 
@@ -216,15 +229,75 @@ def _ticks(x_max: float, step: float) -> list[float]:
     return [round(i * step, 6) for i in range(n + 1)]
 
 
-def label_format(unit: str | None, decimals: int, f) -> str:
-    """The Excel number format of a PPTX data label: the value's decimals, and the language's
-    percent sign where the unit is percent (0.0"%", 0.0" %"); other units print bare, as in
-    the PDF (the axis title names the unit)."""
-    number = "0" + ("." + "0" * decimals if decimals else "")
-    if unit != "percent":
-        return number
-    before, after = f.percent_affixes()
-    return (f'"{before}"' if before else "") + number + (f'"{after}"' if after else "")
+NICE = (1.0, 2.0, 2.5, 5.0, 10.0)  # major units: these times a power of ten
+HEADROOM = 1.08  # room above the highest bar or CI for its label
+
+
+def _peak(chart_type: str, series) -> float:
+    """The highest point a chart draws: a value, an upper CI bound, or a stack's total."""
+    peak = max((c[1] if c else v) for s in series for v, c in zip(s.values, s.cis)) if series else 0.0
+    if chart_type.startswith("stacked") and series:
+        peak = max(peak, max(sum(vals) for vals in zip(*(s.values for s in series))))
+    return peak
+
+
+def value_axis(chart_type: str, series, lo: float | None, hi: float | None) -> tuple[float, float, float]:
+    """The value axis of a bar or column chart: (min, max, major unit), the same in the PDF and
+    the PPTX. A given max is kept; otherwise the max is the highest value, CI bound or stack,
+    with room for its label, rounded up to a major unit of 1, 2, 2.5 or 5 times a power of
+    ten that gives four to six steps."""
+    lo = 0.0 if lo is None else float(lo)
+    top = float(hi) if hi is not None else max(_peak(chart_type, series) * HEADROOM, lo + 1e-9)
+    span = max(top - lo, 1e-9)
+    power = 10.0 ** math.floor(math.log10(span / 5))
+    step = next(n * power for n in NICE if span / (n * power) <= 6)
+    step = float(round(step, 10))
+    if hi is None:
+        top = lo + math.ceil(round((top - lo) / step, 9)) * step
+    return lo, float(round(top, 10)), step
+
+
+def _axis_ticks(lo: float, hi: float, step: float) -> list[float]:
+    n = int(math.floor((hi - lo) / step + 1e-9))
+    return [round(lo + i * step, 10) for i in range(n + 1)]
+
+
+def _places(step: float) -> int:
+    """The decimals a major unit needs: 10 -> 0, 2.5 -> 1, 0.25 -> 2."""
+    for d in range(0, 7):
+        if abs(round(step, d) - step) < 1e-9:
+            return d
+    return 6
+
+
+def axis_format(ticks) -> str:
+    """The Excel number format of a PPTX axis whose ticks are ``ticks`` ((value, label) pairs,
+    ascending): labels that read the same on any viewer's system. Whole numbers under 1000 print
+    as '0' does everywhere; other ticks (0,25 or 1 000, whose decimal and group signs an Excel
+    format takes from the viewer's system) print as literal text, each in a conditional section
+    of its own, which Excel allows for two ticks at the bottom or the top of the axis; the
+    conditions compare with the midpoint to the next tick (a log axis computes its ticks with
+    rounding errors). Otherwise the format falls back to the decimals the ticks need."""
+    ticks = sorted(ticks)
+    odd = [i for i, (v, label) in enumerate(ticks) if not (float(v).is_integer() and label == str(int(v)))]
+    if not odd:
+        return "0"
+    n = len(ticks)
+    if len(odd) <= 2 and n > len(odd):
+        bottom, top = odd == list(range(len(odd))), odd == list(range(n - len(odd), n))
+        if bottom or top:
+            order = odd if bottom else list(reversed(odd))
+            sections = []
+            for i in order:
+                edge = (ticks[i][0] + ticks[i + 1 if bottom else i - 1][0]) / 2
+                sections.append(f'[{"<" if bottom else ">"}{edge:g}]"' + ticks[i][1].replace('"', "") + '"')
+            if len(sections) == 1:  # Excel's second section needs a condition of its own
+                sections.append(f'[{">=" if bottom else "<="}{(ticks[odd[0] + 1 if bottom else odd[0] - 1][0] + ticks[odd[0]][0]) / 2:g}]0')
+            else:
+                sections.append("0")
+            return ";".join(sections)
+    places = max(_places(v) for v, _ in ticks)
+    return "0" + ("." + "0" * places if places else "")
 
 
 def _capital(text: str) -> str:

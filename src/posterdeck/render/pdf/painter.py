@@ -27,7 +27,7 @@ def chart_specs(doc: Document) -> list[tuple]:
     """What matplotlib draws for the charts of ``doc``, in page order: the items of charts_pdf().
     The same for both modes (charts are drawn in RGB; print converts them after)."""
     rgb = {k: v.rgb for k, v in doc.colours.items()}
-    return [(box.chart, box.w, box.h, box.font_size, rgb, doc.fonts["regular"], doc.fonts["bold"], box.plot)
+    return [(box.chart, box.w, box.h, (box.font_size, box.label_size or box.font_size), rgb, doc.fonts["regular"], doc.fonts["bold"], box.plot)
             for page in doc.pages for box in page.boxes if isinstance(box, Chart)]
 
 

@@ -55,11 +55,11 @@ def render_pptx(doc: Document) -> bytes:
             elif isinstance(box, Image):
                 pic = slide.shapes.add_picture(box.path, emu(box.x), emu(box.y), emu(box.w), emu(box.h))
                 pic.name = box.name or "image"
-                from posterdeck.charts.pptx_xml import alt_text
+                from posterdeck.render.pptx.charts.xml import alt_text
 
                 alt_text(pic, box.alt)
             elif isinstance(box, Chart):
-                from posterdeck.charts.pptx_native import add_chart
+                from posterdeck.render.pptx.charts import add_chart
 
                 add_chart(slide, box, doc, emu, _rgb)
         if title_ph is not None and not title:  # a slide without a title box: no empty placeholder

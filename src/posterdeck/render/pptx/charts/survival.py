@@ -3,7 +3,8 @@ charts whose plot area is pinned (manual layout) where compose put the axes, so 
 number-at-risk table and the forest columns, drawn as native text boxes, line up."""
 from __future__ import annotations
 
-from posterdeck.charts import pptx_xml
+from posterdeck.pagemodel.charts import CENSOR_MARK, CI_WIDTH, CURVE_WIDTH, ESTIMATE_MARK, GUIDE_WIDTH
+from posterdeck.render.pptx.charts import xml
 
 
 def _xy_chart(slide, box, data, doc, emu, rgb):
@@ -13,20 +14,32 @@ def _xy_chart(slide, box, data, doc, emu, rgb):
     frame = slide.shapes.add_chart(XL_CHART_TYPE.XY_SCATTER_LINES_NO_MARKERS, emu(box.x), emu(box.y),
                                    emu(box.w), emu(box.h), data)
     frame.name = box.name or "chart"
-    pptx_xml.alt_text(frame, box.chart.alt_text)
+    xml.alt_text(frame, box.chart.alt_text)
     _common(frame.chart, doc, box, rgb)
     return frame
+
+
+def finish(frame, doc) -> None:
+    """What every chart part needs last: positive axis ids, the target's language."""
+    xml.positive_axis_ids(frame.chart._chartSpace)
+    xml.language(frame.chart._chartSpace, doc.language)
 
 
 def _common(ch, doc, box, rgb):
     from pptx.util import Pt
 
-    ch.font.size = Pt(box.font_size * 0.9)
+    ch.font.size = Pt(box.label_size or box.font_size)
     ch.font.name = doc.font_name
     ch.font.color.rgb = rgb(doc, "text")
     ch.has_title = False
     left, top, pw, ph = box.plot
-    pptx_xml.plot_area(ch, left / box.w, top / box.h, pw / box.w, ph / box.h)
+    xml.plot_area(ch, left / box.w, top / box.h, pw / box.w, ph / box.h)
+
+
+def _tick_format(axis, number_format: str) -> None:
+    """The tick labels' format resolve chose: the same text on every viewer's system."""
+    axis.tick_labels.number_format = number_format
+    axis.tick_labels.number_format_is_linked = False
 
 
 def _axis_title(axis, text, size):
@@ -42,7 +55,7 @@ def _axis_title(axis, text, size):
 
 
 def kaplan_meier(slide, box, doc, emu, rgb):
-    from pptx.chart.data import XyChartData
+    from posterdeck.render.pptx.charts.workbook import XyData as XyChartData
     from pptx.enum.chart import XL_LEGEND_POSITION, XL_MARKER_STYLE
     from pptx.enum.dml import MSO_LINE_DASH_STYLE
     from pptx.util import Pt
@@ -67,7 +80,7 @@ def kaplan_meier(slide, box, doc, emu, rgb):
     for kind, cv, name, pts in series_points:
         s = data.add_series(name)
         for x, y in pts:
-            s.add_data_point(x, y)
+            s.add_data_point(round(x, 10), round(y, 10))  # no float noise in the workbook
         kinds.append((kind, cv))
     frame = _xy_chart(slide, box, data, doc, emu, rgb)
     ch = frame.chart
@@ -76,22 +89,23 @@ def kaplan_meier(slide, box, doc, emu, rgb):
         line = series.format.line
         if kind == "curve":
             line.color.rgb = rgb(doc, cv.color)
-            line.width = Pt(1.5)
+            line.width = Pt(CURVE_WIDTH)
             series.marker.style = XL_MARKER_STYLE.NONE
         elif kind == "censor":
             line.fill.background()
             series.marker.style = XL_MARKER_STYLE.PLUS
-            series.marker.size = 5
+            series.marker.size = int(CENSOR_MARK)
             series.marker.format.line.color.rgb = rgb(doc, cv.color)
             series.marker.format.fill.background()
         else:
             line.color.rgb = rgb(doc, "grey")
-            line.width = Pt(0.75)
+            line.width = Pt(GUIDE_WIDTH)
             line.dash_style = MSO_LINE_DASH_STYLE.DASH
             series.marker.style = XL_MARKER_STYLE.NONE
     x_axis, y_axis = ch.category_axis, ch.value_axis
     x_axis.minimum_scale, x_axis.maximum_scale = 0, c.x_max
     x_axis.major_unit = c.ticks[1] - c.ticks[0] if len(c.ticks) > 1 else c.x_max
+    _tick_format(x_axis, c.tick_format)
     y_axis.minimum_scale, y_axis.maximum_scale, y_axis.major_unit = 0, 100, 20
     y_axis.has_major_gridlines = False
     x_axis.has_major_gridlines = False
@@ -101,7 +115,8 @@ def kaplan_meier(slide, box, doc, emu, rgb):
     if ch.has_legend:
         ch.legend.position = XL_LEGEND_POSITION.TOP
         ch.legend.include_in_layout = False
-        pptx_xml.legend_only(ch, len(c.curves), len(kinds))
+        xml.legend_only(ch, len(c.curves), len(kinds))
+    finish(frame, doc)
     return frame
 
 
@@ -122,7 +137,7 @@ def _step_points(st, x_max: float) -> list[tuple[float, float]]:
 
 
 def forest(slide, box, doc, emu, rgb):
-    from pptx.chart.data import XyChartData
+    from posterdeck.render.pptx.charts.workbook import XyData as XyChartData
     from pptx.enum.chart import XL_MARKER_STYLE
     from pptx.enum.dml import MSO_LINE_DASH_STYLE
     from pptx.util import Pt
@@ -148,25 +163,34 @@ def forest(slide, box, doc, emu, rgb):
         ci.smooth = False
         ci.marker.style = XL_MARKER_STYLE.NONE
         ci.format.line.color.rgb = rgb(doc, "text")
-        ci.format.line.width = Pt(0.75)
+        ci.format.line.width = Pt(CI_WIDTH)
     est.format.line.fill.background()
     est.marker.style = XL_MARKER_STYLE.SQUARE
-    est.marker.size = 6
+    est.marker.size = int(ESTIMATE_MARK)
     est.marker.format.fill.solid()
     est.marker.format.fill.fore_color.rgb = rgb(doc, c.color)
     est.marker.format.line.color.rgb = rgb(doc, c.color)
+    for i, r in enumerate(c.rows):
+        if r.level == 0:
+            mark = est.points[i].marker
+            mark.style, mark.size = XL_MARKER_STYLE.DIAMOND, int(ESTIMATE_MARK) + 1
+            mark.format.fill.solid()
+            mark.format.fill.fore_color.rgb = rgb(doc, c.color)
+            mark.format.line.color.rgb = rgb(doc, c.color)
     line.smooth = False
     line.marker.style = XL_MARKER_STYLE.NONE
     line.format.line.color.rgb = rgb(doc, "grey")
-    line.format.line.width = Pt(0.75)
+    line.format.line.width = Pt(GUIDE_WIDTH)
     line.format.line.dash_style = MSO_LINE_DASH_STYLE.DASH
     x_axis, y_axis = ch.category_axis, ch.value_axis
     x_axis.minimum_scale, x_axis.maximum_scale = c.x_min, c.x_max
-    pptx_xml.log_scale(x_axis, 2)
+    xml.log_scale(x_axis, 2)
     x_axis.major_unit = 2  # one tick per power of two
+    _tick_format(x_axis, c.tick_format)
     x_axis.has_major_gridlines = False
     y_axis.minimum_scale, y_axis.maximum_scale = 0, n
     y_axis.visible = False
     y_axis.has_major_gridlines = False
     _axis_title(x_axis, c.x_title, box.font_size)
+    finish(frame, doc)
     return frame
