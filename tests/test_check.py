@@ -31,3 +31,16 @@ def test_check_fit_finds_an_overflow_that_plain_check_does_not(project_copy):
     assert "overflow" in fit.stderr
     assert "rationale" in fit.stderr.lower()  # the page named (slide 2 (rationale) or the poster column)
     assert "Traceback" not in fit.stderr
+
+
+def test_check_strict_with_warnings_says_failed_not_ok(project_copy):
+    """--strict turns warnings into a failure: the summary line must not say 'ok' while exiting 1."""
+    deck = f"data/{DECK}"
+    text = project_copy.path(f"{deck}/deck.yaml").read_text(encoding="utf-8")
+    project_copy.replace(f"{deck}/deck.yaml", text[text.index("targets: ["):].split("\n")[0], "targets: [en-NL]")
+    project_copy.replace(f"{deck}/content.yaml", "CR/CRi and OS were the two primary endpoints",
+                         "CR/CRi and OS (XYZQ) were the two primary endpoints")
+    res = project_copy.cli("check", "--strict", deck)
+    assert res.returncode == 1, res.stderr
+    assert "XYZQ" in res.stderr and f"{DECK}: failed (--strict" in res.stderr
+    assert f"{DECK}: ok" not in res.stdout + res.stderr

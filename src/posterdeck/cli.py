@@ -251,6 +251,8 @@ def check(decks: tuple[Path, ...], strict: bool, fit: bool) -> None:
             click.echo(f"warning: {w}", err=True)
         if warnings and strict:
             status = max(status, 1)
+            click.echo(f"{model.name}: failed (--strict: {len(warnings)} warning(s) count as errors)", err=True)
+            continue
         click.echo(f"{model.name}: ok ({len(model.info.targets)} target(s), {len(warnings)} warning(s))")
     sys.exit(status)
 

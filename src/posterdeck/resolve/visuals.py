@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 from posterdeck.loading.yamlsource import suggest
 from posterdeck.pagemodel.charts import RChart, RCurve, RForest, RForestRow, RKaplanMeier, RSeries, Steps
-from posterdeck.resolve.units import unit_label
+from posterdeck.resolve.units import unit_label, with_unit
 from posterdeck.resolve.values import ValueError_, chart_point
 
 Nodes = tuple  # markup nodes, as in resolve.document
@@ -98,7 +98,9 @@ class ChartResolver:
                                   tuple(cis), tuple(labels), tuple(decimals)))
         unit = next(iter(units), None)
         cats = tuple(self.plain(c, base + ("categories", i)) for i, c in enumerate(spec.categories))
-        alt = spec.alt_text or _alt_text(self.plain(spec.title, base) or cid, cats, series)
+        # the alt text reads each value with its unit ('8.8 months'), under the title as translated
+        spoken = [tuple(with_unit(v, d, unit, unit_def, f, short=True) for v, d in zip(s_.values, s_.decimals)) for s_ in series]
+        alt = spec.alt_text or _alt_text(self.plain(spec.title, base + ("title",)) or cid, cats, series, spoken)
         places = max(places[1:] or places)
         lo, hi, step = value_axis(spec.type, series, spec.value_axis.min, spec.value_axis.max)
         if spec.value_axis.max is not None and hi < _peak(spec.type, series) - 1e-9:
@@ -304,10 +306,10 @@ def _capital(text: str) -> str:
     return text[:1].upper() + text[1:]
 
 
-def _alt_text(title: str, cats, series) -> str:
+def _alt_text(title: str, cats, series, spoken) -> str:
     parts = []
-    for s in series:
-        vals = ", ".join(f"{c} {label}" for c, label in zip(cats, s.labels))
+    for s, labels in zip(series, spoken):
+        vals = ", ".join(f"{c} {label}" for c, label in zip(cats, labels))
         parts.append(f"{s.name}: {vals}")
     return f"{title}. " + "; ".join(parts) + "."
 
