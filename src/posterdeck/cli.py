@@ -303,6 +303,7 @@ def i18n_status(decks: tuple[Path, ...], verbose: bool) -> None:
         table.add_column(col)
     code = 0
     details = []
+    shown: set[str] = set()
     for folder in _folders(decks):
         try:
             for st in get_status(folder):
@@ -310,6 +311,11 @@ def i18n_status(decks: tuple[Path, ...], verbose: bool) -> None:
                               str(len(st.missing)))
                 details += [f"{folder.name} {st.target}: out of date: {c}" for c in st.outdated]
                 details += [f"{folder.name} {st.target}: missing: {c}" for c in st.missing]
+                for e in st.errors:  # one catalogue serves every target of its language: say each once
+                    if str(e) not in shown:
+                        shown.add(str(e))
+                        _report(e)
+                        code = max(code, e.exit_code)
         except PosterdeckError as e:
             _report(e)
             code = max(code, e.exit_code)
