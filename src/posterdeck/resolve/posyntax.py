@@ -92,8 +92,8 @@ def read_entries(path: Path, data: bytes) -> list[PoEntry]:
                                        cur["msgid"][1], cur["msgstr"][1], cur["fuzzy"]))
         cur, flags_fuzzy = {}, False
 
-    for n, raw in enumerate(text.splitlines(), 1):
-        line = raw.strip()
+    for n, raw in enumerate(text.split("\n"), 1):  # not splitlines(): a \v or \x1c inside a string is no line end
+        line = raw.strip(" \t\r")
         if not line:
             finish()
             last = ""
