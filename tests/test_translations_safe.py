@@ -185,6 +185,8 @@ def test_differences_on_small_texts():
     assert differences(src, src + " {{ a.c }}") != []  # a placeholder twice where the source has it once
     assert differences("x^2^ y", "x^2 y") != []  # sup marker lost its partner
     assert differences("about ~50", "etwa 50") == []  # fewer literal markers is fine
+    assert differences("rate (n = 5)", "Rate [n = 5]") == []  # brackets that pair up are text
+    assert differences("see [SmPC](https://e.org)", "siehe [Fachinfo(https://e.org)") != []  # a broken link
     assert differences("{{ broken", "anything") == []  # the source's own error is said at the source
 
 
@@ -253,3 +255,15 @@ def test_extract_refuses_an_rtl_language(project_copy):
     res = project_copy.cli("i18n", "extract", f"data/{DECK}", "-l", "ar")
     assert res.returncode == 2 and "right to left" in res.stderr and "Traceback" not in res.stderr
     assert not (project_copy.deck / "i18n" / "ar.po").exists()
+
+
+def test_compose_refuses_rtl_text_that_resolve_did_not_see(demo_fonts):
+    """The last guard: a value resolve never looked at (a unit label from a placeholder, say) is
+    still refused where a text is laid out, never drawn wrong."""
+    from posterdeck.errors import ContentError
+
+    fonts = demo_fonts[2]
+    fonts.check_glyphs("plain Latin", "regular", "poster page 1")
+    with pytest.raises(ContentError) as info:
+        fonts.check_glyphs("10 \u05e9\u05e2\u05d5\u05ea", "regular", "poster page 1")
+    assert "Hebrew" in str(info.value) and "poster page 1" in str(info.value)

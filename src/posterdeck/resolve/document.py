@@ -113,12 +113,11 @@ class _Resolver(ChartResolver, TableResolver):
         found = self.lookup(ctx, raw)
         if found is not None:
             found = self.faithful(ctx, raw, found, where)
+        if found is None:
+            self.no_rtl(raw, ctx, where)
         self.shown.append(found if found is not None else raw)
         if found is not None or not self.translating:
-            if found is None:
-                self.no_rtl(raw, ctx, where)
             return raw if found is None else found
-        self.no_rtl(raw, ctx, where)
         self.fallen.append(raw)  # its abbreviations are the source language's: the footer lists them so
         if quiet:
             return raw
@@ -241,15 +240,8 @@ class _Resolver(ChartResolver, TableResolver):
         from posterdeck.schema.glossary import Glossary
 
         refs = [f(self.model.references[k]) for k in sorted(self.cited) for f in (ama, short)]
-        ref_src = self.model.sources.get("references")
-        if ref_src is not None and self.recorder is None:
-            data = ref_src.data
-            items = data.get("references", data) if isinstance(data, dict) else data
-            prefix = ("references",) if isinstance(data, dict) else ()
-            index = {it.get("id"): i for i, it in enumerate(items or []) if isinstance(it, dict)}
-            for k in sorted(self.cited):
-                at = ref_src.where(prefix + (index[k],)) if k in index else ref_src.where()
-                self.no_rtl(ama(self.model.references[k]), f"reference {k!r}", at)
+        if self.recorder is None:
+            self.errors += rtl.check_references(self.model, sorted(self.cited), ama)
         words = [self.lookup(f"words.{k}", w) or w for k, w in WORDS.items()]
         shown = "\n".join(self.shown + refs + words + [self.target.job_line])  # not the glossary's own texts
         fallen = "\n".join(self.fallen)

@@ -81,7 +81,10 @@ def differences(source: str, translation: str) -> list[str]:
                 + _compare("link addresses", src.links, tr.links))
     if tr.inline_notes != src.inline_notes:
         problems.append(f"it has {tr.inline_notes} inline footnote(s) ^[...] where the source has {src.inline_notes}")
-    lone = tr.lone - src.lone
+    lone = Counter({c: n for c, n in (tr.lone - src.lone).items() if c not in "[]"})
+    balance = tr.lone["["] - tr.lone["]"]  # brackets as text may pair up: '[n = 5]' is fine, '[' alone is not
+    if balance != src.lone["["] - src.lone["]"]:
+        lone["[" if balance > 0 else "]"] += 1
     if lone:
         chars = ", ".join(f"{c!r}" for c in sorted(lone))
         problems.append(f"its markup is unbalanced: {chars} without a partner would print as text")

@@ -71,3 +71,23 @@ def check_targets(targets: list[str], deck_src) -> list[ContentError]:
             out.append(ContentError(f"target {tag}: {language!r} is written right to left, which posterdeck "
                                     f"does not support yet", deck_src.where(("deck", "targets", i)), hint=HINT))
     return out
+
+
+def check_references(model, keys: list[str], render) -> list[ContentError]:
+    """An error at its item in the references file for every cited reference whose text
+    (``render``: the reference as the pages print it) holds a right-to-left character."""
+    src = model.sources.get("references")
+    if src is None:
+        return []
+    data = src.data
+    items = data.get("references", data) if isinstance(data, dict) else data
+    prefix = ("references",) if isinstance(data, dict) else ()
+    index = {it.get("id"): i for i, it in enumerate(items if isinstance(items, list) else [])
+             if isinstance(it, dict)}
+    out = []
+    for key in keys:
+        where = src.where(prefix + (index[key],)) if key in index else src.where()
+        bad = check_text(render(model.references[key]), f"reference {key!r}", where)
+        if bad is not None:
+            out.append(bad)
+    return out
