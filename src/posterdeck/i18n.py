@@ -12,8 +12,9 @@ from posterdeck.loading.yamlsource import display_path
 from posterdeck.resolve.catalogue import catalogue_path, read_catalogue, read_catalogue_lines, write_catalogue
 
 HEADER = """Translations of the posterdeck deck {deck} into {language}.
-Each message's context says where the text sits; placeholders ({{{{ ... }}}}), citations ([@...])
-and footnote markers ([^...]) must be kept as they are. Translate, then run `posterdeck build`."""
+Each message's context says where the text sits; placeholders ({{{{ ... | format }}}}), citations ([@...]),
+footnote markers ([^...], ^[...]) and link addresses must be kept as they are, and markup balanced:
+the build refuses a translation that changes them. Translate, then run `posterdeck build`."""
 
 
 def template(model: Model) -> list[tuple[str, str, str, int]]:

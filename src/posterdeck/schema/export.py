@@ -25,10 +25,9 @@ from posterdeck.schema.market import MarketFile
 from posterdeck.schema.references import CslItem
 from posterdeck.schema.study import Count, Estimate, Number, PValue, Study
 
-DIALECT = "https://json-schema.org/draft/2020-12/schema"
-BASE = "https://posterdeck.invalid/schemas/"  # an id, not an address: editors use the file path
+DIALECT = "https://json-schema.org/draft/2020-12/schema"  # no $id: editors resolve the #/$defs refs in the file they read
 
-# kind -> (model, what the file is, where such files live)
+# kind -> (model, what the file is and where such files live)
 KINDS: dict[str, tuple[type[BaseModel], str]] = {
     "deck": (DeckFile, "deck.yaml: the metadata of one deck, its targets and the files and layouts it uses"),
     "study": (Study, "study.yaml: populations, results, data tables and curves; every number of a deck, once"),
@@ -81,7 +80,7 @@ def schema(kind: str) -> dict:
     if kind == "study":
         results = body["properties"]["results"]
         results.update(_results(defs))
-    out = {"$schema": DIALECT, "$id": f"{BASE}{kind}.schema.json", "title": f"posterdeck {kind} file",
+    out = {"$schema": DIALECT, "title": f"posterdeck {kind} file",
            "description": title, **{k: v for k, v in body.items() if k not in ("title", "description")}}
     if defs:
         out["$defs"] = dict(sorted(defs.items()))
