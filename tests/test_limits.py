@@ -137,7 +137,10 @@ def test_a_control_character_is_an_error_naming_its_line_not_a_crash(project_cop
         msg.string = msg.string.replace(" ", "\x0b", 1)
         with path.open("wb") as fh:
             write_po(fh, cat, width=100)
-        line = next(m for m in read_catalogue(path) if m.context == SUMMARY_CTX).lineno
+        from posterdeck.resolve.posyntax import read_entries
+
+        # the msgstr's line, where a translation's problems are said (issue 12)
+        line = next(e for e in read_entries(path, path.read_bytes()) if e.context == SUMMARY_CTX).msgstr_line
         file = "de.po"
     check = project_copy.cli("check", f"data/{DECK}")
     res = build(project_copy, "en-NL", "de-DE")

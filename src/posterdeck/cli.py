@@ -316,6 +316,7 @@ def i18n_status(decks: tuple[Path, ...], verbose: bool) -> None:
         table.add_column(col)
     code = 0
     details = []
+    shown: set[str] = set()
     for folder in _folders(decks):
         try:
             for st in get_status(folder):
@@ -323,6 +324,11 @@ def i18n_status(decks: tuple[Path, ...], verbose: bool) -> None:
                               str(len(st.missing)))
                 details += [f"{folder.name} {st.target}: out of date: {c}" for c in st.outdated]
                 details += [f"{folder.name} {st.target}: missing: {c}" for c in st.missing]
+                for e in st.errors:  # one catalogue serves every target of its language: say each once
+                    if str(e) not in shown:
+                        shown.add(str(e))
+                        _report(e)
+                        code = max(code, e.exit_code)
         except PosterdeckError as e:
             _report(e)
             code = max(code, e.exit_code)
@@ -331,6 +337,27 @@ def i18n_status(decks: tuple[Path, ...], verbose: bool) -> None:
         for line in details:
             click.echo(line)
     sys.exit(code)
+
+
+@main.command("schema")
+@click.option("--out", "-o", type=click.Path(path_type=Path, file_okay=False), default=Path("schemas"),
+              show_default=True, help="Folder for the <kind>.schema.json files.")
+def schema_command(out: Path) -> None:
+    """Write JSON Schemas of every YAML file kind (deck, study, content, references, glossary,
+    market, layout, theme), for completion and checking in editors: put
+    '# yaml-language-server: $schema=PATH/content.schema.json' on a file's first line."""
+    from posterdeck.errors import PosterdeckError as _Error
+    from posterdeck.schema.export import write_schemas
+
+    try:
+        for path in write_schemas(out):
+            click.echo(str(path))
+    except (_Error, OSError) as e:
+        if isinstance(e, _Error):
+            _report(e)
+            sys.exit(e.exit_code)
+        click.echo(f"error: {out}: cannot write the schemas: {e.strerror or e}", err=True)
+        sys.exit(1)
 
 
 def _folders(decks) -> list[Path]:

@@ -1,17 +1,20 @@
 """posterdeck i18n: write the translation catalogues of a deck and report their state."""
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from babel.messages.catalog import Catalog
 
 from posterdeck.loading.deck import Model, load_deck
-from posterdeck.resolve.catalogue import catalogue_path, read_catalogue, write_catalogue
+from posterdeck.errors import Location, UsageError
+from posterdeck.loading.yamlsource import display_path
+from posterdeck.resolve.catalogue import catalogue_path, read_catalogue, read_catalogue_lines, write_catalogue
 
 HEADER = """Translations of the posterdeck deck {deck} into {language}.
-Each message's context says where the text sits; placeholders ({{{{ ... }}}}), citations ([@...])
-and footnote markers ([^...]) must be kept as they are. Translate, then run `posterdeck build`."""
+Each message's context says where the text sits; placeholders ({{{{ ... | format }}}}), citations ([@...]),
+footnote markers ([^...], ^[...]) and link addresses must be kept as they are, and markup balanced:
+the build refuses a translation that changes them. Translate, then run `posterdeck build`."""
 
 
 def template(model: Model) -> list[tuple[str, str, str, int]]:
@@ -43,6 +46,12 @@ class ExtractResult:
 
 
 def extract(deck_dir: Path, extra_languages: list[str] | None = None) -> list[ExtractResult]:
+    from posterdeck.resolve.rtl import HINT as RTL_HINT, is_rtl_language
+
+    for lang in extra_languages or []:
+        if is_rtl_language(lang):
+            raise UsageError(f"--language {lang}: {lang!r} is written right to left, which posterdeck does not "
+                             f"support yet", hint=RTL_HINT)
     model = load_deck(deck_dir)
     items = template(model)
     tpl = Catalog(project=model.name, version=model.info.date_of_preparation, fuzzy=False)
@@ -107,6 +116,7 @@ class Status:
     translated: int
     outdated: list[Entry]  # texts whose source changed since translation
     missing: list[Entry]
+    errors: list = field(default_factory=list)  # translations that change their source's facts, at their line
 
 
 def status(deck_dir: Path) -> list[Status]:
@@ -119,7 +129,8 @@ def status(deck_dir: Path) -> list[Status]:
             out.append(Status(tag, lang, len(items), len(items), [], []))
             continue
         path = catalogue_path(model.folder, lang)
-        catalog = read_catalogue(path) if path.is_file() else Catalog(locale=lang)
+        catalog, lines = read_catalogue_lines(path) if path.is_file() else (Catalog(locale=lang), {})
+        errors = []
         by_ctx: dict = {}
         for m in catalog:
             if m.id:
@@ -130,9 +141,23 @@ def status(deck_dir: Path) -> list[Status]:
             exact = [m for m in entries if m.id == raw]
             if exact and exact[0].string and not exact[0].fuzzy:
                 translated += 1
+                errors += _unfaithful(ctx, raw, exact[0].string, Location(file, line),
+                                      Location(display_path(path), lines.get((ctx, raw), 0)))
             elif (exact and exact[0].fuzzy) or any(m.id != raw and m.string for m in entries):
                 outdated.append(Entry(ctx, file, line, raw))
             else:
                 missing.append(Entry(ctx, file, line, raw))
-        out.append(Status(tag, lang, len(items), translated, outdated, missing))
+        out.append(Status(tag, lang, len(items), translated, outdated, missing, errors))
     return out
+
+
+def _unfaithful(ctx: str, raw: str, translation: str, source: Location, at: Location) -> list:
+    """The errors of a translation that changes its source's facts or markup, as a build says them."""
+    from posterdeck.errors import ContentError
+    from posterdeck.resolve import rtl
+    from posterdeck.resolve.fidelity import HINT, differences
+
+    out = [ContentError(f"the translation of {ctx!r} changes its source (source: {source}): {problem}", at, hint=HINT)
+           for problem in differences(raw, translation)]
+    bad = rtl.check_text(translation, f"the translation of {ctx!r} (source: {source})", at)
+    return out + ([bad] if bad is not None else [])

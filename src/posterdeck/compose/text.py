@@ -156,6 +156,11 @@ class Fonts:
     def check_glyphs(self, text: str, variant: str, where: str) -> None:
         if (text, variant) in self._checked:  # fitting lays the same text out at many sizes
             return
+        from posterdeck.resolve.rtl import check_text
+
+        bad = check_text(text, "a text", Location(page=where))  # a value resolve did not see: never set it wrong
+        if bad is not None:
+            raise bad
         missing = missing_glyphs(text, self.files[variant])
         if missing:
             chars = ", ".join(f"{c!r} (U+{ord(c):04X})" for c in sorted(missing))

@@ -10,7 +10,8 @@ from dataclasses import dataclass, field
 from posterdeck.errors import ContentError, InputError, collect
 from posterdeck.loading.deck import Model
 from posterdeck.loading.yamlsource import Source, suggest
-from posterdeck.resolve import markup
+from posterdeck.resolve import markup, rtl
+from posterdeck.resolve.fidelity import HINT as FIDELITY_HINT, differences
 from posterdeck.resolve.markup import Cite, Note, Placeholder, Text
 from posterdeck.resolve.target import Target
 from posterdeck.resolve.units import label_fallbacks, pick
@@ -114,6 +115,10 @@ class _Resolver(ChartResolver, TableResolver):
             self.shown.append(raw)
             return raw
         found = self.lookup(ctx, raw)
+        if found is not None:
+            found = self.faithful(ctx, raw, found, where)
+        if found is None:
+            self.no_rtl(raw, ctx, where)
         self.shown.append(found if found is not None else raw)
         if found is not None or not self.translating:
             return raw if found is None else found
@@ -127,6 +132,24 @@ class _Resolver(ChartResolver, TableResolver):
         else:
             self.warnings.append(f"{where}: {message}")
         return raw
+
+    def faithful(self, ctx: str, raw: str, found: str, where) -> str | None:
+        """The translation if it keeps its source's facts and markup (and is in a script
+        posterdeck can set), else None after an error at its catalogue line naming the source's."""
+        at = self.translations.where(ctx, raw)
+        problems = differences(raw, found)
+        for problem in problems:
+            self.errors.append(ContentError(f"the translation of {ctx!r} changes its source (source: {where}): "
+                                            f"{problem}", at, hint=FIDELITY_HINT))
+        bad = rtl.check_text(found, f"the translation of {ctx!r} (source: {where})", at)
+        if bad is not None:
+            self.errors.append(bad)
+        return None if problems or bad is not None else found
+
+    def no_rtl(self, raw: str, ctx: str, where) -> None:
+        bad = rtl.check_text(raw, repr(ctx), where)
+        if bad is not None:
+            self.errors.append(bad)
 
     def unit_labels(self) -> None:
         """A declared unit in use without a label in the target's language prints in English: say so."""
@@ -152,6 +175,8 @@ class _Resolver(ChartResolver, TableResolver):
              translate: bool = True) -> Nodes:
         if translate:
             raw = self.tr(raw, path, src)
+        elif self.recorder is None:
+            self.no_rtl(raw, self.context(path), (src or self.src).where(path))
         try:
             nodes = markup.parse(raw)
         except markup.MarkupError as exc:
@@ -219,6 +244,8 @@ class _Resolver(ChartResolver, TableResolver):
         from posterdeck.schema.glossary import Glossary
 
         refs = [f(self.model.references[k]) for k in sorted(self.cited) for f in (ama, short)]
+        if self.recorder is None:
+            self.errors += rtl.check_references(self.model, sorted(self.cited), ama)
         words = [self.lookup(f"words.{k}", w) or w for k, w in WORDS.items()]
         shown = "\n".join(self.shown + refs + words + [self.target.job_line])  # not the glossary's own texts
         fallen = "\n".join(self.fallen)
@@ -350,6 +377,7 @@ def resolve(model: Model, target: Target, translations=None, strict: bool = Fals
         from posterdeck.resolve.catalogue import load_translations
 
         translations = load_translations(model.folder, target.language)
+    collect(rtl.check_targets(model.info.targets, model.sources["deck"]))  # refused up front, every target
     r = _Resolver(model, target, translations, recorder, strict)
     r.estimate_curves = estimate_curves and recorder is None
     c = model.content

@@ -7,7 +7,7 @@ from __future__ import annotations
 import re
 from typing import Annotated, Literal, Union
 
-from pydantic import BeforeValidator, Discriminator, Field, Tag, model_validator
+from pydantic import BeforeValidator, Discriminator, Field, Tag, WithJsonSchema, model_validator
 
 from posterdeck.schema.base import Strict
 
@@ -24,28 +24,46 @@ def to_points(value) -> float:
     return float(m.group(1)) * _UNITS[m.group(2)]
 
 
-Length = Annotated[float, BeforeValidator(to_points)]
+_LENGTH_PATTERN = r"^\s*-?\d+(\.\d+)?\s*(pt|mm|cm|in)\s*$"
+Length = Annotated[float, BeforeValidator(to_points), WithJsonSchema(
+    {"anyOf": [{"type": "number"}, {"type": "string", "pattern": _LENGTH_PATTERN}],
+     "examples": ["841mm", "12pt", "2.5cm", "0.5in"]})]
 
 
 class Box4(Strict):
+    """Four lengths, one per side."""
+
     top: Length = 0
+    """The top length (12pt, 15mm, ...)."""
     right: Length = 0
+    """The right length."""
     bottom: Length = 0
+    """The bottom length."""
     left: Length = 0
+    """The left length."""
 
 
 class Style(Strict):
     """A text style of the type scale. ``min_size`` is how far fitting may shrink it."""
 
     size: float = Field(gt=0)
+    """The type size in points."""
     min_size: float | None = None
-    leading: float = 1.2  # line height as a multiple of size
+    """How far fitting may shrink the type, in points; default: not at all."""
+    leading: float = 1.2
+    """The line height as a multiple of size."""
     weight: Literal["regular", "bold"] = "regular"
+    """regular or bold."""
     italic: bool = False
+    """Set in italics."""
     color: str = "text"
+    """A colour name of the theme."""
     align: Literal["left", "center", "right"] = "left"
-    space_before: float = 0  # as a multiple of size
+    """The alignment of the lines."""
+    space_before: float = 0
+    """Space above each paragraph, as a multiple of size."""
     uppercase: bool = False
+    """Set in capitals."""
 
     @property
     def smallest(self) -> float:
@@ -56,7 +74,9 @@ class Colour(Strict):
     """Given in both CMYK (print, 0-100) and RGB (screen, hex)."""
 
     cmyk: tuple[float, float, float, float]
+    """For print: [cyan, magenta, yellow, black], each 0-100."""
     rgb: str = Field(pattern=r"^#[0-9A-Fa-f]{6}$")
+    """For screens: #RRGGBB."""
 
 
 class FontFamily(Strict):
@@ -64,22 +84,31 @@ class FontFamily(Strict):
     A file is a path relative to the theme, or ``matplotlib:NAME.ttf`` for the fonts matplotlib ships."""
 
     name: str
+    """The family name written into the PPTX, e.g. DejaVu Sans."""
     regular: str
+    """The regular TrueType file."""
     bold: str
+    """The bold TrueType file."""
     italic: str
+    """The italic TrueType file."""
     bold_italic: str
+    """The bold italic TrueType file."""
 
 
 class Theme(Strict):
+    """Colours and fonts."""
+
     colours: dict[str, Colour]
+    """Colours by name; text, background, primary, on_primary, callout, panel, rule and link are required."""
     font: FontFamily
-    # another family for the targets of a language whose script the main one lacks, e.g.
-    # {ja: {name: Noto Sans CJK JP, regular: fonts/NotoSansCJKjp-Regular.ttf, ...}}
+    """The font family of every text."""
     fonts_by_language: dict[str, FontFamily] = {}
-    # the company PowerPoint template (.pptx or .potx, relative to the theme file) the deck is
-    # built on, and the template layout each kind of slide uses (by name; see pptx_layouts)
+    """Another family for the targets of a language whose script the main one lacks, e.g.
+    {ja: {name: Noto Sans CJK JP, regular: fonts/NotoSansCJKjp-Regular.ttf, ...}}."""
     pptx_template: str | None = None
+    """The company PowerPoint template (.pptx or .potx, relative to the theme file) the deck is built on."""
     pptx_layouts: dict[Literal["overview", "section", "references"], str] = {}
+    """The template layout, by name, that each kind of slide uses (overview, section, references)."""
 
     def family(self, language: str) -> FontFamily:
         return self.fonts_by_language.get(language, self.font)
@@ -93,7 +122,10 @@ class Theme(Strict):
 
 
 class ThemeFile(Strict):
+    """A theme file."""
+
     theme: Theme
+    """The theme: its colours and fonts."""
 
 
 def size_value(value) -> float | str:
@@ -115,7 +147,10 @@ def size_value(value) -> float | str:
     return points
 
 
-Size = Annotated[float | str, BeforeValidator(size_value)]
+Size = Annotated[float | str, BeforeValidator(size_value), WithJsonSchema(
+    {"anyOf": [{"type": "number", "exclusiveMinimum": 0, "maximum": 1},
+               {"type": "string", "pattern": r"^\s*\d+(\.\d+)?\s*%\s*$"},
+               {"type": "string", "pattern": _LENGTH_PATTERN}], "examples": ["30mm", "50%", 0.5]})]
 
 
 class PictureSpec(Strict):
@@ -124,8 +159,11 @@ class PictureSpec(Strict):
     The picture itself (file and alt text) comes from the deck, never from the layout."""
 
     height: Size | None = None
+    """The height: a length (30mm) or a share of the band's height (0.5 or 50%); or give width."""
     width: Size | None = None
+    """The width: a length (30mm) or a share of the column's width (0.5 or 50%); or give height."""
     align: Literal["left", "center", "right"] = "center"
+    """Where the picture stands in its room."""
 
     @model_validator(mode="after")
     def _one_size(self):
@@ -139,6 +177,7 @@ class Panel(PictureSpec):
     align: right} or {panel: image:ID, width: 0.8}."""
 
     panel: str
+    """The panel: logo or image:ID."""
 
 
 # a panel is a name, or a mapping (a sized picture): validated as the one it is, so that a typo
@@ -148,11 +187,14 @@ PanelRef = Annotated[Union[Annotated[str, Tag("panel[name]")], Annotated[Panel, 
 
 
 class Column(Strict):
-    width: float = Field(default=1.0, gt=0)  # a share of the row
-    # "title", "statements:overview", "callouts", "overview", "sections" (the next sections in
-    # content order flow here), "slot:NAME" (sections deck.yaml maps to NAME; flows when it maps
-    # none), "section:ID", "references", "footer", "logo", "image:ID", or a Panel mapping
+    """A column of a band and the panels stacked in it."""
+
+    width: float = Field(default=1.0, gt=0)
+    """The column's share of the band's width, relative to its siblings."""
     panels: list[PanelRef]
+    """The panels, top to bottom: title, statements:overview, callouts, overview, sections (the next
+    sections in content order flow here), slot:NAME (sections deck.yaml maps to NAME; flows when it
+    maps none), section:ID, references, footer, logo, image:ID, or a mapping {panel, height|width, align}."""
 
     def names(self) -> list[str]:
         return [p if isinstance(p, str) else p.panel for p in self.panels]
@@ -162,47 +204,74 @@ class Band(Strict):
     """A horizontal band of the poster; ``height`` is a length or 'auto' (natural) or 'fill'."""
 
     name: str
+    """A name for the band (header, body, footer, ...)."""
     height: str = "auto"
+    """A length, auto (its content's natural height) or fill (the room left)."""
     columns: list[Column]
-    background: str | None = None  # theme colour; backgrounds run to the page edge
+    """The columns, left to right."""
+    background: str | None = None
+    """A colour name of the theme; backgrounds run to the page edge."""
 
 
 class PageSpec(Strict):
+    """The page: its size, margins and the gutter between columns."""
+
     width: Length
+    """The page width (841mm, 13.333in, ...)."""
     height: Length
+    """The page height."""
     margins: Box4
+    """The margins: {top, right, bottom, left}."""
     gutter: Length = 12
+    """The space between columns and between panels."""
 
 
 class SlideLogo(PictureSpec):
     """The deck's logo on every slide: in the title band or the footer, on the left or right."""
 
     place: Literal["title", "footer"] = "title"
+    """In the title band or in the footer."""
     align: Literal["left", "right"] = "right"
+    """On the left or on the right."""
 
 
 class SlideTemplate(Strict):
-    text_share: float = Field(default=0.45, gt=0.1, lt=0.95)  # width share of text beside visuals
-    grow: float = Field(default=1.0, ge=1.0, le=2.0)  # how far the type of a text-only slide may grow
-    # section ids, or visual types (forest, table, kaplan_meier, clustered_column, ...), whose
-    # visuals go below the text at full width instead of beside it
+    """How slides are laid out."""
+
+    text_share: float = Field(default=0.45, gt=0.1, lt=0.95)
+    """The width share of the text beside visuals."""
+    grow: float = Field(default=1.0, ge=1.0, le=2.0)
+    """How far the type of a text-only slide may grow (a factor)."""
     visuals_below: list[str] = Field(default_factory=list)
-    logo: SlideLogo | None = None  # where the deck's logo (deck.yaml logo:) goes; none: no logo
+    """Section ids, or visual types (forest, table, kaplan_meier, clustered_column, ...), whose
+    visuals go below the text at full width instead of beside it."""
+    logo: SlideLogo | None = None
+    """Where the deck's logo (deck.yaml logo:) goes on every slide; none: no logo."""
 
 
 class PrintSpec(Strict):
     """Print-shop geometry and colour of a print layout (the poster)."""
 
     bleed: Length = to_points("3mm")
+    """How far backgrounds run past the trim edge."""
     crop_marks: bool = True
-    mark_offset: Length = to_points("5mm")  # from the trim edge; at least bleed + 2 mm
+    """Draw crop marks."""
+    mark_offset: Length = to_points("5mm")
+    """The crop marks' distance from the trim edge; at least bleed + 2mm."""
     mark_length: Length = to_points("6mm")
-    mark_width: float = Field(default=0.3, ge=0.25, le=0.5)  # points
-    safe_margin: Length = to_points("5mm")  # live text stays this far inside the trim
+    """The crop marks' length."""
+    mark_width: float = Field(default=0.3, ge=0.25, le=0.5)
+    """The crop marks' line width in points."""
+    safe_margin: Length = to_points("5mm")
+    """Live text stays this far inside the trim."""
     standard: Literal["x1a", "x4"] = "x1a"
-    output_condition: str = "FOGRA39"  # a registered characterization, e.g. FOGRA39, CGATS TR 001
-    icc_profile: str = ""  # a CMYK output profile of your own (path); required for PDF/X-4
-    total_ink: float = Field(default=300, gt=0, le=400)  # percent
+    """PDF/X-1a:2001 (x1a) or PDF/X-4 (x4)."""
+    output_condition: str = "FOGRA39"
+    """A registered characterization, e.g. FOGRA39, CGATS TR 001."""
+    icc_profile: str = ""
+    """A CMYK output profile of your own (path); required for PDF/X-4."""
+    total_ink: float = Field(default=300, gt=0, le=400)
+    """The total ink limit, in percent."""
 
     @model_validator(mode="after")
     def _marks(self):
@@ -214,14 +283,25 @@ class PrintSpec(Strict):
 
 
 class Layout(Strict):
+    """A poster or slide layout: page, type scale and arrangement."""
+
     kind: Literal["poster", "slides"]
+    """poster or slides."""
     page: PageSpec
+    """The page size, margins and gutter."""
     styles: dict[str, Style]
-    bands: list[Band] = Field(default_factory=list)  # posters
-    slides: SlideTemplate = SlideTemplate()  # slide decks
+    """The type scale by role: title, heading, body, summary, highlight, note, footer, table, chart,
+    statement, reference (and panel_heading for posters)."""
+    bands: list[Band] = Field(default_factory=list)
+    """Posters: the horizontal bands, top to bottom."""
+    slides: SlideTemplate = SlideTemplate()
+    """Slide decks: how slides are laid out."""
     panel_padding: Length = 10
+    """The space inside a panel, around its content."""
     chart_min_height: Length = 120
-    print: PrintSpec | None = None  # posters: the print PDF's bleed, marks, colour and PDF/X
+    """The least height a chart may be given."""
+    print: PrintSpec | None = None
+    """Posters: the print PDF's bleed, marks, colour and PDF/X; none: a screen PDF only."""
 
     @model_validator(mode="after")
     def _check(self):
@@ -246,4 +326,7 @@ class Layout(Strict):
 
 
 class LayoutFile(Strict):
+    """A layout file."""
+
     layout: Layout
+    """The layout: its page, type scale and arrangement."""

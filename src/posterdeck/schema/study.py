@@ -31,24 +31,37 @@ class Unit(Strict):
     short: a shorter form per language (the | short format), falling back to the label."""
 
     label: dict[str, str] = Field(min_length=1)
+    """Its name per language, printed after the number and as the axis title: {en: cells/µL, de: Zellen/µl}."""
     short: dict[str, str] = {}
+    """A shorter form per language (the | short format); falls back to the label."""
 
 
 class Population(Strict):
+    """A population of the study (ITT, safety, ...): its size, the denominator of counts that name it."""
+
     n: int = Field(ge=0)
+    """The number of patients."""
     label: str = ""
+    """What the population is, in words."""
 
 
 class Count(Strict):
     """n patients of N; the percentage is computed. A stated ``pct`` is checked against n/N."""
 
     kind: Literal["count"] = "count"
+    """The kind of result (optional; n and N make a count)."""
     n: int = Field(ge=0)
-    N: Union[int, str]  # a number, or the id of a population
-    pct: float | None = None  # as published; checked, never used in place of n/N
-    ci: tuple[float, float] | None = None  # stated 95% CI of the percentage
-    decimals: int | None = Field(default=None, ge=0, le=4)  # default: those of pct as written, else study's
+    """The number of patients with the outcome."""
+    N: Union[int, str]
+    """The denominator: a number, or the id of a population."""
+    pct: float | None = None
+    """The percentage as published; checked against n/N, never printed in its place."""
+    ci: tuple[float, float] | None = None
+    """The stated 95% CI of the percentage: [low, high]."""
+    decimals: int | None = Field(default=None, ge=0, le=4)
+    """Decimals of the percentage; default: those of pct as written, else the study's."""
     label: str = ""
+    """What the count is, in words (for reviewers and change reports)."""
 
     @field_validator("ci")
     @classmethod
@@ -63,13 +76,21 @@ class Estimate(Strict):
     and the number of patients it rests on."""
 
     kind: Literal["estimate"] = "estimate"
+    """The kind of result (optional; value makes an estimate)."""
     value: float
-    unit: str | None = None  # percent, months, ratio, ... or one declared under units: (None: no unit)
+    """The point estimate."""
+    unit: str | None = None
+    """percent (or %), months, weeks, days, years, ratio, count, or a unit declared under units:; none: no unit."""
     ci: tuple[float, float] | None = None
+    """The 95% CI: [low, high]; the value must lie inside it."""
     n: int | None = Field(default=None, ge=0)
-    population: str | None = None  # the population the n is part of (checked: n <= its n)
-    decimals: int | None = Field(default=None, ge=0, le=4)  # default: the most written in value and ci
+    """The number of patients the estimate rests on."""
+    population: str | None = None
+    """The population the n is part of (checked: n is at most its n)."""
+    decimals: int | None = Field(default=None, ge=0, le=4)
+    """Decimals to print; default: the most written in value and ci."""
     label: str = ""
+    """What the estimate is, in words (for reviewers and change reports)."""
 
     _unit_def: Unit | None = PrivateAttr(default=None)  # a declared unit's labels, set by loading
 
@@ -90,18 +111,31 @@ class Estimate(Strict):
 
 
 class PValue(Strict):
+    """A p-value, printed as P = 0.03 or P < 0.001."""
+
     kind: Literal["pvalue"] = "pvalue"
+    """The kind of result (optional; p makes a p-value)."""
     p: float = Field(gt=0, le=1)
+    """The p-value (or its bound, with op: <)."""
     op: Literal["<", "=", "≤", ">"] = "="
-    decimals: int | None = Field(default=None, ge=0, le=6)  # default: as written (0.01 -> 2)
+    """How p relates to the true value: P < 0.001 is {p: 0.001, op: <}."""
+    decimals: int | None = Field(default=None, ge=0, le=6)
+    """Decimals to print; default: as written (0.01 -> 2)."""
 
 
 class Number(Strict):
+    """A plain number with an optional unit, e.g. a median follow-up in months."""
+
     kind: Literal["number"] = "number"
+    """The kind of result (optional; number makes a number)."""
     number: float
+    """The number."""
     unit: str | None = None
-    decimals: int | None = Field(default=None, ge=0, le=4)  # default: as written (34 -> 0, 34.0 -> 1)
+    """percent (or %), months, weeks, days, years, ratio, count, or a unit declared under units:; none: no unit."""
+    decimals: int | None = Field(default=None, ge=0, le=4)
+    """Decimals to print; default: as written (34 -> 0, 34.0 -> 1)."""
     label: str = ""
+    """What the number is, in words (for reviewers and change reports)."""
 
     _unit_def: Unit | None = PrivateAttr(default=None)  # a declared unit's labels, set by loading
 
@@ -124,11 +158,18 @@ class TableRow(Strict):
     has no cells; ``soc`` rows are bold and banded, ``pt`` rows indented under them."""
 
     term: str
-    id: str = ""  # names the row in data paths: tables.<table>.<id>.<column> (default: its 1-based number)
+    """The row's label (the stub), translated like any text."""
+    id: str = ""
+    """Names the row in data paths: tables.<table>.<id>.<column> (default: its 1-based number)."""
     level: Literal["group", "soc", "pt"] = "pt"
-    format: str = ""  # the format of every cell of the row (a cell's own format wins)
+    """group: a heading across the table, without cells; soc: bold and banded; pt: indented under its soc."""
+    format: str = ""
+    """The format of every cell of the row (a cell's own format wins), e.g. pct or nN."""
     n: list[Any] | None = None
+    """The older name of cells:."""
     cells: list[Any] | None = None
+    """One cell per column: a count (a bare integer), a result ({n, N}, {value, ci}, {p, op}, {number}),
+    a data path ('results.os.hr', optionally '| format') or text ({text: NR} or any other string)."""
 
     @model_validator(mode="after")
     def _one_form(self):
@@ -154,7 +195,9 @@ class DataTable(Strict):
     bare counts in it) or any other id (then its cells say what they hold)."""
 
     columns: list[str]
+    """The column ids: a population id (the denominator of the bare counts in it) or any other id."""
     rows: list[TableRow]
+    """The rows, in order."""
 
     @model_validator(mode="after")
     def _widths(self):
@@ -180,8 +223,11 @@ class Patients(Strict):
     """Patient-level rows: follow-up time and event (1) or censoring (0); estimated with lifelines."""
 
     time: list[float] = []
+    """Follow-up time of each patient."""
     event: list[int] = []
-    file: str = ""  # or a CSV with columns time,event (relative to the deck folder)
+    """1 for an event, 0 for censoring, per patient."""
+    file: str = ""
+    """Or a CSV file with columns time,event (relative to the deck folder)."""
 
 
 class CurveData(Strict):
@@ -189,10 +235,15 @@ class CurveData(Strict):
     patient-level rows to estimate it from. Survival is a proportion (0-1)."""
 
     time: list[float] = []
+    """The times of the curve's steps."""
     survival: list[float] = []
+    """Survival (a proportion, 0-1) from each time on; never rising."""
     censored: list[float] = []
-    at_risk: list[tuple[float, int]] = []  # (time, patients at risk)
+    """The times of censor marks."""
+    at_risk: list[tuple[float, int]] = []
+    """The number at risk: [[time, patients], ...]."""
     patients: Patients | None = None
+    """Patient-level rows to estimate the curve from (instead of time and survival)."""
 
     @model_validator(mode="after")
     def _shape(self):
@@ -211,14 +262,27 @@ class CurveData(Strict):
 
 
 class StudyInfo(Strict):
+    """The study's name and default precision."""
+
     name: str
+    """The study's name, e.g. INO-VATE ALL."""
     decimals: int = Field(default=1, ge=0, le=4)
+    """Decimals of percentages that say none of their own."""
 
 
 class Study(Strict):
+    """study.yaml."""
+
     study: StudyInfo
+    """About the study: its name and the default decimals of percentages."""
     units: dict[str, Unit] = {}
+    """Units the built-in ones do not cover, by id: {cells_ul: {label: {en: cells/µL}}}."""
     populations: dict[str, Population] = {}
-    results: dict = {}  # a tree whose leaves are Count / Estimate / PValue / Number, see loading.study
+    """The study's populations by id (itt, safety, ...), the denominators of counts."""
+    results: dict = {}
+    """The results: a tree of groups whose leaves are counts {n, N}, estimates {value, ci}, p-values {p}
+    and numbers {number}; content names a leaf by its path, e.g. results.crcri.ino_s1."""
     tables: dict[str, DataTable] = {}
+    """Data tables by id: rows x columns of results (e.g. adverse events)."""
     curves: dict[str, CurveData] = {}
+    """Survival curves by id, for Kaplan-Meier charts."""
