@@ -5,15 +5,12 @@ from __future__ import annotations
 import io
 
 from posterdeck.pagemodel import Chart, Document, Image, Rect, Table, TextBox
-from posterdeck.render.pptx import xml
 from posterdeck.render.pptx.determinism import fix_zip
+from posterdeck.render.pptx.tables import add_table
+from posterdeck.render.pptx.text import add_rect, add_text
+from posterdeck.render.pptx.units import EMU_PER_PT, emu, rgb
 
-EMU_PER_PT = 12700
-
-
-def emu(points: float) -> int:
-    """The one conversion: points -> EMU (same top-left origin as the page model)."""
-    return int(round(points * EMU_PER_PT))
+__all__ = ["EMU_PER_PT", "emu", "render_pptx"]
 
 
 def render_pptx(doc: Document) -> bytes:
@@ -28,14 +25,14 @@ def render_pptx(doc: Document) -> bytes:
         if page.background:
             fill = slide.background.fill
             fill.solid()
-            fill.fore_color.rgb = _rgb(doc, page.background)
+            fill.fore_color.rgb = rgb(doc, page.background)
         for box in page.boxes:
             if isinstance(box, Rect):
-                _rect(slide, box, doc)
+                add_rect(slide, box, doc)
             elif isinstance(box, TextBox):
-                _text(slide, box, doc)
+                add_text(slide, box, doc)
             elif isinstance(box, Table):
-                _table(slide, box, doc)
+                add_table(slide, box, doc)
             elif isinstance(box, Image):
                 pic = slide.shapes.add_picture(box.path, emu(box.x), emu(box.y), emu(box.w), emu(box.h))
                 pic.name = box.name or "image"
@@ -45,7 +42,7 @@ def render_pptx(doc: Document) -> bytes:
             elif isinstance(box, Chart):
                 from posterdeck.charts.pptx_native import add_chart
 
-                add_chart(slide, box, doc, emu, _rgb)
+                add_chart(slide, box, doc, emu, rgb)
     props = prs.core_properties
     from datetime import datetime
 
@@ -58,118 +55,3 @@ def render_pptx(doc: Document) -> bytes:
     buf = io.BytesIO()
     prs.save(buf)
     return fix_zip(buf.getvalue(), when)
-
-
-def _rgb(doc: Document, name: str):
-    from pptx.dml.color import RGBColor
-
-    return RGBColor.from_string(doc.colours[name].rgb.lstrip("#").upper())
-
-
-def _rect(slide, box: Rect, doc: Document) -> None:
-    from pptx.enum.shapes import MSO_SHAPE
-
-    shape = slide.shapes.add_shape(MSO_SHAPE.RECTANGLE, emu(box.x), emu(box.y), emu(box.w), emu(box.h))
-    shape.shadow.inherit = False
-    if box.fill:
-        shape.fill.solid()
-        shape.fill.fore_color.rgb = _rgb(doc, box.fill)
-    else:
-        shape.fill.background()
-    if box.stroke:
-        shape.line.color.rgb = _rgb(doc, box.stroke)
-        shape.line.width = emu(box.stroke_width)
-    else:
-        shape.line.fill.background()
-    if box.role:
-        shape.name = box.role
-
-
-def _text(slide, box: TextBox, doc: Document) -> None:
-    from pptx.enum.text import MSO_ANCHOR, MSO_AUTO_SIZE, PP_ALIGN
-    from pptx.util import Pt
-
-    shape = slide.shapes.add_textbox(emu(box.x), emu(box.y), emu(box.w), emu(box.h))
-    if box.name or box.role:
-        shape.name = box.name or box.role
-    if box.fill:
-        shape.fill.solid()
-        shape.fill.fore_color.rgb = _rgb(doc, box.fill)
-    tf = shape.text_frame
-    tf.word_wrap = True
-    tf.auto_size = MSO_AUTO_SIZE.NONE
-    tf.vertical_anchor = MSO_ANCHOR.TOP
-    pad = emu(box.padding)
-    tf.margin_left = tf.margin_right = tf.margin_top = tf.margin_bottom = pad
-    align = {"left": PP_ALIGN.LEFT, "center": PP_ALIGN.CENTER, "right": PP_ALIGN.RIGHT}
-    for i, para in enumerate(box.paragraphs):
-        p = tf.paragraphs[0] if i == 0 else tf.add_paragraph()
-        p.alignment = align[para.align]
-        p.line_spacing = Pt(para.leading)
-        p.space_before = Pt(para.space_before) if i else Pt(0)
-        p.space_after = Pt(0)
-        if para.bullet:
-            xml.bullet(p, para.bullet, emu(para.indent), emu(para.hang))
-        else:
-            xml.no_bullet(p)
-        for sp in para.spans:
-            run = p.add_run()
-            run.text = sp.text
-            f = run.font
-            f.name = doc.font_name
-            # PowerPoint shrinks raised text itself: give it the paragraph's size
-            f.size = Pt(para.size if sp.script else sp.size)
-            f.bold = "bold" in sp.font
-            f.italic = "italic" in sp.font
-            f.color.rgb = _rgb(doc, sp.color)
-            if sp.script:
-                xml.baseline(run, 30000 if sp.script == "sup" else -25000)
-            if sp.link:
-                run.hyperlink.address = sp.link
-
-
-def _table(slide, t: Table, doc: Document) -> None:
-    from pptx.enum.text import MSO_ANCHOR, PP_ALIGN
-    from pptx.util import Pt
-
-    n_rows, n_cols = len(t.rows), len(t.col_widths)
-    frame = slide.shapes.add_table(n_rows, n_cols, emu(t.x), emu(t.y), emu(t.w), emu(t.h))
-    frame.name = t.name or "table"
-    table = frame.table
-    xml.plain_table(table)
-    for j, w in enumerate(t.col_widths):
-        table.columns[j].width = emu(w)
-    for i, h in enumerate(t.row_heights):
-        table.rows[i].height = emu(h)
-    align = {"left": PP_ALIGN.LEFT, "center": PP_ALIGN.CENTER, "right": PP_ALIGN.RIGHT}
-    for i, row in enumerate(t.rows):
-        for j, cell in enumerate(row):
-            if cell is None:
-                continue
-            target = table.cell(i, j)
-            if cell.colspan > 1:
-                target.merge(table.cell(i, j + cell.colspan - 1))
-            target.margin_left = emu(t.padding + cell.indent)
-            target.margin_right = emu(t.padding)
-            target.margin_top = target.margin_bottom = emu(t.padding)
-            target.vertical_anchor = MSO_ANCHOR.MIDDLE
-            if cell.fill:
-                target.fill.solid()
-                target.fill.fore_color.rgb = _rgb(doc, cell.fill)
-            else:
-                target.fill.background()
-            tf = target.text_frame
-            tf.word_wrap = True
-            p = tf.paragraphs[0]
-            p.alignment = align[cell.align]
-            p.line_spacing = Pt(cell.size * t.leading)
-            for k, line in enumerate(cell.lines):  # the lines as composed: a break between them
-                if k:
-                    p.add_line_break()
-                run = p.add_run()
-                run.text = line
-                run.font.size = Pt(cell.size)
-                run.font.name = doc.font_name
-                run.font.bold = cell.font == "bold"
-                run.font.color.rgb = _rgb(doc, cell.color)
-            xml.cell_rule(target, _rgb(doc, t.rule_color), emu(0.5))

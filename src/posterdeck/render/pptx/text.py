@@ -1,0 +1,70 @@
+"""Text boxes and rectangles on a slide: the paragraphs and runs as compose wrote them.
+PowerPoint wraps the text itself; compose has written its break rules into the text
+(no-break spaces and hyphens) and said where each paragraph wraps."""
+from __future__ import annotations
+
+from posterdeck.pagemodel import Document, Rect, TextBox
+from posterdeck.render.pptx import xml
+from posterdeck.render.pptx.units import emu, rgb
+
+
+def add_rect(slide, box: Rect, doc: Document) -> None:
+    from pptx.enum.shapes import MSO_SHAPE
+
+    shape = slide.shapes.add_shape(MSO_SHAPE.RECTANGLE, emu(box.x), emu(box.y), emu(box.w), emu(box.h))
+    shape.shadow.inherit = False
+    if box.fill:
+        shape.fill.solid()
+        shape.fill.fore_color.rgb = rgb(doc, box.fill)
+    else:
+        shape.fill.background()
+    if box.stroke:
+        shape.line.color.rgb = rgb(doc, box.stroke)
+        shape.line.width = emu(box.stroke_width)
+    else:
+        shape.line.fill.background()
+    if box.role:
+        shape.name = box.role
+
+
+def add_text(slide, box: TextBox, doc: Document) -> None:
+    from pptx.enum.text import MSO_ANCHOR, MSO_AUTO_SIZE, PP_ALIGN
+    from pptx.util import Pt
+
+    shape = slide.shapes.add_textbox(emu(box.x), emu(box.y), emu(box.w), emu(box.h))
+    if box.name or box.role:
+        shape.name = box.name or box.role
+    if box.fill:
+        shape.fill.solid()
+        shape.fill.fore_color.rgb = rgb(doc, box.fill)
+    tf = shape.text_frame
+    tf.word_wrap = True
+    tf.auto_size = MSO_AUTO_SIZE.NONE
+    tf.vertical_anchor = MSO_ANCHOR.TOP
+    pad = emu(box.padding)
+    tf.margin_left = tf.margin_right = tf.margin_top = tf.margin_bottom = pad
+    align = {"left": PP_ALIGN.LEFT, "center": PP_ALIGN.CENTER, "right": PP_ALIGN.RIGHT}
+    for i, para in enumerate(box.paragraphs):
+        p = tf.paragraphs[0] if i == 0 else tf.add_paragraph()
+        p.alignment = align[para.align]
+        p.line_spacing = Pt(para.leading)
+        p.space_before = Pt(para.space_before) if i else Pt(0)
+        p.space_after = Pt(0)
+        if para.bullet:
+            xml.bullet(p, para.bullet, emu(para.indent), emu(para.hang))
+        else:
+            xml.no_bullet(p)
+        for sp in para.spans:
+            run = p.add_run()
+            run.text = sp.text
+            f = run.font
+            f.name = doc.font_name
+            # PowerPoint shrinks raised text itself: give it the paragraph's size
+            f.size = Pt(para.size if sp.script else sp.size)
+            f.bold = "bold" in sp.font
+            f.italic = "italic" in sp.font
+            f.color.rgb = rgb(doc, sp.color)
+            if sp.script:
+                xml.baseline(run, 30000 if sp.script == "sup" else -25000)
+            if sp.link:
+                run.hyperlink.address = sp.link
