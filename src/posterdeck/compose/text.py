@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 
 from posterdeck.errors import LayoutError, Location
+from posterdeck.compose.nobreak import GLUE, rewrite
 from posterdeck.fonts import missing_glyphs, register
 from posterdeck.pagemodel import Line, Paragraph, Span
 from posterdeck.resolve.markup import Cite, Note, Text
@@ -188,8 +189,11 @@ def make_spans(ps: list[Piece], style: TextStyle, fonts: Fonts, where: str) -> l
     return spans
 
 
-def break_lines(spans: list[Span], width: float, fonts: Fonts, style: TextStyle, language: str = "") -> list[Line]:
-    """Greedy line breaking at spaces; a word longer than the line is split by characters."""
+def break_lines(spans: list[Span], width: float, fonts: Fonts, style: TextStyle, language: str = "",
+                longer: list | None = None) -> list[Line]:
+    """Greedy line breaking at spaces; a word longer than the line is split by characters.
+    ``longer`` (if given) receives, for each break at a space, the width the line would have
+    had with the next word: a wrapper narrower than that breaks there too."""
     words: list[list[Span]] = [[]]
     for sp in spans:
         parts = sp.text.split(" ")
@@ -207,6 +211,8 @@ def break_lines(spans: list[Span], width: float, fonts: Fonts, style: TextStyle,
         # the space joins the previous word's last span: measure it in that span's font
         space = fonts.width(" ", current[-1].font, current[-1].size) if current else 0.0
         if current and cur_w + space + w_w > width:
+            if longer is not None:
+                longer.append(cur_w + space + w_w)
             lines.append(current)
             current, cur_w, space = [], 0.0, 0.0
         if not current and w_w > width:
@@ -229,7 +235,6 @@ def break_lines(spans: list[Span], width: float, fonts: Fonts, style: TextStyle,
     return out
 
 
-GLUE = {"=", "<", ">", "\u2264", "\u2265", "\u00b1", "\u00d7"}
 
 
 def _glue(words: list[list[Span]], fonts: Fonts) -> list[list[Span]]:
@@ -361,26 +366,49 @@ def _split_long(word: list[Span], width: float, fonts: Fonts, language: str = ""
 
 
 def paragraph(ps: list[Piece], style: TextStyle, width: float, fonts: Fonts, where: str,
-              bullet: str = "", indent: float = 0.0, language: str = "") -> Paragraph:
-    """Pieces broken into lines of at most ``width`` (kept by ``fonts``: the result depends on
-    nothing else, and ``where`` only names the page in an error)."""
-    key = (tuple(ps), style, width, bullet, indent, language)
+              bullet: str = "", indent: float = 0.0, language: str = "", slack: float = 0.0) -> Paragraph:
+    """Pieces broken into lines of at most ``width`` less the share ``slack`` (kept by ``fonts``:
+    the result depends on nothing else, and ``where`` only names the page in an error)."""
+    key = (tuple(ps), style, width, bullet, indent, language, slack)
     found = fonts.paragraphs.get(key)
     if found is None:
         if len(fonts.paragraphs) > 100_000:  # a long batch: start afresh rather than grow
             fonts.paragraphs.clear()
-        found = fonts.paragraphs[key] = _paragraph(ps, style, width, fonts, where, bullet, indent, language)
+        found = fonts.paragraphs[key] = _paragraph(ps, style, width, fonts, where, bullet, indent, language, slack)
     return found
 
 
 def _paragraph(ps: list[Piece], style: TextStyle, width: float, fonts: Fonts, where: str,
-               bullet: str, indent: float, language: str) -> Paragraph:
+               bullet: str, indent: float, language: str, slack: float = 0.0) -> Paragraph:
     spans = make_spans(ps, style, fonts, where)
-    lines = break_lines(spans, max(width - indent, 1.0), fonts, style, language)
+    room = max(width - indent, 1.0)
+    longer: list[float] = []
+    lines = break_lines(spans, room * (1.0 - slack), fonts, style, language, longer)
     merged = _merge(list(spans), fonts) if spans else []
-    return Paragraph(spans=tuple(merged), lines=tuple(lines), size=style.size, leading=style.size * style.leading,
+    return Paragraph(spans=_keep(merged, lines), lines=tuple(lines), size=style.size, leading=style.size * style.leading,
                      align=style.align, indent=indent, bullet=bullet, hang=style.size * 0.9 if bullet else 0.0,
-                     space_before=style.space_before * style.size)
+                     space_before=style.space_before * style.size,
+                     margin_right=room - wrap_width(lines, longer, room) if slack else 0.0)
+
+
+def wrap_width(lines: list[Line], longer: list[float], room: float) -> float:
+    """The width at which a wrapper that measures a little differently breaks where compose did:
+    midway between the widest line and the narrowest line-plus-next-word, at most ``room``."""
+    widest = max((ln.width for ln in lines), default=0.0)
+    if not longer:
+        return room
+    return min(room, (widest + min(longer)) / 2)
+
+
+def _keep(spans: list[Span], lines: list[Line]) -> tuple[Span, ...]:
+    """The spans with the break rules written into their text (compose.nobreak), for PPTX."""
+    chars = rewrite("".join(s.text for s in spans), ["".join(s.text for s in ln.spans) for ln in lines])
+    out, at = [], 0
+    for sp in spans:
+        text = "".join(chars[at:at + len(sp.text)])
+        at += len(sp.text)
+        out.append(Span(text, sp.font, sp.size, sp.color, sp.script, sp.link, sp.width))
+    return tuple(out)
 
 
 def height(paras: list[Paragraph]) -> float:

@@ -43,6 +43,9 @@ def render_pptx(doc: Document) -> bytes:
                 from posterdeck.charts.pptx_native import add_chart
 
                 add_chart(slide, box, doc, emu, rgb)
+    from posterdeck.render.pptx.xml import default_language
+
+    default_language(prs, doc.language)
     props = prs.core_properties
     from datetime import datetime
 

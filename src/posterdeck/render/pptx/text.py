@@ -25,6 +25,7 @@ def add_rect(slide, box: Rect, doc: Document) -> None:
         shape.line.fill.background()
     if box.role:
         shape.name = box.role
+    xml.decorative(shape)  # bands, rules and backgrounds: nothing for a screen reader
 
 
 def add_text(slide, box: TextBox, doc: Document) -> None:
@@ -40,7 +41,7 @@ def add_text(slide, box: TextBox, doc: Document) -> None:
     tf = shape.text_frame
     tf.word_wrap = True
     tf.auto_size = MSO_AUTO_SIZE.NONE
-    tf.vertical_anchor = MSO_ANCHOR.TOP
+    tf.vertical_anchor = MSO_ANCHOR.BOTTOM if box.anchor == "bottom" else MSO_ANCHOR.TOP
     pad = emu(box.padding)
     tf.margin_left = tf.margin_right = tf.margin_top = tf.margin_bottom = pad
     align = {"left": PP_ALIGN.LEFT, "center": PP_ALIGN.CENTER, "right": PP_ALIGN.RIGHT}
@@ -54,17 +55,31 @@ def add_text(slide, box: TextBox, doc: Document) -> None:
             xml.bullet(p, para.bullet, emu(para.indent), emu(para.hang))
         else:
             xml.no_bullet(p)
+        xml.margin_right(p, emu(para.margin_right))  # always: LibreOffice carries one on to the next paragraph
         for sp in para.spans:
-            run = p.add_run()
-            run.text = sp.text
-            f = run.font
-            f.name = doc.font_name
-            # PowerPoint shrinks raised text itself: give it the paragraph's size
-            f.size = Pt(para.size if sp.script else sp.size)
-            f.bold = "bold" in sp.font
-            f.italic = "italic" in sp.font
-            f.color.rgb = rgb(doc, sp.color)
-            if sp.script:
-                xml.baseline(run, 30000 if sp.script == "sup" else -25000)
-            if sp.link:
-                run.hyperlink.address = sp.link
+            # compose wrote "\n" where the line must break (inside a word it hyphenated)
+            for k, part in enumerate(sp.text.split("\n")):
+                if k:
+                    p.add_line_break()
+                if part:
+                    _run(p, sp, part, para.size, doc)
+        xml.end_lang(p, doc.language)
+
+
+def _run(p, sp, text: str, para_size: float, doc: Document) -> None:
+    from pptx.util import Pt
+
+    run = p.add_run()
+    run.text = text
+    f = run.font
+    f.name = doc.font_name
+    # PowerPoint shrinks raised text itself: give it the paragraph's size
+    f.size = Pt(para_size if sp.script else sp.size)
+    f.bold = "bold" in sp.font
+    f.italic = "italic" in sp.font
+    f.color.rgb = rgb(doc, sp.color)
+    xml.lang(run._r.get_or_add_rPr(), sp.lang or doc.language)
+    if sp.script:
+        xml.baseline(run, 30000 if sp.script == "sup" else -25000)
+    if sp.link:
+        run.hyperlink.address = sp.link
