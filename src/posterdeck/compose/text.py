@@ -29,6 +29,7 @@ class Piece:
     link: str = ""
     marker: bool = False
     source: str = ""  # the study data path this text shows, if any
+    lang: str = ""  # the text's language when not the document's (see markup.Text.lang)
 
 
 @dataclass
@@ -101,7 +102,7 @@ def pieces(nodes, marks: PageMarks, uppercase: bool = False) -> list[Piece]:
         st = node.style
         if isinstance(node, Text):
             text = upper(node.text) if uppercase and not st.script else node.text
-            out.append(Piece(text, st.bold, st.italic, st.script, st.link, source=node.source))
+            out.append(Piece(text, st.bold, st.italic, st.script, st.link, source=node.source, lang=node.lang))
             if node.source:
                 marks.sources.add(node.source)
             continue
@@ -110,7 +111,8 @@ def pieces(nodes, marks: PageMarks, uppercase: bool = False) -> list[Piece]:
             label = "," + label
         elif out and out[-1].text.endswith(" ") and not out[-1].script:
             # a marker hugs the word before it
-            out[-1] = Piece(out[-1].text.rstrip(" "), out[-1].bold, out[-1].italic, out[-1].script, out[-1].link)
+            out[-1] = Piece(out[-1].text.rstrip(" "), out[-1].bold, out[-1].italic, out[-1].script, out[-1].link,
+                            lang=out[-1].lang)
         out.append(Piece(label, st.bold, st.italic, "sup", "", marker=True))
     return out
 
@@ -185,7 +187,7 @@ def make_spans(ps: list[Piece], style: TextStyle, fonts: Fonts, where: str) -> l
         size = style.size * (SUP_SCALE if p.script else 1.0)
         fonts.check_glyphs(p.text, variant, where)
         spans.append(Span(p.text, variant, size, "link" if p.link and not p.marker else style.color,
-                          p.script, p.link, fonts.width(p.text, variant, size)))
+                          p.script, p.link, fonts.width(p.text, variant, size), p.lang))
     return spans
 
 
@@ -258,7 +260,7 @@ def _span(sp: Span, text: str, fonts: Fonts, width: float | None = None) -> Span
     """``sp``'s style with other text; ``width`` when the caller knows it (widths add up: the
     fonts are measured glyph by glyph, without kerning)."""
     return Span(text, sp.font, sp.size, sp.color, sp.script, sp.link,
-                fonts.width(text, sp.font, sp.size) if width is None else width)
+                fonts.width(text, sp.font, sp.size) if width is None else width, sp.lang)
 
 
 def _with_space(sp: Span, fonts: Fonts) -> Span:
@@ -268,8 +270,8 @@ def _with_space(sp: Span, fonts: Fonts) -> Span:
 def _merge(spans: list[Span], fonts: Fonts) -> list[Span]:
     out: list[Span] = []
     for sp in spans:
-        if out and (out[-1].font, out[-1].size, out[-1].color, out[-1].script, out[-1].link) == \
-                (sp.font, sp.size, sp.color, sp.script, sp.link):
+        if out and (out[-1].font, out[-1].size, out[-1].color, out[-1].script, out[-1].link, out[-1].lang) == \
+                (sp.font, sp.size, sp.color, sp.script, sp.link, sp.lang):
             out[-1] = _span(out[-1], out[-1].text + sp.text, fonts, out[-1].width + sp.width)
         else:
             out.append(sp)
@@ -336,6 +338,8 @@ def _split_long(word: list[Span], width: float, fonts: Fonts, language: str = ""
             continue
         parts = syllables(piece.text, language)
         while len(parts) > 1:
+            if fonts.width("".join(parts), piece.font, piece.size) <= width - cur_w:
+                break  # the rest fits: no hyphen where none is needed
             k = len(parts) - 1
             while k > 0 and fonts.width("".join(parts[:k]) + "-", piece.font, piece.size) > width - cur_w:
                 k -= 1
@@ -407,7 +411,7 @@ def _keep(spans: list[Span], lines: list[Line]) -> tuple[Span, ...]:
     for sp in spans:
         text = "".join(chars[at:at + len(sp.text)])
         at += len(sp.text)
-        out.append(Span(text, sp.font, sp.size, sp.color, sp.script, sp.link, sp.width))
+        out.append(Span(text, sp.font, sp.size, sp.color, sp.script, sp.link, sp.width, sp.lang))
     return tuple(out)
 
 

@@ -146,6 +146,7 @@ class _Resolver(ChartResolver, TableResolver):
 
     def text(self, raw: str, path: tuple, footnotes: dict[str, str] | None = None, src: Source | None = None,
              translate: bool = True) -> Nodes:
+        fallen = len(self.fallen)
         if translate:
             raw = self.tr(raw, path, src)
         try:
@@ -154,6 +155,8 @@ class _Resolver(ChartResolver, TableResolver):
             self.err(path, str(exc), exc.hint, InputError, src)
             return (Text(raw),)
         out = tuple(self._nodes(nodes, path, footnotes or {}, src))
+        if len(self.fallen) > fallen:  # shown in the source language: tagged so (spell-check, screen readers)
+            out = tag_language(out, language_tag(self.model.info.source_language))
         self.shown.append(_all_text(out))  # with its values printed ('95% CI' comes from a placeholder)
         return out
 
@@ -361,3 +364,29 @@ def resolve(model: Model, target: Target, translations=None, strict: bool = Fals
     doc.warnings = r.warnings
     doc.locations = r.locations
     return doc
+
+
+def language_tag(language: str) -> str:
+    """A full BCP 47 tag for a bare language ('en' -> 'en-US'), by CLDR's likely subtags."""
+    if "-" in language:
+        return language
+    from babel.core import get_global
+
+    likely = get_global("likely_subtags").get(language, "")
+    parts = likely.split("_")
+    region = next((p for p in parts[1:] if p.isupper() and len(p) == 2), "")
+    return f"{language}-{region}" if region else language
+
+
+def tag_language(nodes: tuple, tag: str) -> tuple:
+    """The text nodes (footnote bodies too) marked as written in ``tag``."""
+    from dataclasses import replace
+
+    out = []
+    for n in nodes:
+        if isinstance(n, Text) and not n.lang:
+            n = replace(n, lang=tag)
+        elif isinstance(n, Note) and n.body:
+            n = replace(n, body=tag_language(n.body, tag))
+        out.append(n)
+    return tuple(out)
