@@ -1,5 +1,6 @@
 """Paint a page-model Document as a PowerPoint deck with python-pptx: editable text boxes,
-native tables and native charts. PowerPoint wraps text itself; compose leaves it a little slack."""
+native tables and native charts. Text boxes and rectangles are written by text.py, tables by
+tables.py; PowerPoint wraps text itself, where compose said (see compose/nobreak.py)."""
 from __future__ import annotations
 
 import io
