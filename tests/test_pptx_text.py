@@ -109,6 +109,8 @@ def test_rewrite_marks_what_compose_keeps_together():
     # a hyphen compose broke after stays breakable; the others do not
     assert "".join(rewrite("MedDRA-systeem/orgaanklasse", ["MedDRA-", "systeem/orgaanklasse"])) == \
         f"MedDRA-systeem/{WJ}orgaanklasse"
+    # a font without a no-break hyphen or word joiner: plain characters (no glyph from another font)
+    assert "".join(rewrite(text, [], have=NBSP)) == f"P{NBSP}<{NBSP}0.001 in R/R B-cell ALL (n{NBSP}={NBSP}111)"
     # table cells: each composed line, a hyphen where the word broke
     assert keep_lines(["Bloed- en", "lymfestelsel-", "aandoeningen"]) == ("Bloed- en", "lymfestelsel-", "aandoeningen")
 

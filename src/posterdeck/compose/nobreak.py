@@ -15,20 +15,27 @@ The PDF draws the composed lines, which keep the plain characters.
 from __future__ import annotations
 
 NBSP, NBHY, WJ = "\u00a0", "\u2011", "\u2060"
+ALL = NBSP + NBHY + WJ
 GLUE = {"=", "<", ">", "\u2264", "\u2265", "\u00b1", "\u00d7"}
 
 
-def rewrite(text: str, lines: list[str]) -> list[str]:
+def rewrite(text: str, lines: list[str], have: str = ALL) -> list[str]:
     """For each character of ``text``, what a self-wrapping renderer gets instead, given the
-    ``lines`` compose broke ``text`` into (an empty list: no breaks known)."""
+    ``lines`` compose broke ``text`` into (an empty list: no breaks known). ``have``: the
+    no-break characters the font has (one it lacks is not written: the viewer would draw it
+    from another font)."""
     out = list(text)
-    _glue(text, out)
+    if NBSP in have:
+        _glue(text, out)
     breaks = _breaks(text, lines)
     for i, ch in enumerate(text):
         if ch not in "-/" or i in breaks:
             continue
         if 0 < i < len(text) - 1 and not text[i - 1].isspace() and not text[i + 1].isspace():
-            out[i] = NBHY if ch == "-" else "/" + WJ
+            if ch == "-" and NBHY in have:
+                out[i] = NBHY
+            elif ch == "/" and WJ in have:
+                out[i] = "/" + WJ
     for i, kind in breaks.items():
         if kind == "hyphen":  # a hyphen compose added between syllables: it shows where the line broke
             out[i] = "-\n" + out[i]
@@ -86,10 +93,10 @@ def _breaks(text: str, lines: list[str]) -> dict[int, str]:
     return found
 
 
-def keep_lines(lines: list[str]) -> tuple[str, ...]:
+def keep_lines(lines: list[str], have: str = ALL) -> tuple[str, ...]:
     """Composed lines shown with a break between each (table cells): within each line, the
     no-break characters; the lines themselves as composed (a hyphen where a word broke)."""
     out = []
     for line in lines:
-        out.append("".join(rewrite(line, [line])))
+        out.append("".join(rewrite(line, [line], have)))
     return tuple(out)

@@ -91,7 +91,7 @@ class TableBlock:
             lines = _lines(text, TextStyle(st.size, st.leading, font == "bold", False, color), width,
                            self.ctx.fonts, self.ctx.where, self.ctx.language)
         return Cell(lines=lines, font=font, size=st.size, color=color, fill=fill, align=align, indent=indent,
-                    colspan=colspan, keep=keep_lines(lines))
+                    colspan=colspan, keep=keep_lines(lines, self.ctx.fonts.nobreak()))
 
     def min_height(self, width, scale) -> float:
         try:

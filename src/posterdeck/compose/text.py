@@ -135,6 +135,15 @@ class Fonts:
         self._checked: set = set()
         self.paragraphs: dict = {}
 
+    def nobreak(self) -> str:
+        """The no-break characters (compose.nobreak) every face of the family has."""
+        if not hasattr(self, "_nobreak"):
+            from posterdeck.compose.nobreak import ALL
+            from posterdeck.fonts import has_glyph
+
+            self._nobreak = "".join(ch for ch in ALL if all(has_glyph(ch, p) for p in self.files.values()))
+        return self._nobreak
+
     @classmethod
     def shared(cls, files: dict[str, str]) -> "Fonts":
         """The one Fonts of this process for these font files (as they are on disk now)."""
@@ -389,7 +398,7 @@ def _paragraph(ps: list[Piece], style: TextStyle, width: float, fonts: Fonts, wh
     longer: list[float] = []
     lines = break_lines(spans, room * (1.0 - slack), fonts, style, language, longer)
     merged = _merge(list(spans), fonts) if spans else []
-    return Paragraph(spans=_keep(merged, lines), lines=tuple(lines), size=style.size, leading=style.size * style.leading,
+    return Paragraph(spans=_keep(merged, lines, fonts.nobreak()), lines=tuple(lines), size=style.size, leading=style.size * style.leading,
                      align=style.align, indent=indent, bullet=bullet, hang=style.size * 0.9 if bullet else 0.0,
                      space_before=style.space_before * style.size,
                      margin_right=room - wrap_width(lines, longer, room) if slack else 0.0)
@@ -404,9 +413,9 @@ def wrap_width(lines: list[Line], longer: list[float], room: float) -> float:
     return min(room, (widest + min(longer)) / 2)
 
 
-def _keep(spans: list[Span], lines: list[Line]) -> tuple[Span, ...]:
+def _keep(spans: list[Span], lines: list[Line], have: str) -> tuple[Span, ...]:
     """The spans with the break rules written into their text (compose.nobreak), for PPTX."""
-    chars = rewrite("".join(s.text for s in spans), ["".join(s.text for s in ln.spans) for ln in lines])
+    chars = rewrite("".join(s.text for s in spans), ["".join(s.text for s in ln.spans) for ln in lines], have)
     out, at = [], 0
     for sp in spans:
         text = "".join(chars[at:at + len(sp.text)])
