@@ -16,7 +16,7 @@ import pytest
 from lxml import etree
 from pptx import Presentation
 
-from conftest import DECK_DIR, ROOT, norm, pdftotext_pages, readable, require_tool
+from conftest import DECK_DIR, ROOT, pdftotext_pages, readable, require_tool
 from posterdeck.compose.nobreak import NBHY, NBSP, WJ, keep_lines, rewrite
 
 A = "http://schemas.openxmlformats.org/drawingml/2006/main"
@@ -78,7 +78,8 @@ def test_default_text_styles_carry_the_target_language(built, target):
 
 
 def test_text_shown_in_the_source_language_is_tagged_so(project_copy):
-    """A sentence without a German translation falls back to English: its runs say en-US."""
+    """A sentence without a German translation, and a market statement without German text,
+    fall back to English: their runs say en-US, the others de-DE."""
     from posterdeck import api
 
     po = project_copy.path("data/inovate-salvage/i18n/de.po")
@@ -86,6 +87,8 @@ def test_text_shown_in_the_source_language_is_tagged_so(project_copy):
     german = 'msgstr "Der primäre Endpunkt OS wurde in INO-VATE ALL nicht erreicht.[@kantarjian2016; @kantarjian2019]"'
     assert text.count(german) >= 1  # the same sentence in every context that shows it
     po.write_text(text.replace(german, 'msgstr ""'), encoding="utf-8")
+    # and a market statement without its German text: the English one is shown
+    project_copy.replace("data/shared/markets/DE.yaml", '        de: "Verschreibungspflichtig."\n', "")
     api.build(project_copy.deck, targets=["de-DE"], out=project_copy.out)
     langs = {}
     for root in slide_parts(project_copy.out / "inovate-salvage" / "de-DE" / "deck.pptx").values():
@@ -94,6 +97,7 @@ def test_text_shown_in_the_source_language_is_tagged_so(project_copy):
     english = [t for t in langs if "primary endpoint of OS was not met" in t]
     assert english and all(langs[t] == {"en-US"} for t in english)
     assert langs[next(t for t in langs if "Vollständige Post-hoc-Analyse" in t)] == {"de-DE"}
+    assert langs["Prescription only (verschreibungspflichtig)."] == {"en-US"}
 
 
 # --------------------------------------------------------------------------------------------

@@ -3,7 +3,7 @@ attached, citation keys and visual ids checked. Citations stay keys here; they a
 compose in the order the pages show them."""
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from posterdeck.errors import ContentError, InputError, collect
 from posterdeck.loading.deck import Model
@@ -192,18 +192,23 @@ class _Resolver(ChartResolver, TableResolver):
             else:
                 yield node
 
-    def _statement_text(self, st, path, src, translatable: bool) -> str:
+    def _statement_text(self, st, path, src, translatable: bool) -> tuple[str, str]:
         """Market statements are written per language in the market file; product statements
-        of the content go through the catalogue like any other text."""
+        of the content go through the catalogue like any other text. With the language the
+        text is in when it is not the target's ('' when it is)."""
         if isinstance(st.text, str):
-            return self.tr(st.text, path, src) if translatable else st.text
+            if not translatable:
+                return st.text, ""
+            fallen = len(self.fallen)
+            text = self.tr(st.text, path, src)
+            return text, (self.model.info.source_language if len(self.fallen) > fallen else "")
         lang = self.target.language
         if lang in st.text:
-            return st.text[lang]
-        fallback = st.text.get(self.target.market.language) or next(iter(st.text.values()))
+            return st.text[lang], ""
+        used = self.target.market.language if self.target.market.language in st.text else next(iter(st.text))
         self.warnings.append(f"{(src or self.src).where(path)}: statement {st.id!r} has no {lang} text; "
                              f"the {self.target.market.language} text is used")
-        return fallback
+        return st.text[used], used
 
     def glossary(self):
         """The glossary in the target's language: expansions and, where they differ, terms.
@@ -301,12 +306,14 @@ class _Resolver(ChartResolver, TableResolver):
                                   ("market", self.target.market.statements, market_src)):
             for i, st in enumerate(items):
                 path = ("statements", i) if where == "content" else ("market", "statements", i)
-                raw = self._statement_text(st, path, src, where == "content")
+                raw, shown_in = self._statement_text(st, path, src, where == "content")
                 for name, url in self.target.market.links.items():
                     raw = raw.replace("{{ link.%s }}" % name, url).replace("{{link.%s}}" % name, url)
                 nodes = self.text(raw, path, src=src, translate=False)
+                if shown_in:
+                    nodes = tag_language(nodes, language_tag(shown_in))
                 if st.link:
-                    nodes = tuple(markup.Text(n.text, markup.Style(n.style.bold, n.style.italic, n.style.script, st.link))
+                    nodes = tuple(replace(n, style=markup.Style(n.style.bold, n.style.italic, n.style.script, st.link))
                                   if isinstance(n, Text) else n for n in nodes)
                 out.append(RStatement(st.id, nodes, st.placement))
         return out
@@ -380,8 +387,6 @@ def language_tag(language: str) -> str:
 
 def tag_language(nodes: tuple, tag: str) -> tuple:
     """The text nodes (footnote bodies too) marked as written in ``tag``."""
-    from dataclasses import replace
-
     out = []
     for n in nodes:
         if isinstance(n, Text) and not n.lang:
