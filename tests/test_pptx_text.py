@@ -61,6 +61,8 @@ def test_every_run_and_paragraph_mark_carries_the_target_language(built, target)
         for end in root.iterfind(".//a:endParaRPr", NS):
             marks += 1
             assert end.get("lang") == target, name
+        for br in root.iterfind(".//a:br", NS):  # line breaks between a cell's composed lines
+            assert br.find("a:rPr", NS).get("lang") == target, name
         assert not root.xpath(".//a:r[not(a:rPr)]", namespaces=NS), f"{name}: a run without properties"
     assert runs > 100 and marks > 50
 

@@ -46,7 +46,7 @@ def add_table(slide, t: Table, doc: Document) -> None:
             p.line_spacing = Pt(cell.size * t.leading)
             for k, line in enumerate(cell.keep or cell.lines):  # the lines as composed: a break between them
                 if k:
-                    p.add_line_break()
+                    xml.line_break(p, doc.language, round(cell.size * 100))
                 if not line:  # an empty run would be as tall as the default font in some viewers
                     continue
                 run = p.add_run()

@@ -60,7 +60,7 @@ def add_text(slide, box: TextBox, doc: Document) -> None:
             # compose wrote "\n" where the line must break (inside a word it hyphenated)
             for k, part in enumerate(sp.text.split("\n")):
                 if k:
-                    p.add_line_break()
+                    xml.line_break(p, sp.lang or doc.language, round(para.size * 100))
                 if part:
                     _run(p, sp, part, para.size, doc)
         xml.end_lang(p, doc.language)

@@ -106,6 +106,15 @@ def end_lang(paragraph, tag: str, size_hundredths: int | None = None) -> None:
         end.set("sz", str(size_hundredths))
 
 
+def line_break(paragraph, tag: str, size_hundredths: int) -> None:
+    """A line break in the paragraph, with the language and size of the text around it."""
+    br = paragraph._p.add_br()
+    rPr = OxmlElement("a:rPr")
+    rPr.set("lang", tag)
+    rPr.set("sz", str(size_hundredths))
+    br.append(rPr)
+
+
 def default_language(prs, tag: str) -> None:
     """Every default run property of the presentation's default text style and of each slide
     master's text styles says ``tag`` (new text typed into the deck gets the target's language)."""
