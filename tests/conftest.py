@@ -222,8 +222,10 @@ def demo_fonts():
 # --------------------------------------------------------------------------------------------
 
 def norm(text: str) -> str:
-    """Whitespace collapsed (PDF line breaks become spaces), no-break spaces made plain."""
+    """Whitespace collapsed (PDF line breaks become spaces), no-break spaces and hyphens made
+    plain, word joiners dropped (the PPTX carries them where compose keeps words together)."""
     text = text.replace("\u00a0", " ").replace("\u202f", " ").replace("\u2009", " ").replace("\u00ad", "")
+    text = text.replace("\u2011", "-").replace("\u2060", "")
     return re.sub(r"\s+", " ", text).strip()
 
 
@@ -258,6 +260,12 @@ def run_is_script(run) -> bool:
     return rpr is not None and rpr.get("baseline") not in (None, "0")
 
 
+def readable(text: str) -> str:
+    """PPTX text as a reader sees it: no-break hyphens as hyphens, word joiners left out (compose
+    writes them where PowerPoint must not break; no-break spaces stay, as in the PDF)."""
+    return text.replace("\u2011", "-").replace("\u2060", "")
+
+
 def paragraph_text(paragraph, mark_scripts: bool = True) -> str:
     """A paragraph's text; raised or lowered runs set apart by spaces so that 'S2' + '1' stays 'S2 1'."""
     parts = []
@@ -266,7 +274,7 @@ def paragraph_text(paragraph, mark_scripts: bool = True) -> str:
             parts.append(f" {run.text} ")
         else:
             parts.append(run.text)
-    return "".join(parts)
+    return readable("".join(parts))
 
 
 def chart_texts(chart) -> list[str]:
@@ -312,7 +320,7 @@ def read_slides(path: Path) -> list[Slide]:
             if shape.has_text_frame:
                 texts.extend(paragraph_text(p) for p in shape.text_frame.paragraphs)
             if getattr(shape, "has_table", False) and shape.has_table:
-                texts.extend(c.text for r in shape.table.rows for c in r.cells)
+                texts.extend(readable(c.text) for r in shape.table.rows for c in r.cells)
             if getattr(shape, "has_chart", False) and shape.has_chart:
                 texts.extend(chart_texts(shape.chart))
             (footer if shape.name == "footer" else body).extend(t for t in texts if t)

@@ -12,6 +12,7 @@ from pptx import Presentation
 from pptx.enum.chart import XL_CHART_TYPE
 
 from conftest import (DECK, DECK_DIR, JOB_LINE, TARGET, abbreviation_line, expand_numbers, half_up, localized, norm,
+                      readable,
                       parse_abbreviations, pdftotext_pages, read_slides, require_tool, run_cli, run_is_script,
                       study_value, terms_in)
 
@@ -374,7 +375,7 @@ def test_poster_footer_lists_exactly_the_glossary_terms_it_uses(demo_docs, gloss
     for box in page.boxes:
         if hasattr(box, "paragraphs"):
             for p in box.paragraphs:
-                paras.append("".join(f" {s.text} " if s.script else s.text for s in p.spans))
+                paras.append(readable("".join(f" {s.text} " if s.script else s.text for s in p.spans)))
         elif hasattr(box, "rows"):
             paras.extend(" ".join(c.lines) for r in box.rows for c in r if c)
         elif hasattr(box, "chart"):

@@ -22,7 +22,7 @@ from pptx import Presentation
 from pptx.enum.chart import XL_CHART_TYPE
 from pptx.oxml.ns import qn
 
-from conftest import DATA, DECK_DIR, LAYOUTS_DIR, SHARED_DIR, read_yaml, require_tool, study_leaf, study_value
+from conftest import DATA, DECK_DIR, LAYOUTS_DIR, SHARED_DIR, norm, read_yaml, require_tool, study_leaf, study_value
 
 AURORA_DIR = DATA / "aurora-fictional"
 AURORA_TARGET = "en-GB"
@@ -517,7 +517,7 @@ def check_forest(deck: DeckOut, chart_id: str) -> None:
     _, y0, _, h = plot_layout(frame.chart)
     texts = [s for s in slide_shapes(deck.pptx, deck.deck_page_of(chart_id)) if s.name == "chart-text"]
     for i, (row, leaf) in enumerate(rows):
-        label = [s for s in texts if s.text_frame.text == row["label"]]
+        label = [s for s in texts if norm(s.text_frame.text) == row["label"]]  # 'Age < 65' has no-break spaces
         row_top = label[0].top if label else None
         number = [s for s in texts if s.text_frame.text == str(leaf["n"]) and s.top == row_top]
         estimate = [s for s in texts if s.text_frame.text.replace("\n", " ") == estimate_text(leaf)]

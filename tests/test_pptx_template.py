@@ -15,7 +15,7 @@ from lxml import etree
 from pptx import Presentation
 from pptx.enum.shapes import PP_PLACEHOLDER
 
-from conftest import DECK, ROOT, TARGET, error_lines, require_tool
+from conftest import DECK, ROOT, TARGET, error_lines, norm, require_tool
 
 sys.path.insert(0, str(Path(__file__).parent / "fixtures" / "pptx"))
 import make_template  # noqa: E402
@@ -272,13 +272,13 @@ def test_the_pdf_deck_uses_the_template_geometry(on_template):
     body_top = make_template.BODY[1] * 72
     for page, slide in zip(pages, prs.slides):
         title = title_of(slide)
-        first = title.text_frame.text.split()[0]
+        first = norm(title.text_frame.text).split()[0]
         words = re.findall(r'xMin="([\d.]+)" yMin="([\d.]+)" xMax="[\d.]+" yMax="([\d.]+)">([^<]*)<', page)
         x, y0, y1, _ = next(w for w in words if w[3] == first)
         tx, ty, tw, th = rect(title)
         assert abs(float(x) - tx) < 1.5 and ty <= (float(y0) + float(y1)) / 2 <= ty + th
         # nothing else of the slide above the body placeholder, apart from the title and the number
-        rest = [w for w in words if float(w[1]) < body_top - 1 and w[3] not in title.text_frame.text.split()]
+        rest = [w for w in words if float(w[1]) < body_top - 1 and w[3] not in norm(title.text_frame.text).split()]
         assert all(w[3].isdigit() for w in rest), rest
 
 

@@ -51,6 +51,10 @@ def _cmap(path: str) -> frozenset:
     return frozenset(getFont(register(path)).face.charToGlyph.keys())
 
 
+def has_glyph(ch: str, path: str) -> bool:
+    return ord(ch) in _cmap(path)
+
+
 def missing_glyphs(text: str, path: str) -> set[str]:
     cmap = _cmap(path)
     return {ch for ch in text if ord(ch) not in cmap and not ch.isspace() and ch not in "\u00ad"}

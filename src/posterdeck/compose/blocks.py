@@ -13,6 +13,7 @@ from posterdeck.pagemodel import Rect, TextBox
 from posterdeck.schema.layout import Layout
 
 BULLETS = {1: "\u2022", 2: "\u2013"}
+SLIDE_SLACK = 0.02  # see Ctx.slack
 GAP_GROWTH = 2.0  # spare height may widen a gap between blocks up to this many times its size
 
 
@@ -41,6 +42,12 @@ class Ctx:
     colours: dict = field(default_factory=dict)  # theme colour names
     language: str = ""  # the target's language: hyphenation of words too long for their line
 
+    @property
+    def slack(self) -> float:
+        """The share of a line compose leaves free on slides: PowerPoint wraps the deck's text
+        itself, with metrics that differ from reportlab's by up to about a percent."""
+        return SLIDE_SLACK if self.layout.kind == "slides" else 0.0
+
     def style(self, name: str, scale: float, **over) -> TextStyle:
         st = self.layout.styles[name]
         size = max(st.size * scale, st.smallest)
@@ -62,6 +69,7 @@ class TextBlock:
     align: str = ""
     name: str = ""
     where: object = None  # errors.Location of the source text, for an overflow error
+    anchor: str = "top"  # where the text sits in its box: "top" or "bottom" (footers)
 
     def _layout(self, width: float, scale: float):
         key = (round(width, 4), scale)
@@ -84,7 +92,8 @@ class TextBlock:
                 st = TextStyle(st.size, st.leading, st.bold, st.italic, st.color, st.align, 0.0)
             indent = level * st.size * 1.1
             out.append(paragraph(ps, st, inner, self.ctx.fonts, self.ctx.where,
-                                 bullet=BULLETS.get(level, ""), indent=indent, language=self.ctx.language))
+                                 bullet=BULLETS.get(level, ""), indent=indent, language=self.ctx.language,
+                                 slack=self.ctx.slack))
         return out
 
     def min_height(self, width: float, scale: float) -> float:
@@ -98,7 +107,7 @@ class TextBlock:
         if not self.fill:  # a box as tall as its lines; a filled one (a callout in a row) keeps its slot
             h = min(h, self.min_height(width, scale))
         return [TextBox(x, y, width, h, tuple(paras), role=self.role, fill=self.fill, padding=self.padding,
-                        name=self.name)]
+                        name=self.name, anchor=self.anchor)]
 
     def text(self) -> str:
         return "\n".join(scan_text(ps) for ps, _, _ in self.paras)

@@ -119,4 +119,5 @@ class PageContent:
         glossary = self.doc.glossary or self.model.glossary
         terms = terms_used(scan, glossary)
         abbr = [([Piece(footer_line(terms, glossary, self.doc.collation))], "footer", 0)] if terms else []
-        return TextBlock(items + abbr + ref_items + st_items + job, self.ctx, "footer", name="footer")
+        # anchored at the bottom: a line more in a viewer's own wrapping grows up, not off the page
+        return TextBlock(items + abbr + ref_items + st_items + job, self.ctx, "footer", name="footer", anchor="bottom")

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from functools import lru_cache
 
+from posterdeck.compose.nobreak import keep_lines
 from posterdeck.compose.text import Piece, TextStyle, narrowest, segments
 from posterdeck.pagemodel import Cell, Table
 
@@ -108,7 +109,7 @@ class TableBlock:
             lines = _lines(text, TextStyle(st.size, st.leading, font == "bold", False, color), width,
                            self.ctx.fonts, self.ctx.where, self.ctx.language)
         return Cell(lines=lines, font=font, size=st.size, color=color, fill=fill, align=align, indent=indent,
-                    colspan=colspan)
+                    colspan=colspan, keep=keep_lines(lines, self.ctx.fonts.nobreak()))
 
     def min_height(self, width, scale) -> float:
         try:
@@ -120,7 +121,16 @@ class TableBlock:
 
     def place(self, x, y, width, h, scale) -> list:
         widths, heights, rows, pad, lead, header = self._build(width, scale)
-        return [Table(x, y, widths, heights, rows, pad, lead, "rule", header, name=f"table:{self.table.id}")]
+        return [Table(x, y, widths, heights, rows, pad, lead, "rule", header, name=f"table:{self.table.id}",
+                      alt=self.alt())]
+
+    def alt(self) -> str:
+        """The alt text: the caption, else the headings of the stub and the columns."""
+        from posterdeck.resolve.markup import plain
+
+        t = self.table
+        caption = plain(t.caption).strip() if t.caption else ""
+        return caption or "; ".join(x for x in (t.stub_heading, *t.columns) if x)
 
     def text(self) -> str:
         """The text this block shows (its part only: the page's footer lists what it shows)."""

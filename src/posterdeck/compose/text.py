@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 
 from posterdeck.errors import LayoutError, Location
+from posterdeck.compose.nobreak import GLUE, rewrite
 from posterdeck.fonts import missing_glyphs, register
 from posterdeck.pagemodel import Line, Paragraph, Span
 from posterdeck.resolve.markup import Cite, Note, Text
@@ -28,6 +29,7 @@ class Piece:
     link: str = ""
     marker: bool = False
     source: str = ""  # the study data path this text shows, if any
+    lang: str = ""  # the text's language when not the document's (see markup.Text.lang)
 
 
 @dataclass
@@ -100,7 +102,7 @@ def pieces(nodes, marks: PageMarks, uppercase: bool = False) -> list[Piece]:
         st = node.style
         if isinstance(node, Text):
             text = upper(node.text) if uppercase and not st.script else node.text
-            out.append(Piece(text, st.bold, st.italic, st.script, st.link, source=node.source))
+            out.append(Piece(text, st.bold, st.italic, st.script, st.link, source=node.source, lang=node.lang))
             if node.source:
                 marks.sources.add(node.source)
             continue
@@ -109,7 +111,8 @@ def pieces(nodes, marks: PageMarks, uppercase: bool = False) -> list[Piece]:
             label = "," + label
         elif out and out[-1].text.endswith(" ") and not out[-1].script:
             # a marker hugs the word before it
-            out[-1] = Piece(out[-1].text.rstrip(" "), out[-1].bold, out[-1].italic, out[-1].script, out[-1].link)
+            out[-1] = Piece(out[-1].text.rstrip(" "), out[-1].bold, out[-1].italic, out[-1].script, out[-1].link,
+                            lang=out[-1].lang)
         out.append(Piece(label, st.bold, st.italic, "sup", "", marker=True))
     return out
 
@@ -131,6 +134,15 @@ class Fonts:
         self._cache: dict = {}
         self._checked: set = set()
         self.paragraphs: dict = {}
+
+    def nobreak(self) -> str:
+        """The no-break characters (compose.nobreak) every face of the family has."""
+        if not hasattr(self, "_nobreak"):
+            from posterdeck.compose.nobreak import ALL
+            from posterdeck.fonts import has_glyph
+
+            self._nobreak = "".join(ch for ch in ALL if all(has_glyph(ch, p) for p in self.files.values()))
+        return self._nobreak
 
     @classmethod
     def shared(cls, files: dict[str, str]) -> "Fonts":
@@ -189,12 +201,15 @@ def make_spans(ps: list[Piece], style: TextStyle, fonts: Fonts, where: str) -> l
         size = style.size * (SUP_SCALE if p.script else 1.0)
         fonts.check_glyphs(p.text, variant, where)
         spans.append(Span(p.text, variant, size, "link" if p.link and not p.marker else style.color,
-                          p.script, p.link, fonts.width(p.text, variant, size)))
+                          p.script, p.link, fonts.width(p.text, variant, size), p.lang))
     return spans
 
 
-def break_lines(spans: list[Span], width: float, fonts: Fonts, style: TextStyle, language: str = "") -> list[Line]:
-    """Greedy line breaking at spaces; a word longer than the line is split by characters."""
+def break_lines(spans: list[Span], width: float, fonts: Fonts, style: TextStyle, language: str = "",
+                longer: list | None = None) -> list[Line]:
+    """Greedy line breaking at spaces; a word longer than the line is split by characters.
+    ``longer`` (if given) receives, for each break at a space, the width the line would have
+    had with the next word: a wrapper narrower than that breaks there too."""
     words: list[list[Span]] = [[]]
     for sp in spans:
         parts = sp.text.split(" ")
@@ -212,6 +227,8 @@ def break_lines(spans: list[Span], width: float, fonts: Fonts, style: TextStyle,
         # the space joins the previous word's last span: measure it in that span's font
         space = fonts.width(" ", current[-1].font, current[-1].size) if current else 0.0
         if current and cur_w + space + w_w > width:
+            if longer is not None:
+                longer.append(cur_w + space + w_w)
             lines.append(current)
             current, cur_w, space = [], 0.0, 0.0
         if not current and w_w > width:
@@ -234,7 +251,6 @@ def break_lines(spans: list[Span], width: float, fonts: Fonts, style: TextStyle,
     return out
 
 
-GLUE = {"=", "<", ">", "\u2264", "\u2265", "\u00b1", "\u00d7"}
 
 
 def _glue(words: list[list[Span]], fonts: Fonts) -> list[list[Span]]:
@@ -260,7 +276,7 @@ def _span(sp: Span, text: str, fonts: Fonts, width: float | None = None) -> Span
     """``sp``'s style with other text; ``width`` when the caller knows it (widths add up: the
     fonts are measured glyph by glyph, without kerning)."""
     return Span(text, sp.font, sp.size, sp.color, sp.script, sp.link,
-                fonts.width(text, sp.font, sp.size) if width is None else width)
+                fonts.width(text, sp.font, sp.size) if width is None else width, sp.lang)
 
 
 def _with_space(sp: Span, fonts: Fonts) -> Span:
@@ -270,8 +286,8 @@ def _with_space(sp: Span, fonts: Fonts) -> Span:
 def _merge(spans: list[Span], fonts: Fonts) -> list[Span]:
     out: list[Span] = []
     for sp in spans:
-        if out and (out[-1].font, out[-1].size, out[-1].color, out[-1].script, out[-1].link) == \
-                (sp.font, sp.size, sp.color, sp.script, sp.link):
+        if out and (out[-1].font, out[-1].size, out[-1].color, out[-1].script, out[-1].link, out[-1].lang) == \
+                (sp.font, sp.size, sp.color, sp.script, sp.link, sp.lang):
             out[-1] = _span(out[-1], out[-1].text + sp.text, fonts, out[-1].width + sp.width)
         else:
             out.append(sp)
@@ -354,6 +370,8 @@ def _split_long(word: list[Span], width: float, fonts: Fonts, language: str = ""
             continue
         parts = syllables(piece.text, language)
         while len(parts) > 1:
+            if fonts.width("".join(parts), piece.font, piece.size) <= width - cur_w:
+                break  # the rest fits: no hyphen where none is needed
             k = len(parts) - 1
             while k > 0 and fonts.width("".join(parts[:k]) + "-", piece.font, piece.size) > width - cur_w:
                 k -= 1
@@ -384,26 +402,49 @@ def _split_long(word: list[Span], width: float, fonts: Fonts, language: str = ""
 
 
 def paragraph(ps: list[Piece], style: TextStyle, width: float, fonts: Fonts, where: str,
-              bullet: str = "", indent: float = 0.0, language: str = "") -> Paragraph:
-    """Pieces broken into lines of at most ``width`` (kept by ``fonts``: the result depends on
-    nothing else, and ``where`` only names the page in an error)."""
-    key = (tuple(ps), style, width, bullet, indent, language)
+              bullet: str = "", indent: float = 0.0, language: str = "", slack: float = 0.0) -> Paragraph:
+    """Pieces broken into lines of at most ``width`` less the share ``slack`` (kept by ``fonts``:
+    the result depends on nothing else, and ``where`` only names the page in an error)."""
+    key = (tuple(ps), style, width, bullet, indent, language, slack)
     found = fonts.paragraphs.get(key)
     if found is None:
         if len(fonts.paragraphs) > 100_000:  # a long batch: start afresh rather than grow
             fonts.paragraphs.clear()
-        found = fonts.paragraphs[key] = _paragraph(ps, style, width, fonts, where, bullet, indent, language)
+        found = fonts.paragraphs[key] = _paragraph(ps, style, width, fonts, where, bullet, indent, language, slack)
     return found
 
 
 def _paragraph(ps: list[Piece], style: TextStyle, width: float, fonts: Fonts, where: str,
-               bullet: str, indent: float, language: str) -> Paragraph:
+               bullet: str, indent: float, language: str, slack: float = 0.0) -> Paragraph:
     spans = make_spans(ps, style, fonts, where)
-    lines = break_lines(spans, max(width - indent, 1.0), fonts, style, language)
+    room = max(width - indent, 1.0)
+    longer: list[float] = []
+    lines = break_lines(spans, room * (1.0 - slack), fonts, style, language, longer)
     merged = _merge(list(spans), fonts) if spans else []
-    return Paragraph(spans=tuple(merged), lines=tuple(lines), size=style.size, leading=style.size * style.leading,
+    return Paragraph(spans=_keep(merged, lines, fonts.nobreak()), lines=tuple(lines), size=style.size, leading=style.size * style.leading,
                      align=style.align, indent=indent, bullet=bullet, hang=style.size * 0.9 if bullet else 0.0,
-                     space_before=style.space_before * style.size)
+                     space_before=style.space_before * style.size,
+                     margin_right=room - wrap_width(lines, longer, room) if slack else 0.0)
+
+
+def wrap_width(lines: list[Line], longer: list[float], room: float) -> float:
+    """The width at which a wrapper that measures a little differently breaks where compose did:
+    midway between the widest line and the narrowest line-plus-next-word, at most ``room``."""
+    widest = max((ln.width for ln in lines), default=0.0)
+    if not longer:
+        return room
+    return min(room, (widest + min(longer)) / 2)
+
+
+def _keep(spans: list[Span], lines: list[Line], have: str) -> tuple[Span, ...]:
+    """The spans with the break rules written into their text (compose.nobreak), for PPTX."""
+    chars = rewrite("".join(s.text for s in spans), ["".join(s.text for s in ln.spans) for ln in lines], have)
+    out, at = [], 0
+    for sp in spans:
+        text = "".join(chars[at:at + len(sp.text)])
+        at += len(sp.text)
+        out.append(Span(text, sp.font, sp.size, sp.color, sp.script, sp.link, sp.width, sp.lang))
+    return tuple(out)
 
 
 def height(paras: list[Paragraph]) -> float:

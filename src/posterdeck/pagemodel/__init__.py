@@ -19,6 +19,7 @@ class Span:
     script: str = ""  # "" | "sup" | "sub": the PDF raises/lowers; PPTX sets the baseline
     link: str = ""
     width: float = 0.0
+    lang: str = ""  # BCP 47 tag of text in another language than the document's (a fallback to the source)
 
 
 @dataclass(frozen=True)
@@ -30,7 +31,12 @@ class Line:
 
 @dataclass(frozen=True)
 class Paragraph:
-    """A paragraph: its spans unbroken (for PPTX, which wraps itself) and its lines broken (PDF)."""
+    """A paragraph: its spans unbroken (for PPTX, which wraps itself) and its lines broken (PDF).
+
+    The spans carry compose's break rules in their text (see compose.nobreak): no-break spaces
+    (U+00A0) and hyphens (U+2011), a word joiner (U+2060) after a slash inside a word, and
+    ``\n`` where the line must break (a renderer writes it as a line break). The lines keep the
+    plain characters."""
 
     spans: tuple[Span, ...]
     lines: tuple[Line, ...]
@@ -41,6 +47,8 @@ class Paragraph:
     bullet: str = ""  # bullet character, drawn in the indent
     hang: float = 0.0  # the bullet stands this far left of the text
     space_before: float = 0.0
+    margin_right: float = 0.0  # a viewer that wraps itself (PPTX) wraps this much short of the box's right
+    # edge: compose chose the width midway between its widest line and its shortest line-plus-next-word
 
 
 @dataclass(frozen=True)
@@ -54,10 +62,13 @@ class TextBox:
     fill: str = ""
     padding: float = 0.0
     name: str = ""
+    anchor: str = "top"  # "top" | "bottom": the edge the text keeps to when a viewer wraps it taller
 
 
 @dataclass(frozen=True)
 class Rect:
+    """A band, rule or background: decoration only (the PPTX marks it decorative)."""
+
     x: float
     y: float
     w: float
@@ -78,6 +89,7 @@ class Cell:
     align: str = "left"
     indent: float = 0.0
     colspan: int = 1
+    keep: tuple[str, ...] = ()  # the lines with compose's no-break characters (compose.nobreak), for PPTX
 
 
 @dataclass(frozen=True)
@@ -92,6 +104,7 @@ class Table:
     rule_color: str
     header_rows: int
     name: str = ""
+    alt: str = ""  # what the table shows, for screen readers
 
     @property
     def w(self) -> float:

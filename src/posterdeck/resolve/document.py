@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from posterdeck.errors import ContentError, InputError, collect
 from posterdeck.loading.deck import Model
@@ -173,6 +173,7 @@ class _Resolver(ChartResolver, TableResolver):
 
     def text(self, raw: str, path: tuple, footnotes: dict[str, str] | None = None, src: Source | None = None,
              translate: bool = True) -> Nodes:
+        fallen = len(self.fallen)
         if translate:
             raw = self.tr(raw, path, src)
         elif self.recorder is None:
@@ -183,6 +184,8 @@ class _Resolver(ChartResolver, TableResolver):
             self.err(path, str(exc), exc.hint, InputError, src)
             return (Text(raw),)
         out = tuple(self._nodes(nodes, path, footnotes or {}, src))
+        if len(self.fallen) > fallen:  # shown in the source language: tagged so (spell-check, screen readers)
+            out = tag_language(out, language_tag(self.model.info.source_language))
         self.shown.append(_all_text(out))  # with its values printed ('95% CI' comes from a placeholder)
         return out
 
@@ -218,18 +221,23 @@ class _Resolver(ChartResolver, TableResolver):
             else:
                 yield node
 
-    def _statement_text(self, st, path, src, translatable: bool) -> str:
+    def _statement_text(self, st, path, src, translatable: bool) -> tuple[str, str]:
         """Market statements are written per language in the market file; product statements
-        of the content go through the catalogue like any other text."""
+        of the content go through the catalogue like any other text. With the language the
+        text is in when it is not the target's ('' when it is)."""
         if isinstance(st.text, str):
-            return self.tr(st.text, path, src) if translatable else st.text
+            if not translatable:
+                return st.text, ""
+            fallen = len(self.fallen)
+            text = self.tr(st.text, path, src)
+            return text, (self.model.info.source_language if len(self.fallen) > fallen else "")
         lang = self.target.language
         if lang in st.text:
-            return st.text[lang]
-        fallback = st.text.get(self.target.market.language) or next(iter(st.text.values()))
+            return st.text[lang], ""
+        used = self.target.market.language if self.target.market.language in st.text else next(iter(st.text))
         self.warnings.append(f"{(src or self.src).where(path)}: statement {st.id!r} has no {lang} text; "
                              f"the {self.target.market.language} text is used")
-        return fallback
+        return st.text[used], used
 
     def glossary(self):
         """The glossary in the target's language: expansions and, where they differ, terms.
@@ -332,7 +340,7 @@ class _Resolver(ChartResolver, TableResolver):
                 path = ("statements", i) if where == "content" else ("market", "statements", i)
                 if st.markets and self.target.market.code not in st.markets:
                     continue  # a product statement for other markets
-                raw = self._statement_text(st, path, src, where == "content")
+                raw, shown_in = self._statement_text(st, path, src, where == "content")
                 info = self.model.info
                 links = {**self.target.market.links, **info.links,
                          **info.market_links.get(self.target.market.code, {})}
@@ -344,8 +352,10 @@ class _Resolver(ChartResolver, TableResolver):
                              f"add it to deck.yaml: market_links: {{{self.target.market.code}: {{{name}: https://...}}}} "
                              f"(or links: for every market)", InputError, src=src)
                 nodes = self.text(raw, path, src=src, translate=False)
+                if shown_in:
+                    nodes = tag_language(nodes, language_tag(shown_in))
                 if st.link:
-                    nodes = tuple(markup.Text(n.text, markup.Style(n.style.bold, n.style.italic, n.style.script, st.link))
+                    nodes = tuple(replace(n, style=markup.Style(n.style.bold, n.style.italic, n.style.script, st.link))
                                   if isinstance(n, Text) else n for n in nodes)
                 out.append(RStatement(st.id, nodes, st.placement))
         return out
@@ -406,3 +416,27 @@ def resolve(model: Model, target: Target, translations=None, strict: bool = Fals
     doc.warnings = r.warnings
     doc.locations = r.locations
     return doc
+
+
+def language_tag(language: str) -> str:
+    """A full BCP 47 tag for a bare language ('en' -> 'en-US'), by CLDR's likely subtags."""
+    if "-" in language:
+        return language
+    from babel.core import get_global
+
+    likely = get_global("likely_subtags").get(language, "")
+    parts = likely.split("_")
+    region = next((p for p in parts[1:] if p.isupper() and len(p) == 2), "")
+    return f"{language}-{region}" if region else language
+
+
+def tag_language(nodes: tuple, tag: str) -> tuple:
+    """The text nodes (footnote bodies too) marked as written in ``tag``."""
+    out = []
+    for n in nodes:
+        if isinstance(n, Text) and not n.lang:
+            n = replace(n, lang=tag)
+        elif isinstance(n, Note) and n.body:
+            n = replace(n, body=tag_language(n.body, tag))
+        out.append(n)
+    return tuple(out)

@@ -27,6 +27,7 @@ class Text:
     text: str
     style: Style = Style()
     source: str = ""  # the study data path a placeholder rendered, for change reports
+    lang: str = ""  # BCP 47 tag when the text is not in the target's language (a fallback to the source)
 
 
 @dataclass(frozen=True)

@@ -1,5 +1,5 @@
 """The DrawingML that python-pptx has no API for, kept in one place: bullets, baseline shift,
-plain table styling and cell rules."""
+plain table styling, cell rules, languages, header rows and decorative marks."""
 from __future__ import annotations
 
 from pptx.oxml.ns import qn
@@ -28,6 +28,10 @@ def no_bullet(paragraph) -> None:
     pPr.set("indent", "0")
     if pPr.find(qn("a:buNone")) is None:
         pPr.append(OxmlElement("a:buNone"))
+
+
+def margin_right(paragraph, value_emu: int) -> None:
+    _pPr(paragraph).set("marR", str(value_emu))
 
 
 def baseline(run, value: int) -> None:
@@ -66,3 +70,61 @@ def cell_rule(cell, rgb, width_emu: int) -> None:
             ln.append(OxmlElement("a:noFill"))
         # borders must precede the fill elements in tcPr
         tcPr.insert(len([e for e in tcPr if e.tag in {qn("a:lnL"), qn("a:lnR"), qn("a:lnT"), qn("a:lnB")}]), ln)
+
+
+DECORATIVE_URI = "{C183D7F6-B498-43B3-948B-1728B52AA6E4}"
+ADEC = "http://schemas.microsoft.com/office/drawing/2017/decorative"
+
+
+def decorative(shape) -> None:
+    """Mark a shape decorative (screen readers skip it), as PowerPoint writes it: an a16
+    extension in the shape's cNvPr."""
+    from lxml import etree
+
+    cNvPr = shape._element.find(".//" + qn("p:cNvPr"))
+    ext_lst = cNvPr.find(qn("a:extLst"))
+    if ext_lst is None:
+        ext_lst = OxmlElement("a:extLst")
+        cNvPr.append(ext_lst)
+    ext = OxmlElement("a:ext")
+    ext.set("uri", DECORATIVE_URI)
+    mark = etree.SubElement(ext, f"{{{ADEC}}}decorative", nsmap={"adec": ADEC})
+    mark.set("val", "1")
+    ext_lst.append(ext)
+
+
+def lang(rPr, tag: str) -> None:
+    """The language of a run (spell-check, hyphenation, screen readers)."""
+    rPr.set("lang", tag)
+
+
+def end_lang(paragraph, tag: str, size_hundredths: int | None = None) -> None:
+    """The paragraph mark's language (and size: an empty paragraph is as tall as its mark)."""
+    end = paragraph._p.get_or_add_endParaRPr()
+    end.set("lang", tag)
+    if size_hundredths is not None:
+        end.set("sz", str(size_hundredths))
+
+
+def line_break(paragraph, tag: str, size_hundredths: int) -> None:
+    """A line break in the paragraph, with the language and size of the text around it."""
+    br = paragraph._p.add_br()
+    rPr = OxmlElement("a:rPr")
+    rPr.set("lang", tag)
+    rPr.set("sz", str(size_hundredths))
+    br.append(rPr)
+
+
+def default_language(prs, tag: str) -> None:
+    """Every default run property of the presentation's default text style and of each slide
+    master's text styles says ``tag`` (new text typed into the deck gets the target's language)."""
+    parts = [prs.part._element] + [m.part._element for m in prs.slide_masters]
+    for root in parts:
+        for defRPr in root.iter(qn("a:defRPr")):
+            defRPr.set("lang", tag)
+
+
+def header_rows(table, n: int) -> None:
+    """The first row is the table's header (tblPr firstRow): screen readers announce the
+    column headings with each cell. DrawingML marks one header row."""
+    table._tbl.tblPr.set("firstRow", "1" if n else "0")
