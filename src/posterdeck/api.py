@@ -8,7 +8,6 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from posterdeck.errors import UsageError
-from posterdeck.output import write_atomic
 
 if TYPE_CHECKING:  # loading pulls in pydantic: imported where it is used, so no-op builds stay fast
     from posterdeck.charts.helper import ChartHelper
@@ -96,14 +95,18 @@ def targets_of(model: "Model", wanted: list[str] | None) -> list[str]:
 
 
 def build_target(model: "Model", tag: str, out: Path, strict: bool = False,
-                 helper: "ChartHelper | None" = None) -> TargetResult:
-    """Compose and render one target; write its files only once all of them rendered. With a
-    ``helper``, the charts of each document are drawn there while this process goes on."""
+                 helper: "ChartHelper | None" = None, fingerprint: dict | None = None) -> TargetResult:
+    """Compose and render one target; once all of its files rendered, replace the target's folder
+    by them and their manifest, all at once (output.publish). With a ``helper``, the charts of
+    each document are drawn there while this process goes on. ``fingerprint``: the manifest's
+    inputs, taken before the build (by default here, before composing)."""
+    from posterdeck import manifest
     from posterdeck.compose.build import compose
     from posterdeck.render.pdf import chart_specs, render_pdf
     from posterdeck.resolve.target import make_target
 
     start = time.perf_counter()
+    fp = fingerprint or manifest.fingerprint(model.folder, tag, {"strict": strict})
     target = make_target(tag, model.info, model.markets)
     drawing = {}
     if helper is not None:
@@ -144,12 +147,10 @@ def build_target(model: "Model", tag: str, out: Path, strict: bool = False,
     if "deck" in docs:
         files["deck.pdf"] = render_pdf(docs["deck"], charts=drawing.get("deck"))
         pages["deck"] = len(docs["deck"].pages)
-    folder = out / model.name / tag
-    written = []
-    for name in sorted(files, key=OUTPUTS.index):  # in the same order, whatever order they were made in
-        data = files[name]
-        write_atomic(folder / name, data)
-        written.append(folder / name)
+    from posterdeck.output import publish
+
+    files = {name: files[name] for name in sorted(files, key=OUTPUTS.index)}  # one order, whatever order they were made in
+    written = publish(out / model.name / tag, files, manifest.content(fp, files))
     warnings = next(iter(docs.values())).warnings if docs else []
     return TargetResult(model.name, tag, written, pages, time.perf_counter() - start, list(warnings))
 
@@ -157,7 +158,11 @@ def build_target(model: "Model", tag: str, out: Path, strict: bool = False,
 def build(deck_dir: Path, targets: list[str] | None = None, out: Path = Path("output"),
           strict: bool = False) -> list[TargetResult]:
     """Build every target of one deck. Nothing is written for a target that fails."""
+    from posterdeck.output import check_folder, recover
+
     model = load_deck(deck_dir)
+    check_folder(out)
+    recover(out / model.name)
     return [build_target(model, tag, out, strict) for tag in targets_of(model, targets)]
 
 
@@ -171,8 +176,7 @@ def build_job(folder: str, tag: str, out: str, strict: bool, helper: "ChartHelpe
     try:
         fp = manifest.fingerprint(Path(folder), tag, {"strict": strict})
         model = cached_model(folder)
-        result = build_target(model, tag, Path(out), strict, helper)
-        manifest.record(Path(out), Path(folder), tag, fp, result.files)
+        result = build_target(model, tag, Path(out), strict, helper, fingerprint=fp)
         return ("ok", result)
     except PosterdeckError as exc:
         errors = exc.errors if isinstance(exc, ErrorList) else [exc]

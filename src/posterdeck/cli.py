@@ -25,7 +25,7 @@ def main() -> None:
 @main.command()
 @click.argument("decks", nargs=-1, type=click.Path(path_type=Path, file_okay=False))
 @click.option("--target", "-t", "targets", multiple=True, help="BCP 47 target, e.g. en-NL (repeatable).")
-@click.option("--out", "-o", type=click.Path(path_type=Path, file_okay=False), default=Path("output"),
+@click.option("--out", "-o", type=click.Path(path_type=Path), default=Path("output"),  # a file: an OutputError
               show_default=True, help="Output folder; files go to OUT/<deck>/<target>/.")
 @click.option("--strict", is_flag=True, help="A missing translation is an error, not a warning.")
 @click.option("--force", "-f", is_flag=True, help="Rebuild every target, even those whose inputs did not change.")
@@ -54,11 +54,18 @@ def build(decks: tuple[Path, ...], targets: tuple[str, ...], out: Path, strict: 
 
 def _build_once(folders, targets, out: Path, strict: bool, force: bool, jobs: int, console, quiet: bool,
                 announce: bool = False) -> int:
-    from posterdeck import api, manifest
+    from posterdeck import api, manifest, output
 
     api.forget_models()  # a watch cycle must see the files as they are now
     failed = 0
     plan, fresh, stale_of, unreadable = [], [], {}, {}
+    try:  # first: the output folder can take files, and what killed builds left is put right
+        output.check_folder(out)
+        for folder in folders:
+            output.recover(manifest.deck_out(out, folder))
+    except PosterdeckError as e:
+        _report(e)
+        return e.exit_code
     for folder in folders:  # quick look first (no model loaded): which targets need a build
         try:
             tags = [t for t in manifest.deck_targets(folder) if not targets or t in targets]
@@ -192,7 +199,8 @@ def _run(plan: list, out: Path, strict: bool, jobs: int, console, helper=None) -
         # forked on Linux whatever Python's default (forkserver from 3.14): the workers are to
         # inherit what this process has loaded; elsewhere the platform's default
         context = multiprocessing.get_context("fork") if sys.platform.startswith("linux") else None
-        with ProcessPoolExecutor(max_workers=min(workers, len(rest)), mp_context=context) as pool:
+        with ProcessPoolExecutor(max_workers=min(workers, len(rest)), mp_context=context,
+                                 initializer=_end_with, initargs=(os.getpid(),)) as pool:
             # the workers are forked at the first submit: with the progress bar's thread stopped,
             # so that no lock it might hold (the terminal's) is copied locked into them
             progress.stop()
@@ -204,6 +212,23 @@ def _run(plan: list, out: Path, strict: bool, jobs: int, console, helper=None) -
                 progress.update(task, description=f"built {Path(folder).name} {tag}")
                 progress.advance(task)
     return results
+
+
+def _end_with(parent: int) -> None:
+    """In a worker: end when the build process ends, even when it is killed (SIGKILL). Else the
+    worker would go on, or wait on its queue for ever, after the build is gone (Linux only)."""
+    import os
+
+    if sys.platform.startswith("linux"):
+        import ctypes
+        import signal
+
+        try:
+            ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
+        except (OSError, AttributeError):
+            return
+        if os.getppid() != parent:  # the build ended before the line above
+            os._exit(1)
 
 
 def _summary(console, done) -> None:
