@@ -30,7 +30,7 @@ def main() -> None:
 @click.option("--strict", is_flag=True, help="A missing translation is an error, not a warning.")
 @click.option("--force", "-f", is_flag=True, help="Rebuild every target, even those whose inputs did not change.")
 @click.option("--watch", "-w", is_flag=True, help="Keep running; rebuild what a saved file affects.")
-@click.option("--jobs", "-j", type=int, default=0, help="Processes to build with (default: one per core; 1: all in this one).")
+@click.option("--jobs", "-j", type=click.IntRange(min=0), default=0, help="Processes to build with (default: one per core; 1: all in this one).")
 @click.option("--quiet", "-q", is_flag=True, help="No progress bar or summary (warnings and errors still show).")
 def build(decks: tuple[Path, ...], targets: tuple[str, ...], out: Path, strict: bool, force: bool, watch: bool,
           jobs: int, quiet: bool) -> None:
