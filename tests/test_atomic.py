@@ -518,3 +518,22 @@ def test_builds_killed_at_random_moments_leave_each_target_one_set(project_copy)
         assert one_set(folder) == refs[current], f"kill {i}: the build after it wrote the wrong set"
     assert not mixed, f"target folders mixed from two builds: {mixed}"
     assert {"kept", "none"} & set(outcomes), outcomes  # some kills landed while a build was under way
+
+
+def test_the_change_report_and_catalogues_that_cannot_be_written(built, tmp_path):
+    """diff --out and i18n extract write with write_atomic: a file in the way is an OutputError."""
+    blocker = tmp_path / "report"
+    blocker.write_bytes(b"a file")
+    res = invoke(built, "diff", f"data/{DECK}", f"data/{DECK}", "--out", str(blocker / "sub"), "--no-thumbnails")
+    assert res.exit_code == OutputError.exit_code, res.output
+    assert "Traceback" not in res.output and str(blocker) in res.output and "hint:" in res.output
+    i18n = built.path(f"data/{DECK}/i18n")
+    shutil.move(i18n, tmp_path / "i18n-saved")
+    i18n.write_bytes(b"a file where the catalogues should be")
+    try:
+        res = invoke(built, "i18n", "extract", f"data/{DECK}")
+    finally:
+        i18n.unlink()
+        shutil.move(tmp_path / "i18n-saved", i18n)
+    assert res.exit_code == OutputError.exit_code, res.output
+    assert "Traceback" not in res.output and "i18n" in res.output and "hint:" in res.output

@@ -310,6 +310,12 @@ def i18n_extract(decks: tuple[Path, ...], languages: tuple[str, ...]) -> None:
         except PosterdeckError as e:
             _report(e)
             status = max(status, e.exit_code)
+        except OSError as exc:  # a catalogue that cannot be written
+            from posterdeck.output import output_error
+
+            err = output_error(exc, folder / "i18n")
+            _report(err)
+            status = max(status, err.exit_code)
     sys.exit(status)
 
 
@@ -381,8 +387,14 @@ def diff_command(old: str, new: str, out: Path, no_thumbnails: bool, project: Pa
         for c in d.claims:
             click.echo(f"warning: {c.side} version: {c.message}", err=True)
     md = markdown(diffs)
-    write_atomic(out / "changes.md", md.encode())
-    write_atomic(out / "changes.html", html_report(diffs).encode())
+    try:
+        write_atomic(out / "changes.md", md.encode())
+        write_atomic(out / "changes.html", html_report(diffs).encode())
+    except OSError as exc:  # read-only, full, a file where the folder should be
+        from posterdeck.output import output_error
+
+        _report(output_error(exc, out))
+        sys.exit(output_error(exc, out).exit_code)
     for d in diffs:
         click.echo(f"{d.deck}: {len(d.values)} value(s), {len(d.texts)} text(s), "
                    f"{len(d.refs_added) + len(d.refs_removed)} reference(s) and {len(d.pages)} page(s) changed")
