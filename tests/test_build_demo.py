@@ -69,10 +69,11 @@ def slide_of(plan, section_id) -> int:
 def test_build_writes_the_three_files(demo_build):
     names = [f.name for f in demo_build.results[0].files]
     assert {"poster.pdf", "deck.pptx", "deck.pdf"} <= set(names)
-    assert sorted(names) == sorted(p.name for p in demo_build.folder.iterdir())
+    # the files and the manifest that lists them (written last into the set), nothing else
+    assert sorted(names + [".posterdeck-manifest.json"]) == sorted(p.name for p in demo_build.folder.iterdir())
     for f in (demo_build.poster, demo_build.deck_pdf, demo_build.deck_pptx):
         assert f.is_file() and f.stat().st_size > 10_000
-    assert not [p for p in demo_build.folder.iterdir() if p.name.endswith(".tmp") or p.name.startswith(".")]
+    assert sorted(p.name for p in demo_build.folder.parent.iterdir()) == [TARGET]  # no staging folder left
 
 
 def test_page_counts(demo_build, plan, slides, deck_pages, poster_pages):

@@ -8,7 +8,6 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from posterdeck.errors import UsageError
-from posterdeck.output import write_atomic
 
 if TYPE_CHECKING:  # loading pulls in pydantic: imported where it is used, so no-op builds stay fast
     from posterdeck.charts.helper import ChartHelper
@@ -99,16 +98,21 @@ def targets_of(model: "Model", wanted: list[str] | None) -> list[str]:
 
 
 def build_target(model: "Model", tag: str, out: Path, strict: bool = False,
-                 helper: "ChartHelper | None" = None, pptx_template: Path | None = None) -> TargetResult:
-    """Compose and render one target; write its files only once all of them rendered. With a
-    ``helper``, the charts of each document are drawn there while this process goes on.
-    ``pptx_template``: the company PowerPoint template for this build (else the theme's)."""
+                 helper: "ChartHelper | None" = None, pptx_template: Path | None = None,
+                 fingerprint: dict | None = None) -> TargetResult:
+    """Compose and render one target; once all of its files rendered, replace the target's folder
+    by them and their manifest, all at once (output.publish). With a ``helper``, the charts of
+    each document are drawn there while this process goes on. ``pptx_template``: the company
+    PowerPoint template for this build (else the theme's). ``fingerprint``: the manifest's
+    inputs, taken before the build (by default here, before composing)."""
+    from posterdeck import manifest
     from posterdeck.compose.build import compose
     from posterdeck.loading.pptx_template import deck_master
     from posterdeck.render.pdf import chart_specs, render_pdf
     from posterdeck.resolve.target import make_target
 
     start = time.perf_counter()
+    fp = fingerprint or manifest.fingerprint(model.folder, tag, options(strict, str(pptx_template or "")))
     target = make_target(tag, model.info, model.markets)
     drawing = {}
     if helper is not None:
@@ -150,12 +154,10 @@ def build_target(model: "Model", tag: str, out: Path, strict: bool = False,
     if "deck" in docs:
         files["deck.pdf"] = render_pdf(docs["deck"], charts=drawing.get("deck"))
         pages["deck"] = len(docs["deck"].pages)
-    folder = out / model.name / tag
-    written = []
-    for name in sorted(files, key=OUTPUTS.index):  # in the same order, whatever order they were made in
-        data = files[name]
-        write_atomic(folder / name, data)
-        written.append(folder / name)
+    from posterdeck.output import publish
+
+    files = {name: files[name] for name in sorted(files, key=OUTPUTS.index)}  # one order, whatever order they were made in
+    written = publish(out / model.name / tag, files, manifest.content(fp, files))
     warnings = []  # the resolver's, shared by the documents, then each document's own (a template's font)
     for d in docs.values():
         warnings.extend(w for w in d.warnings if w not in warnings)
@@ -165,7 +167,11 @@ def build_target(model: "Model", tag: str, out: Path, strict: bool = False,
 def build(deck_dir: Path, targets: list[str] | None = None, out: Path = Path("output"),
           strict: bool = False, pptx_template: Path | None = None) -> list[TargetResult]:
     """Build every target of one deck. Nothing is written for a target that fails."""
+    from posterdeck.output import check_folder, recover
+
     model = load_deck(deck_dir)
+    check_folder(out)
+    recover(out / model.name)
     template = checked_template(pptx_template)
     return [build_target(model, tag, out, strict, pptx_template=template) for tag in targets_of(model, targets)]
 
@@ -191,8 +197,8 @@ def build_job(folder: str, tag: str, out: str, strict: bool, helper: "ChartHelpe
     try:
         fp = manifest.fingerprint(Path(folder), tag, options(strict, pptx_template))
         model = cached_model(folder)
-        result = build_target(model, tag, Path(out), strict, helper, Path(pptx_template) if pptx_template else None)
-        manifest.record(Path(out), Path(folder), tag, fp, result.files)
+        result = build_target(model, tag, Path(out), strict, helper, Path(pptx_template) if pptx_template else None,
+                              fingerprint=fp)
         return ("ok", result)
     except PosterdeckError as exc:
         errors = exc.errors if isinstance(exc, ErrorList) else [exc]

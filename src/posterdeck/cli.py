@@ -25,12 +25,12 @@ def main() -> None:
 @main.command()
 @click.argument("decks", nargs=-1, type=click.Path(path_type=Path, file_okay=False))
 @click.option("--target", "-t", "targets", multiple=True, help="BCP 47 target, e.g. en-NL (repeatable).")
-@click.option("--out", "-o", type=click.Path(path_type=Path, file_okay=False), default=Path("output"),
+@click.option("--out", "-o", type=click.Path(path_type=Path), default=Path("output"),  # a file: an OutputError
               show_default=True, help="Output folder; files go to OUT/<deck>/<target>/.")
 @click.option("--strict", is_flag=True, help="A missing translation is an error, not a warning.")
 @click.option("--force", "-f", is_flag=True, help="Rebuild every target, even those whose inputs did not change.")
 @click.option("--watch", "-w", is_flag=True, help="Keep running; rebuild what a saved file affects.")
-@click.option("--jobs", "-j", type=int, default=0, help="Processes to build with (default: one per core; 1: all in this one).")
+@click.option("--jobs", "-j", type=click.IntRange(min=0), default=0, help="Processes to build with (default: one per core; 1: all in this one).")
 @click.option("--quiet", "-q", is_flag=True, help="No progress bar or summary (warnings and errors still show).")
 @click.option("--pptx-template", type=click.Path(path_type=Path, dir_okay=False), default=None,
               help="Build deck.pptx on this company PowerPoint template (.pptx or .potx) instead of the theme's.")
@@ -63,11 +63,18 @@ def build(decks: tuple[Path, ...], targets: tuple[str, ...], out: Path, strict: 
 
 def _build_once(folders, targets, out: Path, strict: bool, force: bool, jobs: int, console, quiet: bool,
                 announce: bool = False, template: str = "") -> int:
-    from posterdeck import api, manifest
+    from posterdeck import api, manifest, output
 
     api.forget_models()  # a watch cycle must see the files as they are now
     failed = 0
     plan, fresh, stale_of, unreadable = [], [], {}, {}
+    try:  # first: the output folder can take files, and what killed builds left is put right
+        output.check_folder(out)
+        for folder in folders:
+            output.recover(manifest.deck_out(out, folder))
+    except PosterdeckError as e:
+        _report(e)
+        return e.exit_code
     for folder in folders:  # quick look first (no model loaded): which targets need a build
         try:
             tags = [t for t in manifest.deck_targets(folder) if not targets or t in targets]
@@ -202,7 +209,8 @@ def _run(plan: list, out: Path, strict: bool, jobs: int, console, helper=None, t
         # forked on Linux whatever Python's default (forkserver from 3.14): the workers are to
         # inherit what this process has loaded; elsewhere the platform's default
         context = multiprocessing.get_context("fork") if sys.platform.startswith("linux") else None
-        with ProcessPoolExecutor(max_workers=min(workers, len(rest)), mp_context=context) as pool:
+        with ProcessPoolExecutor(max_workers=min(workers, len(rest)), mp_context=context,
+                                 initializer=_end_with, initargs=(os.getpid(),)) as pool:
             # the workers are forked at the first submit: with the progress bar's thread stopped,
             # so that no lock it might hold (the terminal's) is copied locked into them
             progress.stop()
@@ -215,6 +223,23 @@ def _run(plan: list, out: Path, strict: bool, jobs: int, console, helper=None, t
                 progress.update(task, description=f"built {Path(folder).name} {tag}")
                 progress.advance(task)
     return results
+
+
+def _end_with(parent: int) -> None:
+    """In a worker: end when the build process ends, even when it is killed (SIGKILL). Else the
+    worker would go on, or wait on its queue for ever, after the build is gone (Linux only)."""
+    import os
+
+    if sys.platform.startswith("linux"):
+        import ctypes
+        import signal
+
+        try:
+            ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
+        except (OSError, AttributeError):
+            return
+        if os.getppid() != parent:  # the build ended before the line above
+            os._exit(1)
 
 
 def _summary(console, done) -> None:
@@ -298,6 +323,12 @@ def i18n_extract(decks: tuple[Path, ...], languages: tuple[str, ...]) -> None:
         except PosterdeckError as e:
             _report(e)
             status = max(status, e.exit_code)
+        except OSError as exc:  # a catalogue that cannot be written
+            from posterdeck.output import output_error
+
+            err = output_error(exc, folder / "i18n")
+            _report(err)
+            status = max(status, err.exit_code)
     sys.exit(status)
 
 
@@ -396,8 +427,14 @@ def diff_command(old: str, new: str, out: Path, no_thumbnails: bool, project: Pa
         for c in d.claims:
             click.echo(f"warning: {c.side} version: {c.message}", err=True)
     md = markdown(diffs)
-    write_atomic(out / "changes.md", md.encode())
-    write_atomic(out / "changes.html", html_report(diffs).encode())
+    try:
+        write_atomic(out / "changes.md", md.encode())
+        write_atomic(out / "changes.html", html_report(diffs).encode())
+    except OSError as exc:  # read-only, full, a file where the folder should be
+        from posterdeck.output import output_error
+
+        _report(output_error(exc, out))
+        sys.exit(output_error(exc, out).exit_code)
     for d in diffs:
         click.echo(f"{d.deck}: {len(d.values)} value(s), {len(d.texts)} text(s), "
                    f"{len(d.refs_added) + len(d.refs_removed)} reference(s) and {len(d.pages)} page(s) changed")

@@ -77,6 +77,14 @@ class MissingToolError(PosterdeckError):
     exit_code = 3
 
 
+class OutputError(PosterdeckError):
+    """Outputs that cannot be written: a read-only file system, a full disk, a file where the
+    output folder should be. The previous outputs are left as they were."""
+
+    family = "output"
+    exit_code = 5
+
+
 class UsageError(PosterdeckError):
     """Wrong command-line usage."""
 

@@ -14,9 +14,9 @@ from pathlib import Path
 import yaml
 
 from posterdeck import __version__
+from posterdeck.output import MANIFEST
 from posterdeck.project import project_root
 
-MANIFEST = ".posterdeck-manifest.json"
 DECK_FILES = (".yaml", ".yml", ".json", ".csv", ".png", ".jpg", ".jpeg")
 
 
@@ -126,8 +126,13 @@ def fingerprint(deck: Path, tag: str, options: dict) -> dict:
     return {"key": key, "tool": __version__, "options": options, "inputs": inputs}
 
 
+def deck_out(out: Path, deck: Path) -> Path:
+    """The folder of a deck's targets: OUT/<deck>."""
+    return out / deck.resolve().name
+
+
 def manifest_path(out: Path, deck: Path, tag: str) -> Path:
-    return out / deck.resolve().name / tag / MANIFEST
+    return deck_out(out, deck) / tag / MANIFEST
 
 
 def up_to_date(out: Path, deck: Path, tag: str, options: dict) -> bool:
@@ -136,19 +141,22 @@ def up_to_date(out: Path, deck: Path, tag: str, options: dict) -> bool:
         saved = json.loads(path.read_text(encoding="utf-8"))
     except (OSError, ValueError):
         return False
-    if saved.get("key") != fingerprint(deck, tag, options)["key"]:
+    if not isinstance(saved, dict) or saved.get("key") != fingerprint(deck, tag, options)["key"]:
         return False
-    for name, digest in (saved.get("outputs") or {}).items():
+    outputs = saved.get("outputs")
+    if not isinstance(outputs, dict):
+        return False
+    for name, digest in outputs.items():
         f = path.parent / name
         if not f.is_file() or _sha(f) != digest:
             return False  # an output was deleted or edited by hand: rebuild it
-    return bool(saved.get("outputs"))
+    return bool(outputs)
 
 
-def record(out: Path, deck: Path, tag: str, fp: dict, written: list[Path]) -> None:
-    """Save the fingerprint taken *before* the build, so an input edited during it is seen next time."""
-    from posterdeck.output import write_atomic
-
+def content(fp: dict, files: dict[str, bytes]) -> bytes:
+    """The manifest of a target's set: the fingerprint taken *before* the build (so that an input
+    edited during it is seen next time) and the hash of every file of the set. It is written last
+    into the set, and a set whose files all have these hashes is complete."""
     data = dict(fp)
-    data["outputs"] = {p.name: _sha(p) for p in written}
-    write_atomic(manifest_path(out, deck, tag), json.dumps(data, indent=1, sort_keys=True).encode())
+    data["outputs"] = {name: hashlib.sha256(b).hexdigest() for name, b in files.items()}
+    return json.dumps(data, indent=1, sort_keys=True).encode()
