@@ -15,10 +15,12 @@ if TYPE_CHECKING:  # loading pulls in pydantic: imported where it is used, so no
     from posterdeck.loading.deck import Model
 
 
-def load_deck(folder: Path) -> "Model":
+def load_deck(folder: Path, allow_outside=()) -> "Model":
+    """``allow_outside``: folders outside the project that the deck's files may come from
+    (--allow-outside); see loading/containment.py."""
     from posterdeck.loading.deck import load_deck as load
 
-    return load(folder)
+    return load(folder, allow_outside=tuple(allow_outside))
 
 
 OUTPUTS = ["poster.pdf", "poster-screen.pdf", "deck.pptx", "deck.pdf"]
@@ -49,19 +51,20 @@ def discover(paths: list[Path] | None, root: Path | None = None) -> list[Path]:
     return decks
 
 
-def check(deck_dir: Path, fit: bool = False, strict: bool = False) -> tuple["Model", list[str]]:
+def check(deck_dir: Path, fit: bool = False, strict: bool = False, allow_outside=()) -> tuple["Model", list[str]]:
     """Load, validate, lint and resolve every target (placeholders, citations, footnotes,
     translations, claims) without writing; with ``fit``, also lay out and fit every page, which
     finds overflows but takes as long as a build without its rendering. ``strict`` resolves as
     ``build --strict`` does (a missing translation is an error), so that check --strict fails
     on everything build --strict fails on. The warnings are the linter's and every target's
     (a text that falls back to the source language), each once; the errors of all targets are
-    raised together."""
+    raised together. Loading already ran every check the build runs before painting on the
+    layouts, theme, fonts (loaded) and files named; resolving reads every picture and patient file."""
     from posterdeck.errors import ErrorList, PosterdeckError, collect
     from posterdeck.lint import lint
     from posterdeck.resolve.target import make_target
 
-    model = load_deck(deck_dir)
+    model = load_deck(deck_dir, allow_outside)
     warnings = lint(model)
     errors: dict[str, PosterdeckError] = {}
     for tag in model.info.targets:
@@ -155,13 +158,14 @@ def build_target(model: "Model", tag: str, out: Path, strict: bool = False,
 
 
 def build(deck_dir: Path, targets: list[str] | None = None, out: Path = Path("output"),
-          strict: bool = False) -> list[TargetResult]:
+          strict: bool = False, allow_outside=()) -> list[TargetResult]:
     """Build every target of one deck. Nothing is written for a target that fails."""
-    model = load_deck(deck_dir)
+    model = load_deck(deck_dir, allow_outside)
     return [build_target(model, tag, out, strict) for tag in targets_of(model, targets)]
 
 
-def build_job(folder: str, tag: str, out: str, strict: bool, helper: "ChartHelper | None" = None) -> tuple:
+def build_job(folder: str, tag: str, out: str, strict: bool, helper: "ChartHelper | None" = None,
+              allow_outside: tuple = ()) -> tuple:
     """One target in a worker process. Returns ("ok", TargetResult) or ("error", [messages], exit
     code): errors travel as text, since their locations and hints do not survive pickling."""
     from posterdeck.errors import ErrorList, PosterdeckError
@@ -170,7 +174,7 @@ def build_job(folder: str, tag: str, out: str, strict: bool, helper: "ChartHelpe
 
     try:
         fp = manifest.fingerprint(Path(folder), tag, {"strict": strict})
-        model = cached_model(folder)
+        model = cached_model(folder, allow_outside)
         result = build_target(model, tag, Path(out), strict, helper)
         manifest.record(Path(out), Path(folder), tag, fp, result.files)
         return ("ok", result)
@@ -186,10 +190,11 @@ def forget_models() -> None:
     _MODELS.clear()
 
 
-def cached_model(folder: str) -> "Model":
+def cached_model(folder: str, allow_outside: tuple = ()) -> "Model":
     """The deck loaded once per build: the CLI validates it before planning, then builds from it
     in this process, and forked workers inherit it; a worker that spawned loads it once for all
     its targets."""
-    if folder not in _MODELS:
-        _MODELS[folder] = load_deck(Path(folder))
-    return _MODELS[folder]
+    key = (folder, tuple(str(p) for p in allow_outside))
+    if key not in _MODELS:
+        _MODELS[key] = load_deck(Path(folder), allow_outside)
+    return _MODELS[key]

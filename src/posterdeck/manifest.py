@@ -103,7 +103,14 @@ def inputs_for(deck: Path, tag: str) -> list[Path]:
         for key in ("regular", "bold", "italic", "bold_italic"):
             if font.get(key):
                 files.add(font_path(font[key], theme.parent))
-    return sorted(files)
+    # a file outside the project is not read here, not even to hash it: loading refuses it with
+    # its line (see loading/containment.py); matplotlib's fonts stay
+    inside = [root.resolve(), deck]
+    if any(not f.resolve().is_relative_to(root.resolve()) for f in files):
+        from posterdeck.fonts import font_path
+
+        inside.append(font_path("matplotlib:DejaVuSans.ttf", root).parent.resolve())
+    return sorted(f for f in files if any(f.resolve().is_relative_to(r) for r in inside))
 
 
 def forget() -> None:

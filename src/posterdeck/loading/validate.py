@@ -76,7 +76,15 @@ def _hint_for(kind: str) -> str:
         return "write a mapping of 'key: value' lines"
     if kind.startswith("literal_"):
         return "use one of the values listed"
-    return ""
+    if kind == "too_short":
+        return "give at least the number of items named"
+    if kind == "too_long":
+        return "give at most the number of items named"
+    if kind.startswith(("greater_than", "less_than")):
+        return "use a value in the range named"
+    if kind in ("value_error", "assertion_error"):
+        return "correct the value as the message says"
+    return "see the README for what this key takes"
 
 
 def _allowed_keys(model, loc: tuple) -> set[str]:

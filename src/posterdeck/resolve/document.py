@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from posterdeck.errors import ContentError, InputError, collect
+from posterdeck.errors import ContentError, InputError, LayoutError, collect
 from posterdeck.loading.deck import Model
 from posterdeck.loading.yamlsource import Source, suggest
 from posterdeck.resolve import markup
@@ -153,9 +153,60 @@ class _Resolver(ChartResolver, TableResolver):
         except markup.MarkupError as exc:
             self.err(path, str(exc), exc.hint, InputError, src)
             return (Text(raw),)
+        self.check_links(nodes, path, src)
         out = tuple(self._nodes(nodes, path, footnotes or {}, src))
-        self.shown.append(_all_text(out))  # with its values printed ('95% CI' comes from a placeholder)
+        shown = _all_text(out)
+        self.shown.append(shown)  # with its values printed ('95% CI' comes from a placeholder)
+        self.check_glyphs(_own_text(out), path, src)
         return out
+
+    def check_glyphs(self, text: str, path: tuple, src: Source | None = None) -> None:
+        """A character the target's font cannot draw (an emoji, a script it lacks) is an error at
+        the text's line, found before anything is laid out (so `check` finds it too)."""
+        if self.recorder is not None:
+            return
+        import re
+
+        long = re.search(r"\S{%d,}" % (MAX_WORD + 1), text)
+        if long:
+            self.err(path, f"a word of {len(long.group(0)):,} characters ({long.group(0)[:30]!r}...) cannot be "
+                           f"laid out: no line holds it (words of more than {MAX_WORD} characters are refused)",
+                     "break it with spaces, or shorten it (a long address can be a [link](https://...))",
+                     LayoutError, src)
+        if self.model.theme is None or text.isascii():
+            return
+        from posterdeck.fonts import font_files, missing_glyphs
+
+        if "_font" not in self.__dict__:
+            family = self.model.theme.family(self.target.language)
+            self._font = (font_files(self.model.theme, self.model.theme_dir, self.target.language)["regular"],
+                          family.name)
+        try:
+            missing = missing_glyphs(text, self._font[0])
+        except Exception:  # a font loading could not read was reported there
+            return
+        if missing:
+            chars = ", ".join(f"{c!r} (U+{ord(c):04X})" for c in sorted(missing))
+            self.err(path, f"the font {self._font[1]} has no glyph for {chars} in {text.strip()[:60]!r}",
+                     "remove the character, or give the theme a font that covers it (fonts_by_language: for "
+                     "a language's script)", LayoutError, src)
+
+    def check_links(self, nodes, path: tuple, src: Source | None = None) -> None:
+        """A link whose scheme the theme does not allow (javascript:, file:, data: ...) is an
+        error at its text's line: it would be written clickable into the screen PDF and PPTX."""
+        from posterdeck.loading.containment import link_problem
+
+        schemes = self.model.theme.link_schemes if self.model.theme is not None else ("https", "http", "mailto")
+        for node in nodes:
+            if isinstance(node, Note):
+                self.check_links(node.body, path, src)
+            link = getattr(getattr(node, "style", None), "link", "")
+            if link:
+                problem = link_problem(link, schemes)
+                if problem and problem not in self.__dict__.setdefault("_bad_links", set()):
+                    self._bad_links.add(problem)
+                    self.err(path, problem, "link to an https:// address, or widen the theme's link_schemes",
+                             InputError, src)
 
     def _nodes(self, nodes, path, footnotes, src):
         for node in nodes:
@@ -182,7 +233,21 @@ class _Resolver(ChartResolver, TableResolver):
                         self.err(path, f"footnote [^{node.ref}] is not defined",
                                  suggest(node.ref, footnotes) or "add it under this section's footnotes:", src=src)
                         continue
-                    body = self.text(footnotes[node.ref], path[:2] + ("footnotes", node.ref), footnotes, src)
+                    chain = self.__dict__.setdefault("_note_chain", [])
+                    if node.ref in chain:  # [^a] whose text cites [^a], or [^a] -> [^b] -> [^a]
+                        cycle = " -> ".join(f"[^{r}]" for r in chain[chain.index(node.ref):] + [node.ref])
+                        self.err(path[:2] + ("footnotes", node.ref), f"footnote [^{node.ref}] refers to itself ({cycle})",
+                                 "a footnote's text may not cite itself or a footnote that cites it", src=src)
+                        continue
+                    if len(chain) >= markup.MAX_NESTING:
+                        self.err(path, f"footnotes nested more than {markup.MAX_NESTING} deep", src=src,
+                                 hint="a footnote may cite another footnote, a few levels at most")
+                        continue
+                    chain.append(node.ref)
+                    try:
+                        body = self.text(footnotes[node.ref], path[:2] + ("footnotes", node.ref), footnotes, src)
+                    finally:
+                        chain.pop()
                     yield Note(body=body, ref=node.ref, style=node.style)
                 else:
                     yield Note(body=tuple(self._nodes(node.body, path, footnotes, src)), style=node.style)
@@ -253,7 +318,7 @@ class _Resolver(ChartResolver, TableResolver):
         if iid not in done:
             spec = self.model.content.images[iid]
             done[iid] = read_image(iid, self.model.folder, spec.file, self.plain(spec.alt, ("images", iid, "alt")),
-                                   self.src, ("images", iid, "file"), self.errors)
+                                   self.src, ("images", iid, "file"), self.errors, self.model.fence)
         return done[iid]
 
     def logo(self) -> RImage | None:
@@ -263,7 +328,8 @@ class _Resolver(ChartResolver, TableResolver):
             return None
         deck_src = self.model.sources["deck"]
         alt = self.tr(logo.alt, ("deck", "logo", "alt"), src=deck_src, context="deck.logo.alt")
-        return read_image("logo", self.model.folder, logo.file, alt, deck_src, ("deck", "logo", "file"), self.errors)
+        return read_image("logo", self.model.folder, logo.file, alt, deck_src, ("deck", "logo", "file"), self.errors,
+                          self.model.fence)
 
     def section(self, i: int) -> RSection:
         s = self.model.content.sections[i]
@@ -306,10 +372,18 @@ class _Resolver(ChartResolver, TableResolver):
                     raw = raw.replace("{{ link.%s }}" % name, url).replace("{{link.%s}}" % name, url)
                 nodes = self.text(raw, path, src=src, translate=False)
                 if st.link:
+                    self.check_links((Text("", markup.Style(link=st.link)),), path + ("link",), src)
                     nodes = tuple(markup.Text(n.text, markup.Style(n.style.bold, n.style.italic, n.style.script, st.link))
                                   if isinstance(n, Text) else n for n in nodes)
                 out.append(RStatement(st.id, nodes, st.placement))
         return out
+
+
+def _own_text(nodes) -> str:
+    """The text written at one place: inline footnotes included, footnotes by id ([^a], checked
+    at their own line) left out."""
+    return "".join(f" {_own_text(n.body)} " if isinstance(n, Note) and not n.ref else n.text for n in nodes
+                   if isinstance(n, Text) or (isinstance(n, Note) and not n.ref))
 
 
 def _all_text(nodes) -> str:
@@ -317,6 +391,11 @@ def _all_text(nodes) -> str:
     return "".join(f" {_all_text(n.body)} " if isinstance(n, Note) else n.text for n in nodes
                    if isinstance(n, (Text, Note)))
 
+
+# the longest word (run of characters without a space) a text may hold: a line of a narrow
+# poster column holds some 40 characters, so such a word is broken over lines; beyond this it is
+# a mistake (pasted data, a missing space), and laying it out would cost seconds
+MAX_WORD = 200
 
 # words that layouts print by themselves, in the source language; translated through the catalogue
 WORDS = {"references": "References"}

@@ -76,6 +76,9 @@ class Theme(Strict):
     # another family for the targets of a language whose script the main one lacks, e.g.
     # {ja: {name: Noto Sans CJK JP, regular: fonts/NotoSansCJKjp-Regular.ttf, ...}}
     fonts_by_language: dict[str, FontFamily] = {}
+    # the URL schemes a link may use (markup links, market and deck links, reference URLs);
+    # others (javascript:, file:, data:) are errors at their line. Widen it here, e.g. add tel.
+    link_schemes: list[str] = Field(default_factory=lambda: ["https", "http", "mailto"], min_length=1)
 
     def family(self, language: str) -> FontFamily:
         return self.fonts_by_language.get(language, self.font)
@@ -159,7 +162,7 @@ class Band(Strict):
 
     name: str
     height: str = "auto"
-    columns: list[Column]
+    columns: list[Column] = Field(min_length=1)
     background: str | None = None  # theme colour; backgrounds run to the page edge
 
 
