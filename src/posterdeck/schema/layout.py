@@ -28,10 +28,10 @@ Length = Annotated[float, BeforeValidator(to_points)]
 
 
 class Box4(Strict):
-    top: Length = 0
-    right: Length = 0
-    bottom: Length = 0
-    left: Length = 0
+    top: Length = Field(default=0, ge=0)
+    right: Length = Field(default=0, ge=0)
+    bottom: Length = Field(default=0, ge=0)
+    left: Length = Field(default=0, ge=0)
 
 
 class Style(Strict):
@@ -39,7 +39,7 @@ class Style(Strict):
 
     size: float = Field(gt=0)
     min_size: float | None = None
-    leading: float = 1.2  # line height as a multiple of size
+    leading: float = Field(default=1.2, gt=0, le=5)  # line height as a multiple of size
     weight: Literal["regular", "bold"] = "regular"
     italic: bool = False
     color: str = "text"
@@ -167,10 +167,10 @@ class Band(Strict):
 
 
 class PageSpec(Strict):
-    width: Length
-    height: Length
+    width: Length = Field(gt=0)
+    height: Length = Field(gt=0)
     margins: Box4
-    gutter: Length = 12
+    gutter: Length = Field(default=12, ge=0)
 
 
 class SlideLogo(PictureSpec):
@@ -218,14 +218,18 @@ class Layout(Strict):
     styles: dict[str, Style]
     bands: list[Band] = Field(default_factory=list)  # posters
     slides: SlideTemplate = SlideTemplate()  # slide decks
-    panel_padding: Length = 10
-    chart_min_height: Length = 120
+    panel_padding: Length = Field(default=10, ge=0)
+    chart_min_height: Length = Field(default=120, gt=0)
     print: PrintSpec | None = None  # posters: the print PDF's bleed, marks, colour and PDF/X
 
     @model_validator(mode="after")
     def _check(self):
         needed = {"title", "heading", "body", "summary", "highlight", "note", "footer", "table", "chart",
                   "statement", "reference"} | ({"panel_heading"} if self.kind == "poster" else set())
+        room = self.page.height - self.page.margins.top - self.page.margins.bottom
+        if self.chart_min_height > room:
+            raise ValueError(f"chart_min_height ({self.chart_min_height:.0f} pt) is more than the page holds "
+                             f"between its margins ({room:.0f} pt)")
         missing = needed - set(self.styles)
         if missing:
             raise ValueError(f"layout lacks the styles {sorted(missing)}")
