@@ -129,6 +129,19 @@ def test_billion_laughs_build_fails_fast(project_copy):
     assert project_copy.written() == []
 
 
+def test_unknown_tag_in_deck_yaml_build(project_copy):
+    line = append(project_copy, DECKYAML, "extra: !!python/object/apply:os.system [echo hacked]\n")
+    assert_error(build(project_copy), DECKYAML, line, "unknown YAML tag")
+    assert project_copy.written() == []
+
+
+def test_yaml_file_that_is_a_pipe(project_copy):
+    path = project_copy.path(CONTENT)
+    path.unlink()
+    os.mkfifo(path)
+    assert_error(check(project_copy, timeout=30), CONTENT, None, "not a regular file")
+
+
 def test_deep_nesting(project_copy):
     line = append(project_copy, CONTENT, "deep: " + "[" * 300 + "]" * 300 + "\n")
     assert_error(check(project_copy), CONTENT, line, "nested")

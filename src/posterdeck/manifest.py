@@ -52,7 +52,13 @@ def _yaml_cached(path: str, mtime_ns: int, size: int) -> dict:
     """Targets of one deck share deck.yaml, layouts and theme: parse each once per process
     (C LibYAML when PyYAML has it)."""
     loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-    return yaml.load(Path(path).read_text(encoding="utf-8"), Loader=loader) or {}
+    try:
+        data = yaml.load(Path(path).read_text(encoding="utf-8"), Loader=loader) or {}
+    except (yaml.YAMLError, RecursionError) as exc:  # loading reports it with its line
+        raise ValueError(f"{path}: not readable YAML") from exc
+    if not isinstance(data, dict):
+        raise ValueError(f"{path}: not a mapping")
+    return data
 
 
 def deck_targets(deck: Path) -> list[str]:

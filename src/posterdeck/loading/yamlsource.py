@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import difflib
 import math
+import stat
 from decimal import Decimal, InvalidOperation
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -68,7 +69,11 @@ def read_text(path: Path, limit: int = MAX_YAML_BYTES, what: str = "YAML file") 
     a missing, oversized, binary or non-UTF-8 one (UTF-16 and UTF-32 said as such)."""
     where = Location(display_path(path))
     try:
-        size = path.stat().st_size
+        st = path.stat()
+        size = st.st_size
+        if not stat.S_ISREG(st.st_mode) and not stat.S_ISDIR(st.st_mode):  # a pipe or device never ends
+            raise InputError(f"{display_path(path)} is not a regular file", where,
+                             hint="name a YAML file; pipes and devices are not read")
         if size > limit:
             raise InputError(f"{what} too large: {size:,} bytes (the limit is {limit:,})", where,
                              hint="an input file this big is not a posterdeck file; check the path, or split it")
