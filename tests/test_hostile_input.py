@@ -462,3 +462,37 @@ def test_missing_tool_raises_missing_tool_error(monkeypatch):
     with pytest.raises(MissingToolError) as info:
         require_tool("git", "comparing revisions", "install git")
     assert info.value.exit_code == 3 and "git" in str(info.value)
+
+
+@pytest.mark.parametrize("url,ok", [
+    ("https://example.org/a?b=c", True), ("http://example.org", True), ("mailto:info@example.org", True),
+    ("HTTPS://EXAMPLE.ORG", True), ("javascript:alert(1)", False), ("JavaScript:alert(1)", False),
+    (" javascript:alert(1)", False), ("java\tscript:alert(1)", False), ("file:///etc/passwd", False),
+    ("data:text/html;base64,PGI+", False), ("vbscript:msgbox", False), ("tel:+3120", False),
+    ("www.example.org", False), ("https://exa mple.org", False),
+])
+def test_link_schemes(url, ok):
+    from posterdeck.loading.containment import LINK_SCHEMES, link_problem
+
+    assert (link_problem(url, LINK_SCHEMES) == "") is ok
+
+
+def test_fence_resolves_symlinks_first(tmp_path):
+    from posterdeck.errors import Location
+    from posterdeck.loading.containment import Fence
+
+    project, elsewhere = tmp_path / "project", tmp_path / "elsewhere"
+    (project / "data").mkdir(parents=True)
+    elsewhere.mkdir()
+    (elsewhere / "x.png").write_bytes(b"x")
+    (project / "data" / "in.png").write_bytes(b"x")
+    os.symlink(elsewhere / "x.png", project / "data" / "link.png")
+    os.symlink(project / "data" / "in.png", project / "data" / "inner-link.png")
+    fence = Fence.around(project)
+    assert fence.inside(project / "data" / "in.png")
+    assert fence.inside(project / "data" / "inner-link.png")
+    assert not fence.inside(project / "data" / "link.png")
+    assert not fence.inside(project / "data" / ".." / ".." / "elsewhere" / "x.png")
+    err = fence.problem(project / "data" / "link.png", "link.png", Location("deck.yaml", 3))
+    assert err is not None and "--allow-outside" in err.hint and str(err).startswith("deck.yaml:3: ")
+    assert Fence.around(project, allow=(elsewhere,)).inside(project / "data" / "link.png")

@@ -211,10 +211,17 @@ def _check_links(info: DeckInfo, markets: dict, references: dict, theme, sources
 
 def _load_references(path: Path, deck_src: Source, errors, sources) -> dict[str, CslItem]:
     if path.suffix == ".json":
+        from posterdeck.loading.yamlsource import read_text
+
         try:
-            data = json.loads(path.read_text(encoding="utf-8"))
-        except (OSError, ValueError) as exc:
-            errors.append(InputError(f"cannot read CSL-JSON: {exc}", Location(display_path(path))))
+            data = json.loads(read_text(path, what="CSL-JSON file"))
+        except InputError as exc:
+            errors.append(exc)
+            return {}
+        except (ValueError, RecursionError) as exc:
+            errors.append(InputError(f"cannot read CSL-JSON: {str(exc)[:200] or 'nested too deeply'}",
+                                     Location(display_path(path), getattr(exc, "lineno", 0) or 0),
+                                     hint="export the references again from Zotero or pandoc as CSL-JSON"))
             return {}
         src = Source(file=path, data=data)
     else:
