@@ -161,52 +161,32 @@ class _Resolver(ChartResolver, TableResolver):
         return out
 
     def check_glyphs(self, text: str, path: tuple, src: Source | None = None) -> None:
-        """A character the target's font cannot draw (an emoji, a script it lacks) is an error at
-        the text's line, found before anything is laid out (so `check` finds it too)."""
+        """A word no line can hold, or a character the target's font cannot draw (an emoji, a
+        script it lacks): an error at the text's line, found before anything is laid out (so
+        `check` finds it too)."""
         if self.recorder is not None:
             return
-        import re
+        from posterdeck.resolve import checks
 
-        long = re.search(r"\S{%d,}" % (MAX_WORD + 1), text)
-        if long:
-            self.err(path, f"a word of {len(long.group(0)):,} characters ({long.group(0)[:30]!r}...) cannot be "
-                           f"laid out: no line holds it (words of more than {MAX_WORD} characters are refused)",
-                     "break it with spaces, or shorten it (a long address can be a [link](https://...))",
-                     LayoutError, src)
-        if self.model.theme is None or text.isascii():
-            return
-        from posterdeck.fonts import font_files, missing_glyphs
-
-        if "_font" not in self.__dict__:
-            family = self.model.theme.family(self.target.language)
-            self._font = (font_files(self.model.theme, self.model.theme_dir, self.target.language)["regular"],
-                          family.name)
-        try:
-            missing = missing_glyphs(text, self._font[0])
-        except Exception:  # a font loading could not read was reported there
-            return
-        if missing:
-            chars = ", ".join(f"{c!r} (U+{ord(c):04X})" for c in sorted(missing))
-            self.err(path, f"the font {self._font[1]} has no glyph for {chars} in {text.strip()[:60]!r}",
-                     "remove the character, or give the theme a font that covers it (fonts_by_language: for "
-                     "a language's script)", LayoutError, src)
+        problem = checks.long_word(text)
+        if problem:  # the same in every target: said once
+            self.err(path, problem[0], problem[1], LayoutError, src)
+        if self.model.theme is not None and not text.isascii():  # the font depends on the language
+            problem = checks.glyphs(text, self.model.theme, self.model.theme_dir, self.target.language)
+            if problem:
+                self.err(path, f"{self.target.tag}: {problem[0]}", problem[1], LayoutError, src)
 
     def check_links(self, nodes, path: tuple, src: Source | None = None) -> None:
         """A link whose scheme the theme does not allow (javascript:, file:, data: ...) is an
         error at its text's line: it would be written clickable into the screen PDF and PPTX."""
-        from posterdeck.loading.containment import link_problem
+        from posterdeck.resolve import checks
 
-        schemes = self.model.theme.link_schemes if self.model.theme is not None else ("https", "http", "mailto")
-        for node in nodes:
-            if isinstance(node, Note):
-                self.check_links(node.body, path, src)
-            link = getattr(getattr(node, "style", None), "link", "")
-            if link:
-                problem = link_problem(link, schemes)
-                if problem and problem not in self.__dict__.setdefault("_bad_links", set()):
-                    self._bad_links.add(problem)
-                    self.err(path, problem, "link to an https:// address, or widen the theme's link_schemes",
-                             InputError, src)
+        seen = self.__dict__.setdefault("_bad_links", set())
+        for problem in checks.links(nodes, self.model.theme):
+            if problem not in seen:
+                seen.add(problem)
+                self.err(path, problem, "link to an https:// address, or widen the theme's link_schemes",
+                         InputError, src)
 
     def _nodes(self, nodes, path, footnotes, src):
         for node in nodes:
@@ -391,11 +371,6 @@ def _all_text(nodes) -> str:
     return "".join(f" {_all_text(n.body)} " if isinstance(n, Note) else n.text for n in nodes
                    if isinstance(n, (Text, Note)))
 
-
-# the longest word (run of characters without a space) a text may hold: a line of a narrow
-# poster column holds some 40 characters, so such a word is broken over lines; beyond this it is
-# a mistake (pasted data, a missing space), and laying it out would cost seconds
-MAX_WORD = 200
 
 # words that layouts print by themselves, in the source language; translated through the catalogue
 WORDS = {"references": "References"}
