@@ -291,8 +291,8 @@ def test_theme_font_outside_is_refused(project_copy):
 def test_patients_file_outside_is_refused(aurora, tmp_path_factory):
     outside = tmp_path_factory.mktemp("elsewhere") / "p.csv"
     shutil.copy(aurora.path(f"{AURORA}/patients_os_control.csv"), outside)
-    aurora.replace(f"{AURORA}/study.yaml", "file: patients_os_control.csv", f"file: {outside}")
-    assert_error(check(aurora, deck="aurora-fictional"), None, None, "outside the project")
+    line = aurora.replace(f"{AURORA}/study.yaml", "file: patients_os_control.csv", f"file: {outside}")
+    assert_error(check(aurora, deck="aurora-fictional"), f"{AURORA}/study.yaml", line, "outside the project")
     ok = check(aurora, "--allow-outside", str(outside.parent), deck="aurora-fictional")
     assert ok.returncode == 0, ok.stderr
 
@@ -361,14 +361,29 @@ def test_picture_inside_is_fine(project_copy):
 ])
 def test_bad_patients_csv_check_equals_build(aurora, body, words):
     aurora.path(f"{AURORA}/patients_os_control.csv").write_text(body, encoding="utf-8")
+    line = aurora.line_of(f"{AURORA}/study.yaml", "file: patients_os_control.csv")
     for res in (check(aurora, deck="aurora-fictional"), build(aurora, deck="aurora-fictional", target="en-GB")):
-        assert_error(res, None, None, *words)
+        err = assert_error(res, f"{AURORA}/study.yaml", line, *words)
+        assert "patients_os_control.csv:3" in err  # and the row
     assert aurora.written() == []
 
 
 def test_non_utf8_patients_csv(aurora):
     aurora.path(f"{AURORA}/patients_os_control.csv").write_bytes(b"time,event\n1.5,1\n2\xe9,0\n")
-    assert_error(check(aurora, deck="aurora-fictional"), None, None, "UTF-8")
+    line = aurora.line_of(f"{AURORA}/study.yaml", "file: patients_os_control.csv")
+    assert_error(check(aurora, deck="aurora-fictional"), f"{AURORA}/study.yaml", line, "UTF-8")
+
+
+def test_patients_csv_too_many_rows(aurora, monkeypatch):
+    from posterdeck.resolve import survival
+
+    assert survival.MAX_PATIENT_ROWS == 1_000_000
+    rows = "".join(f"{i % 50 + 0.5},1\n" for i in range(1_000_001))
+    aurora.path(f"{AURORA}/patients_os_control.csv").write_text("time,event\n" + rows, encoding="utf-8")
+    start = time.perf_counter()
+    res = check(aurora, deck="aurora-fictional")
+    assert time.perf_counter() - start < 20
+    assert_error(res, f"{AURORA}/study.yaml", None, "more than 1,000,000 rows")
 
 
 # ------------------------------------------------------------- layouts, themes and fonts

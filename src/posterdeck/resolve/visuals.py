@@ -142,7 +142,11 @@ class ChartResolver:
                 else:
                     steps = steps_of(data, self.model.folder, ticks, self.model.fence)
             except SurvivalError as exc:
-                self.err(base + ("curves", i, "data"), f"chart {cid}: {exc}", exc.hint)
+                if data.patients is not None and data.patients.file:  # at the line naming the file
+                    self.err(("curves", c.data, "patients", "file"), f"curve {c.data}: {exc}", exc.hint,
+                             src=self.model.sources["study"])
+                else:
+                    self.err(base + ("curves", i, "data"), f"chart {cid}: {exc}", exc.hint)
                 continue
             if spec.at_risk and data.patients is None:
                 missing = [t for t in ticks if steps.at_risk_at(t) is None]
