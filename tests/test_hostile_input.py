@@ -425,6 +425,22 @@ def test_impossible_layout_values(project_copy, old, new, words):
     assert project_copy.written() == []
 
 
+@pytest.mark.parametrize("rel,old,new,words", [
+    (LAYOUT, "leading: 1.15, weight: bold, color: primary}", "leading: 1.15, weight: bold, color: nosuchcolour}",
+     ["nosuchcolour", "not in the theme"]),
+    (THEME, 'text:            {cmyk: [0, 0, 0, 100]', 'text:            {cmyk: [0, 0, 0, 300]', ["cmyk", "100"]),
+    (THEME, 'text:            {cmyk: [0, 0, 0, 100]', 'text:            {cmyk: [0, 0, 100]', ["too few values"]),
+    (THEME, 'rgb: "#1E1E1E"', 'rgb: "#XYZ"', ["rgb"]),
+])
+def test_theme_errors_check_equals_build(project_copy, rel, old, new, words):
+    text = project_copy.path(rel).read_text(encoding="utf-8")
+    line = text[:text.index(old)].count("\n") + 1
+    project_copy.path(rel).write_text(text.replace(old, new, 1), encoding="utf-8")
+    for res in (check(project_copy), build(project_copy)):
+        assert_error(res, rel, line, *words)
+    assert project_copy.written() == []
+
+
 # ------------------------------------------------------------------------ text the fonts lack
 
 def test_long_word_is_a_layout_error_at_its_line(project_copy):

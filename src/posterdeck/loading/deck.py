@@ -167,6 +167,10 @@ def load_deck(folder: Path, home: Path | None = None, claims: bool = True, allow
             errors.append(InputError(f"target {tag}: no market {region} in {display_path(folder / info.files.markets)}",
                                      deck_src.where(("deck", "targets")),
                                      hint=f"add {region}.yaml with a market: block there"))
+    if theme is not None:
+        for kind, layout in layouts.items():
+            name = getattr(info.outputs, kind)
+            _check_colours(sources.get(f"layout:{name}"), theme, errors)
     _check_links(info, markets, references, theme, sources, errors)
     from posterdeck.limits import check_sources
 
@@ -180,6 +184,29 @@ def load_deck(folder: Path, home: Path | None = None, claims: bool = True, allow
         errors.extend(check_claims(model))
     collect(errors)
     return model
+
+
+def _check_colours(src: Source | None, theme: Theme, errors: list) -> None:
+    """Every colour a layout names (a style's color, a band's background ...) is one of the
+    theme's: an error at the layout's line, not a crash while painting."""
+    if src is None:
+        return
+
+    def walk(node, path):
+        if isinstance(node, dict):
+            for key, value in node.items():
+                if isinstance(key, str) and key.endswith(("color", "colour", "background")) and isinstance(value, str) \
+                        and value not in theme.colours:
+                    errors.append(InputError(f"colour {value!r} is not in the theme", src.where(path + (key,)),
+                                             hint=suggest(value, theme.colours)
+                                             or f"use one of {', '.join(sorted(theme.colours))}"))
+                else:
+                    walk(value, path + (key,))
+        elif isinstance(node, list):
+            for i, item in enumerate(node):
+                walk(item, path + (i,))
+
+    walk(src.data, ())
 
 
 def _check_links(info: DeckInfo, markets: dict, references: dict, theme, sources: dict, errors: list) -> None:

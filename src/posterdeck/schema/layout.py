@@ -52,10 +52,13 @@ class Style(Strict):
         return self.min_size if self.min_size is not None else self.size
 
 
+Percent = Annotated[float, Field(ge=0, le=100)]
+
+
 class Colour(Strict):
     """Given in both CMYK (print, 0-100) and RGB (screen, hex)."""
 
-    cmyk: tuple[float, float, float, float]
+    cmyk: tuple[Percent, Percent, Percent, Percent]
     rgb: str = Field(pattern=r"^#[0-9A-Fa-f]{6}$")
 
 
