@@ -27,7 +27,8 @@ def x4_poster(tmp_path_factory):
     layout = project / "layouts" / "poster-a1-landscape.yaml"
     text = layout.read_text(encoding="utf-8").replace("    standard: x1a\n", f"    standard: x4\n    icc_profile: {PROFILE}\n")
     layout.write_text(text, encoding="utf-8")
-    results = api.build(project / "data" / "aurora-fictional", out=project / "out")
+    # the profile lies outside the project: allowed explicitly, as --allow-outside does
+    results = api.build(project / "data" / "aurora-fictional", out=project / "out", allow_outside=(PROFILE.parent,))
     return results[0].files[0].read_bytes()
 
 

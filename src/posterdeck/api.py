@@ -14,10 +14,12 @@ if TYPE_CHECKING:  # loading pulls in pydantic: imported where it is used, so no
     from posterdeck.loading.deck import Model
 
 
-def load_deck(folder: Path) -> "Model":
+def load_deck(folder: Path, allow_outside=()) -> "Model":
+    """``allow_outside``: folders outside the project that the deck's files may come from
+    (--allow-outside); see loading/containment.py."""
     from posterdeck.loading.deck import load_deck as load
 
-    return load(folder)
+    return load(folder, allow_outside=tuple(allow_outside))
 
 
 OUTPUTS = ["poster.pdf", "poster-screen.pdf", "deck.pptx", "deck.pdf"]
@@ -48,19 +50,20 @@ def discover(paths: list[Path] | None, root: Path | None = None) -> list[Path]:
     return decks
 
 
-def check(deck_dir: Path, fit: bool = False, strict: bool = False) -> tuple["Model", list[str]]:
+def check(deck_dir: Path, fit: bool = False, strict: bool = False, allow_outside=()) -> tuple["Model", list[str]]:
     """Load, validate, lint and resolve every target (placeholders, citations, footnotes,
     translations, claims) without writing; with ``fit``, also lay out and fit every page, which
     finds overflows but takes as long as a build without its rendering. ``strict`` resolves as
     ``build --strict`` does (a missing translation is an error), so that check --strict fails
     on everything build --strict fails on. The warnings are the linter's and every target's
     (a text that falls back to the source language), each once; the errors of all targets are
-    raised together."""
+    raised together. Loading already ran every check the build runs before painting on the
+    layouts, theme, fonts (loaded) and files named; resolving reads every picture and patient file."""
     from posterdeck.errors import ErrorList, PosterdeckError, collect
     from posterdeck.lint import lint
     from posterdeck.resolve.target import make_target
 
-    model = load_deck(deck_dir)
+    model = load_deck(deck_dir, allow_outside)
     warnings = lint(model)
     errors: dict[str, PosterdeckError] = {}
     for tag in model.info.targets:
@@ -165,11 +168,11 @@ def build_target(model: "Model", tag: str, out: Path, strict: bool = False,
 
 
 def build(deck_dir: Path, targets: list[str] | None = None, out: Path = Path("output"),
-          strict: bool = False, pptx_template: Path | None = None) -> list[TargetResult]:
+          strict: bool = False, pptx_template: Path | None = None, allow_outside=()) -> list[TargetResult]:
     """Build every target of one deck. Nothing is written for a target that fails."""
     from posterdeck.output import check_folder, recover
 
-    model = load_deck(deck_dir)
+    model = load_deck(deck_dir, allow_outside)
     check_folder(out)
     recover(out / model.name)
     template = checked_template(pptx_template)
@@ -187,7 +190,7 @@ def checked_template(path: Path | None) -> Path | None:
 
 
 def build_job(folder: str, tag: str, out: str, strict: bool, helper: "ChartHelper | None" = None,
-              pptx_template: str = "") -> tuple:
+              pptx_template: str = "", allow_outside: tuple = ()) -> tuple:
     """One target in a worker process. Returns ("ok", TargetResult) or ("error", [messages], exit
     code): errors travel as text, since their locations and hints do not survive pickling."""
     from posterdeck.errors import ErrorList, PosterdeckError
@@ -196,7 +199,7 @@ def build_job(folder: str, tag: str, out: str, strict: bool, helper: "ChartHelpe
 
     try:
         fp = manifest.fingerprint(Path(folder), tag, options(strict, pptx_template))
-        model = cached_model(folder)
+        model = cached_model(folder, allow_outside)
         result = build_target(model, tag, Path(out), strict, helper, Path(pptx_template) if pptx_template else None,
                               fingerprint=fp)
         return ("ok", result)
@@ -223,10 +226,11 @@ def forget_models() -> None:
     _MODELS.clear()
 
 
-def cached_model(folder: str) -> "Model":
+def cached_model(folder: str, allow_outside: tuple = ()) -> "Model":
     """The deck loaded once per build: the CLI validates it before planning, then builds from it
     in this process, and forked workers inherit it; a worker that spawned loads it once for all
     its targets."""
-    if folder not in _MODELS:
-        _MODELS[folder] = load_deck(Path(folder))
-    return _MODELS[folder]
+    key = (folder, tuple(str(p) for p in allow_outside))
+    if key not in _MODELS:
+        _MODELS[key] = load_deck(Path(folder), allow_outside)
+    return _MODELS[key]

@@ -22,6 +22,12 @@ def main() -> None:
     """posterdeck: one data model -> print-ready posters and PowerPoint decks."""
 
 
+ALLOW_OUTSIDE = click.option(
+    "--allow-outside", "allow_outside", multiple=True, type=click.Path(path_type=Path, file_okay=False),
+    help="Also read files the deck names from this folder outside the project (repeatable). Without it, "
+         "every image, patient file, glossary, market, font and profile must lie inside the project.")
+
+
 @main.command()
 @click.argument("decks", nargs=-1, type=click.Path(path_type=Path, file_okay=False))
 @click.option("--target", "-t", "targets", multiple=True, help="BCP 47 target, e.g. en-NL (repeatable).")
@@ -34,8 +40,9 @@ def main() -> None:
 @click.option("--quiet", "-q", is_flag=True, help="No progress bar or summary (warnings and errors still show).")
 @click.option("--pptx-template", type=click.Path(path_type=Path, dir_okay=False), default=None,
               help="Build deck.pptx on this company PowerPoint template (.pptx or .potx) instead of the theme's.")
+@ALLOW_OUTSIDE
 def build(decks: tuple[Path, ...], targets: tuple[str, ...], out: Path, strict: bool, force: bool, watch: bool,
-          jobs: int, quiet: bool, pptx_template: Path | None) -> None:
+          jobs: int, quiet: bool, pptx_template: Path | None, allow_outside: tuple[Path, ...]) -> None:
     """Build poster.pdf, poster-screen.pdf, deck.pptx and deck.pdf for every target of the DECKS
     (default: every deck under data/), in parallel worker processes. Targets whose inputs did not
     change since their last build are skipped (see --force)."""
@@ -50,6 +57,8 @@ def build(decks: tuple[Path, ...], targets: tuple[str, ...], out: Path, strict: 
     folders = _folders(decks)
     from posterdeck import api
 
+    global _ALLOWED
+    _ALLOWED = tuple(str(p) for p in allow_outside)
     try:
         template = str(api.checked_template(pptx_template) or "")
     except PosterdeckError as e:
@@ -59,6 +68,9 @@ def build(decks: tuple[Path, ...], targets: tuple[str, ...], out: Path, strict: 
     if not watch:
         sys.exit(status)
     _watch(folders, targets, out, strict, jobs, console, quiet, template)
+
+
+_ALLOWED: tuple[str, ...] = ()  # --allow-outside of this build, for every deck and worker
 
 
 def _build_once(folders, targets, out: Path, strict: bool, force: bool, jobs: int, console, quiet: bool,
@@ -89,7 +101,7 @@ def _build_once(folders, targets, out: Path, strict: bool, force: bool, jobs: in
         for folder, stale in stale_of.items():
             try:
                 # validate first: bad input stops the deck before any work (workers reuse the model)
-                model = api.cached_model(str(folder))
+                model = api.cached_model(str(folder), _ALLOWED)
                 wanted = api.targets_of(model, list(targets) or None)
                 plan.extend((str(folder), tag) for tag in wanted if tag in stale)
             except PosterdeckError as e:
@@ -196,7 +208,7 @@ def _run(plan: list, out: Path, strict: bool, jobs: int, console, helper=None, t
         here = plan if workers <= 1 else plan[:1] if helper is not None else []
         for folder, tag in here:
             progress.update(task, description=f"building {Path(folder).name} {tag}")
-            results.append(api.build_job(folder, tag, str(out), strict, helper, template))
+            results.append(api.build_job(folder, tag, str(out), strict, helper, template, _ALLOWED))
             progress.advance(task)
         rest = plan[len(here):]
         if not rest:
@@ -214,7 +226,7 @@ def _run(plan: list, out: Path, strict: bool, jobs: int, console, helper=None, t
             # the workers are forked at the first submit: with the progress bar's thread stopped,
             # so that no lock it might hold (the terminal's) is copied locked into them
             progress.stop()
-            futures = {pool.submit(api.build_job, folder, tag, str(out), strict, None, template): (folder, tag)
+            futures = {pool.submit(api.build_job, folder, tag, str(out), strict, None, template, _ALLOWED): (folder, tag)
                        for folder, tag in rest}
             progress.start()
             for fut in as_completed(futures):
@@ -260,14 +272,15 @@ def _summary(console, done) -> None:
 @click.option("--strict", is_flag=True, help="Fail on warnings too, and on everything build --strict fails on "
               "(a missing translation).")
 @click.option("--fit", is_flag=True, help="Also lay out every page and report overflows (slower).")
-def check(decks: tuple[Path, ...], strict: bool, fit: bool) -> None:
+@ALLOW_OUTSIDE
+def check(decks: tuple[Path, ...], strict: bool, fit: bool, allow_outside: tuple[Path, ...]) -> None:
     """Validate and lint DECKS (default: all under data/) without writing anything."""
     from posterdeck import api
 
     status = 0
     for folder in _folders(decks):
         try:
-            model, warnings = api.check(folder, fit=fit, strict=strict)
+            model, warnings = api.check(folder, fit=fit, strict=strict, allow_outside=allow_outside)
         except PosterdeckError as e:
             _report(e)
             status = max(status, e.exit_code)

@@ -69,6 +69,9 @@ def resolve_side(spec: str, workdir: Path) -> Path:
     if path.is_dir():
         return path.resolve()
     root = Path.cwd()
+    from posterdeck.errors import require_tool
+
+    require_tool("git", f"comparing the git revision {spec!r}", "install git, or give two folders")
     probe = subprocess.run(["git", "-C", str(root), "rev-parse", "--verify", f"{spec}^{{commit}}"],
                            capture_output=True, text=True)
     if probe.returncode != 0:

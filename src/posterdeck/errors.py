@@ -38,12 +38,24 @@ class PosterdeckError(Exception):
         self.location = location or Location()
         self.hint = hint
 
+    def __reduce__(self):
+        # picklable with its location and hint: a worker process's error keeps them
+        return (_rebuild, (type(self), self.message, self.location, self.hint, dict(self.__dict__)))
+
     def __str__(self) -> str:
         where = str(self.location)
         text = f"{where}: {self.message}" if where else self.message
         if self.hint:
             text += f"\n  hint: {self.hint}"
         return text
+
+
+def _rebuild(cls, message: str, location: Location, hint: str, state: dict) -> "PosterdeckError":
+    err = PosterdeckError.__new__(cls)
+    Exception.__init__(err, message)
+    err.__dict__.update(state)
+    err.message, err.location, err.hint = message, location, hint
+    return err
 
 
 class InputError(PosterdeckError):
@@ -82,7 +94,18 @@ class OutputError(PosterdeckError):
     output folder should be. The previous outputs are left as they were."""
 
     family = "output"
-    exit_code = 5
+    exit_code = 4
+
+
+def require_tool(name: str, purpose: str, install: str) -> str:
+    """The path of the external program ``name``, or MissingToolError saying what needs it and
+    how to install it (raised where the tool is needed, not found later by a failed run)."""
+    import shutil
+
+    path = shutil.which(name)
+    if path is None:
+        raise MissingToolError(f"{purpose} needs the program {name!r}, which is not installed", hint=install)
+    return path
 
 
 class UsageError(PosterdeckError):

@@ -44,6 +44,25 @@ def register(path: str) -> str:
     return name
 
 
+MAX_FONT_BYTES = 64 * 1024 * 1024  # the largest CJK fonts are some 20 MB
+
+
+def font_problem(path: str) -> str:
+    """Why the file at ``path`` cannot serve as a font ('' when it can): it is loaded (and
+    registered, so the build reuses it) here, so that `check` finds a file that is not a font."""
+    import os
+
+    size = os.path.getsize(path)
+    if size > MAX_FONT_BYTES:
+        return f"{size:,} bytes, more than a font file holds (limit {MAX_FONT_BYTES:,})"
+    try:
+        register(path)
+    except Exception as exc:  # reportlab's TTFError, struct errors on a truncated file, ...
+        register.cache_clear()
+        return f"not a TrueType font ({str(exc).splitlines()[0][:120] if str(exc) else type(exc).__name__})"
+    return ""
+
+
 @lru_cache(maxsize=None)
 def _cmap(path: str) -> frozenset:
     from reportlab.pdfbase.pdfmetrics import getFont

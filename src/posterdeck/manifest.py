@@ -52,7 +52,13 @@ def _yaml_cached(path: str, mtime_ns: int, size: int) -> dict:
     """Targets of one deck share deck.yaml, layouts and theme: parse each once per process
     (C LibYAML when PyYAML has it)."""
     loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-    return yaml.load(Path(path).read_text(encoding="utf-8"), Loader=loader) or {}
+    try:
+        data = yaml.load(Path(path).read_text(encoding="utf-8"), Loader=loader) or {}
+    except (yaml.YAMLError, RecursionError) as exc:  # loading reports it with its line
+        raise ValueError(f"{path}: not readable YAML") from exc
+    if not isinstance(data, dict):
+        raise ValueError(f"{path}: not a mapping")
+    return data
 
 
 def deck_targets(deck: Path) -> list[str]:
@@ -105,7 +111,14 @@ def inputs_for(deck: Path, tag: str) -> list[Path]:
         for key in ("regular", "bold", "italic", "bold_italic"):
             if font.get(key):
                 files.add(font_path(font[key], theme.parent))
-    return sorted(files)
+    # a file outside the project is not read here, not even to hash it: loading refuses it with
+    # its line (see loading/containment.py); matplotlib's fonts stay
+    inside = [root.resolve(), deck]
+    if any(not f.resolve().is_relative_to(root.resolve()) for f in files):
+        from posterdeck.fonts import font_path
+
+        inside.append(font_path("matplotlib:DejaVuSans.ttf", root).parent.resolve())
+    return sorted(f for f in files if any(f.resolve().is_relative_to(r) for r in inside))
 
 
 def forget() -> None:

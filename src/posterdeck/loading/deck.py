@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from posterdeck.errors import InputError, Location, collect
+from posterdeck.loading.containment import Fence
 from posterdeck.loading.study import load_study
 from posterdeck.loading.validate import validate
 from posterdeck.loading.yamlsource import Source, display_path, load_yaml, suggest
@@ -37,6 +38,7 @@ class Model:
     theme_dir: Path
     sources: dict[str, Source] = field(default_factory=dict)
     pptx_template: Path | None = None  # the theme's company PowerPoint template, if it names one
+    fence: Fence = field(default_factory=lambda: Fence(()))  # where the files it names may come from
 
 
 def find_root(start: Path) -> Path:
@@ -50,12 +52,13 @@ def find_root(start: Path) -> Path:
                      hint="run posterdeck inside a project that has layouts/ beside data/")
 
 
-def load_deck(folder: Path, home: Path | None = None, claims: bool = True) -> Model:
+def load_deck(folder: Path, home: Path | None = None, claims: bool = True, allow_outside=()) -> Model:
     """Load and validate a deck folder. ``home``: the folder the deck stands for when it sits
     elsewhere (a copy outside data/): a file it names that is not found beside it (such as
     ../shared/glossary/...) is looked for relative to ``home``, and so are layouts and themes.
     ``claims`` False loads a deck whose claims the data no longer supports (the change report
-    lists them instead)."""
+    lists them instead). Every file the deck names must lie inside the project (or the deck
+    folder, or a folder of ``allow_outside``): see loading/containment.py."""
     folder = folder.resolve()
     deck_file = folder / "deck.yaml"
     if not deck_file.is_file():
@@ -65,6 +68,23 @@ def load_deck(folder: Path, home: Path | None = None, claims: bool = True) -> Mo
     deck_src = load_yaml(deck_file)
     info = validate(DeckFile, deck_src.data, deck_src).deck
     sources = {"deck": deck_src}
+    try:
+        own = any((f / "layouts").is_dir() for f in folder.parents)  # a deck inside a project uses its own
+        root = find_root(folder if home is None or own else home)
+    except InputError as exc:
+        errors.append(exc)
+        root = None
+    from posterdeck.project import project_root
+
+    fence = Fence.around(root or folder.parent.parent, folder,
+                         project_root(Path(home)) if home is not None else None, allow=tuple(allow_outside))
+
+    def fenced(path: Path, named: str, where: Location, what: str = "file") -> bool:
+        """False (with the error recorded) for a path outside the project."""
+        err = fence.problem(path, named, where, what)
+        if err is not None:
+            errors.append(err)
+        return err is None
 
     def locate(rel: str) -> Path:
         path = folder / rel
@@ -78,6 +98,8 @@ def load_deck(folder: Path, home: Path | None = None, claims: bool = True) -> Mo
 
     def read(name: str, rel: str) -> Source | None:
         path = locate(rel)
+        if not fenced(path, rel, deck_src.where(("deck", "files", name)), f"{name} file"):
+            return None
         try:
             src = load_yaml(path)
         except InputError as exc:
@@ -95,22 +117,24 @@ def load_deck(folder: Path, home: Path | None = None, claims: bool = True) -> Mo
     refs_path = locate(info.files.references)
     study, leaves = load_study(study_src, errors) if study_src else (None, {})
     content = validate(Content, content_src.data, content_src, errors=errors) if content_src else None
-    references = _load_references(refs_path, deck_src, errors, sources)
-    glossary = _load_glossaries(folder, info, deck_src, errors, sources, locate)
-    markets = _load_markets(locate(info.files.markets), deck_src, errors, sources)
+    references = (_load_references(refs_path, deck_src, errors, sources)
+                  if fenced(refs_path, info.files.references, deck_src.where(("deck", "files", "references")),
+                            "references file") else {})
+    glossary = _load_glossaries(folder, info, deck_src, errors, sources, locate, fenced)
+    markets_dir = locate(info.files.markets)
+    markets = (_load_markets(markets_dir, deck_src, errors, sources, fenced)
+               if fenced(markets_dir, info.files.markets, deck_src.where(("deck", "files", "markets")),
+                         "markets folder") else {})
     layouts, theme, theme_dir, pptx_template = {}, None, folder, None
-    try:
-        own = any((f / "layouts").is_dir() for f in folder.parents)  # a deck inside a project uses its own
-        root = find_root(folder if home is None or own else home)
-    except InputError as exc:
-        errors.append(exc)
-        root = None
     if root is not None:
         for kind in ("poster", "deck"):
             name = getattr(info.outputs, kind)
             if name:
-                layouts[kind] = _load_layout(root, name, kind, deck_src, errors, sources)
-        theme, theme_dir = _load_theme(root, info.theme, deck_src, errors, sources)
+                if fenced(root / "layouts" / f"{name}.yaml", name, deck_src.where(("deck", "outputs", kind)), "layout"):
+                    layouts[kind] = _load_layout(root, name, kind, deck_src, errors, sources, fenced)
+        if fenced(root / "layouts" / "themes" / f"{info.theme}.yaml", info.theme, deck_src.where(("deck", "theme")),
+                  "theme"):
+            theme, theme_dir = _load_theme(root, info.theme, deck_src, errors, sources, fenced)
         if theme is not None and theme.pptx_template:
             pptx_template = template_path(theme.pptx_template, theme_dir, root, sources["theme"].where(
                 ("theme", "pptx_template")), errors)
@@ -147,12 +171,17 @@ def load_deck(folder: Path, home: Path | None = None, claims: bool = True) -> Mo
             errors.append(InputError(f"target {tag}: no market {region} in {display_path(folder / info.files.markets)}",
                                      deck_src.where(("deck", "targets")),
                                      hint=f"add {region}.yaml with a market: block there"))
+    if theme is not None:
+        for kind, layout in layouts.items():
+            name = getattr(info.outputs, kind)
+            _check_colours(sources.get(f"layout:{name}"), theme, errors)
+    _check_links(info, markets, references, theme, sources, errors)
     from posterdeck.limits import check_sources
 
     check_sources(sources, errors)  # a character a PPTX cannot hold: an error here, not a crash later
     model = Model(name=folder.name, folder=folder, info=info, study=study, leaves=leaves, content=content,
                  references=references, glossary=glossary, markets=markets, layouts=layouts, theme=theme,
-                 theme_dir=theme_dir, sources=sources, pptx_template=pptx_template)
+                 theme_dir=theme_dir, sources=sources, pptx_template=pptx_template, fence=fence)
     if claims and content is not None and study is not None and not errors:
         from posterdeck.resolve.claims import check_claims
 
@@ -161,12 +190,69 @@ def load_deck(folder: Path, home: Path | None = None, claims: bool = True) -> Mo
     return model
 
 
+def _check_colours(src: Source | None, theme: Theme, errors: list) -> None:
+    """Every colour a layout names (a style's color, a band's background ...) is one of the
+    theme's: an error at the layout's line, not a crash while painting."""
+    if src is None:
+        return
+
+    def walk(node, path):
+        if isinstance(node, dict):
+            for key, value in node.items():
+                if isinstance(key, str) and key.endswith(("color", "colour", "background")) and isinstance(value, str) \
+                        and value not in theme.colours:
+                    errors.append(InputError(f"colour {value!r} is not in the theme", src.where(path + (key,)),
+                                             hint=suggest(value, theme.colours)
+                                             or f"use one of {', '.join(sorted(theme.colours))}"))
+                else:
+                    walk(value, path + (key,))
+        elif isinstance(node, list):
+            for i, item in enumerate(node):
+                walk(item, path + (i,))
+
+    walk(src.data, ())
+
+
+def _check_links(info: DeckInfo, markets: dict, references: dict, theme, sources: dict, errors: list) -> None:
+    """Every link the deck names outside its texts (deck links, market links and statements,
+    reference URLs) uses a scheme the theme allows; the texts' own links are checked as they
+    are resolved."""
+    from posterdeck.loading.containment import LINK_SCHEMES, link_problem
+
+    schemes = theme.link_schemes if theme is not None else LINK_SCHEMES
+    hint = "link to an https:// address, or widen the theme's link_schemes"
+    deck_src = sources["deck"]
+    found = [(url, deck_src, ("deck", "links", name)) for name, url in info.links.items()]
+    found += [(url, deck_src, ("deck", "market_links", code, name))
+              for code, links in info.market_links.items() for name, url in links.items()]
+    for code, market in markets.items():
+        src = sources.get(f"market:{code}")
+        found += [(url, src, ("market", "links", name)) for name, url in market.links.items()]
+        found += [(st.link, src, ("market", "statements", i, "link")) for i, st in enumerate(market.statements) if st.link]
+    refs_src = sources.get("references")
+    if refs_src is not None:
+        prefix = ("references",) if isinstance(refs_src.data, dict) else ()
+        found += [(item.URL, refs_src, prefix + (i, "URL")) for i, item in enumerate(references.values())
+                  if getattr(item, "URL", None)]
+    for url, src, path in found:
+        problem = link_problem(str(url), schemes)
+        if problem and src is not None:
+            errors.append(InputError(problem, src.where(path), hint=hint))
+
+
 def _load_references(path: Path, deck_src: Source, errors, sources) -> dict[str, CslItem]:
     if path.suffix == ".json":
+        from posterdeck.loading.yamlsource import read_text
+
         try:
-            data = json.loads(path.read_text(encoding="utf-8"))
-        except (OSError, ValueError) as exc:
-            errors.append(InputError(f"cannot read CSL-JSON: {exc}", Location(display_path(path))))
+            data = json.loads(read_text(path, what="CSL-JSON file"))
+        except InputError as exc:
+            errors.append(exc)
+            return {}
+        except (ValueError, RecursionError) as exc:
+            errors.append(InputError(f"cannot read CSL-JSON: {str(exc)[:200] or 'nested too deeply'}",
+                                     Location(display_path(path), getattr(exc, "lineno", 0) or 0),
+                                     hint="export the references again from Zotero or pandoc as CSL-JSON"))
             return {}
         src = Source(file=path, data=data)
     else:
@@ -192,7 +278,8 @@ def _load_references(path: Path, deck_src: Source, errors, sources) -> dict[str,
     return out
 
 
-def _load_glossaries(folder: Path, info: DeckInfo, deck_src: Source, errors, sources, locate=None) -> Glossary:
+def _load_glossaries(folder: Path, info: DeckInfo, deck_src: Source, errors, sources, locate=None,
+                     fenced=None) -> Glossary:
     terms: dict[str, str] = {}
     names: list[str] = []
     paths = list(info.files.glossaries)
@@ -200,6 +287,9 @@ def _load_glossaries(folder: Path, info: DeckInfo, deck_src: Source, errors, sou
         paths.append("glossary.yaml")
     for i, rel in enumerate(paths):
         path = locate(rel) if locate else folder / rel
+        if fenced is not None and not fenced(path, rel, deck_src.where(("deck", "files", "glossaries", i)),
+                                             "glossary file"):
+            continue
         try:
             src = load_yaml(path)
         except InputError as exc:
@@ -213,13 +303,16 @@ def _load_glossaries(folder: Path, info: DeckInfo, deck_src: Source, errors, sou
     return Glossary(glossary=terms, proper_names=names)
 
 
-def _load_markets(folder: Path, deck_src: Source, errors, sources) -> dict[str, Market]:
+def _load_markets(folder: Path, deck_src: Source, errors, sources, fenced=None) -> dict[str, Market]:
     out: dict[str, Market] = {}
     if not folder.is_dir():
         errors.append(InputError(f"markets folder not found: {display_path(folder)}", deck_src.where(("deck", "files")),
                                  hint="set deck.files.markets to the folder holding the market YAML files"))
         return out
     for path in sorted(folder.glob("*.yaml")):
+        if fenced is not None and not fenced(path, path.name, deck_src.where(("deck", "files", "markets")),
+                                             "market file"):
+            continue
         try:
             src = load_yaml(path)
         except InputError as exc:
@@ -232,18 +325,25 @@ def _load_markets(folder: Path, deck_src: Source, errors, sources) -> dict[str, 
     return out
 
 
-def _load_layout(root: Path, name: str, kind: str, deck_src: Source, errors, sources) -> Layout | None:
+def _load_layout(root: Path, name: str, kind: str, deck_src: Source, errors, sources, fenced=None) -> Layout | None:
     path = root / "layouts" / f"{name}.yaml"
     if not path.is_file():
         have = [p.stem for p in (root / "layouts").glob("*.yaml")]
         errors.append(InputError(f"layout {name!r} not found in layouts/", deck_src.where(("deck", "outputs", kind)),
                                  hint=suggest(name, have) or f"available: {', '.join(sorted(have))}"))
         return None
-    src = load_yaml(path)
+    try:
+        src = load_yaml(path)
+    except InputError as exc:
+        errors.append(exc)
+        return None
     sources[f"layout:{name}"] = src
     lf = validate(LayoutFile, src.data, src, errors=errors)
     if lf and lf.layout.print is not None and lf.layout.print.icc_profile:
         profile = (path.parent / lf.layout.print.icc_profile).resolve()
+        if fenced is not None and not fenced(path.parent / lf.layout.print.icc_profile, lf.layout.print.icc_profile,
+                                             src.where(("layout", "print", "icc_profile")), "ICC profile"):
+            return None
         if not profile.is_file():
             errors.append(InputError(f"ICC profile not found: {lf.layout.print.icc_profile} (looked for {profile})",
                                      src.where(("layout", "print", "icc_profile")),
@@ -276,18 +376,22 @@ def template_path(name: str, base: Path, root: Path, where, errors: list) -> Pat
     return None
 
 
-def _load_theme(root: Path, name: str, deck_src: Source, errors, sources) -> tuple[Theme | None, Path]:
+def _load_theme(root: Path, name: str, deck_src: Source, errors, sources, fenced=None) -> tuple[Theme | None, Path]:
     path = root / "layouts" / "themes" / f"{name}.yaml"
     if not path.is_file():
         have = [p.stem for p in (root / "layouts" / "themes").glob("*.yaml")]
         errors.append(InputError(f"theme {name!r} not found in layouts/themes/", deck_src.where(("deck", "theme")),
                                  hint=suggest(name, have) or f"available: {', '.join(sorted(have))}"))
         return None, path.parent
-    src = load_yaml(path)
+    try:
+        src = load_yaml(path)
+    except InputError as exc:
+        errors.append(exc)
+        return None, path.parent
     sources["theme"] = src
     tf = validate(ThemeFile, src.data, src, errors=errors)
     if tf:
-        from posterdeck.fonts import VARIANTS, font_path
+        from posterdeck.fonts import VARIANTS, font_path, font_problem
 
         families = [(("theme", "font"), tf.theme.font)] + [
             (("theme", "fonts_by_language", lang), fam) for lang, fam in tf.theme.fonts_by_language.items()]
@@ -295,9 +399,18 @@ def _load_theme(root: Path, name: str, deck_src: Source, errors, sources) -> tup
             for variant in VARIANTS:
                 spec = getattr(family, variant)
                 found = font_path(spec, path.parent)
+                at = src.where(where + (variant,))
+                if not spec.startswith("matplotlib:") and fenced is not None and not fenced(
+                        path.parent / spec, spec, at, "font file"):
+                    continue
                 if not found.is_file():
-                    errors.append(InputError(f"font file not found: {spec} (looked for {display_path(found)})",
-                                             src.where(where + (variant,)),
+                    errors.append(InputError(f"font file not found: {spec} (looked for {display_path(found)})", at,
                                              hint="give a TrueType file relative to the theme, "
                                                   "or matplotlib:DejaVuSans.ttf"))
+                    continue
+                problem = font_problem(str(found))
+                if problem:
+                    errors.append(InputError(f"font file {spec} cannot be used: {problem}", at,
+                                             hint="give a TrueType (.ttf) file with outlines; "
+                                                  "OpenType CFF (.otf) and bitmap fonts do not embed"))
     return (tf.theme if tf else None), path.parent

@@ -9,6 +9,11 @@ from posterdeck.loading.validate import validate
 from posterdeck.loading.yamlsource import Source, suggest
 from posterdeck.schema.study import UNITS, Count, Estimate, Leaf, Number, PValue, Study
 
+# the largest magnitude and the most decimals a study number may have: beyond them it is a typo
+# (or hostile), and exact decimal rounding (28 digits) cannot print it
+MAX_MAGNITUDE = 1e15
+MAX_DECIMALS = 12
+
 _LEAF_BY_KEY = {"value": Estimate, "n": Count, "p": PValue, "number": Number}  # first match wins
 
 
@@ -18,12 +23,32 @@ def load_study(source: Source, errors: list) -> tuple[Study | None, dict[str, Le
         return None, {}
     leaves: dict[str, Leaf] = {}
     for name, pop in study.populations.items():
+        if abs(pop.n) >= MAX_MAGNITUDE:
+            errors.append(InputError(f"populations.{name}.n: {pop.n} is too large for a study value",
+                                     source.where(("populations", name, "n")), hint="check the number"))
+            continue
         leaves[f"populations.{name}"] = Count(n=pop.n, N=pop.n, label=pop.label)
     _walk(study.results, ("results",), source, leaves, errors)
     cells = load_tables(study, source, leaves, errors)  # before the checks: table cells are leaves too
     _check_units(study, leaves, source, errors, cells)
     _check_counts(study, leaves, source, errors, cells)
     return study, leaves
+
+
+def _number_problem(leaf, path: tuple, source: Source) -> InputError | None:
+    """A leaf number beyond what posterdeck can round and print exactly (10^15, 12 decimals)."""
+    for key, value in leaf.model_dump().items():
+        for i, v in enumerate(value if isinstance(value, (list, tuple)) else [value]):
+            if isinstance(v, (int, float)) and not isinstance(v, bool) and abs(v) >= MAX_MAGNITUDE:
+                at = path + ((key, i) if isinstance(value, (list, tuple)) else (key,))
+                return InputError(f"{'.'.join(map(str, path))}.{key}: {v!r} is too large for a study value "
+                                  f"(the limit is 10^15)", source.where(at),
+                                  hint="check the number; counts and estimates are far smaller")
+    decimals = getattr(leaf, "decimals", None)
+    if decimals is not None and not 0 <= decimals <= MAX_DECIMALS:
+        return InputError(f"{'.'.join(map(str, path))}: {decimals} decimals; posterdeck prints 0 to {MAX_DECIMALS}",
+                          source.where(path), hint="write the value as published, e.g. 0.0001")
+    return None
 
 
 def _walk(node, path: tuple, source: Source, leaves: dict, errors: list) -> None:
@@ -36,7 +61,12 @@ def _walk(node, path: tuple, source: Source, leaves: dict, errors: list) -> None
     if kind is not None:
         leaf = validate(kind, node, source, prefix=path, errors=errors)
         if leaf is not None:
-            leaves[".".join(path)] = as_written(leaf, path, source)
+            leaf = as_written(leaf, path, source)
+            problem = _number_problem(leaf, path, source)
+            if problem is not None:
+                errors.append(problem)
+                return
+            leaves[".".join(path)] = leaf
         return
     for key, child in node.items():
         _walk(child, path + (key,), source, leaves, errors)

@@ -54,6 +54,9 @@ def to_input_error(err: dict, data, source: Source, prefix: tuple, model) -> Pos
         allowed = _allowed_keys(model, loc[:-1])
         hint = suggest(key, allowed) or (f"allowed keys here: {', '.join(sorted(allowed))}" if allowed else "remove it")
         return InputError(f"unknown key {key!r} at {dotted}", where, hint=hint)
+    if kind == "missing" and loc and isinstance(loc[-1], int):  # a tuple given too few values
+        return InputError(f"{'.'.join(map(str, path[:-1]))}: too few values (item {loc[-1] + 1} is missing)",
+                          source.where(path[:-1]), hint="give every value, e.g. cmyk: [0, 0, 0, 100]")
     if kind == "missing":
         return InputError(f"missing required key {loc[-1]!r} at {'.'.join(map(str, path[:-1])) or '(top level)'}",
                           source.where(path[:-1]), hint=f"add '{loc[-1]}:' here")
@@ -76,7 +79,15 @@ def _hint_for(kind: str) -> str:
         return "write a mapping of 'key: value' lines"
     if kind.startswith("literal_"):
         return "use one of the values listed"
-    return ""
+    if kind == "too_short":
+        return "give at least the number of items named"
+    if kind == "too_long":
+        return "give at most the number of items named"
+    if kind.startswith(("greater_than", "less_than")):
+        return "use a value in the range named"
+    if kind in ("value_error", "assertion_error"):
+        return "correct the value as the message says"
+    return "see the README for what this key takes"
 
 
 def _allowed_keys(model, loc: tuple) -> set[str]:

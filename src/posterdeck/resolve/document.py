@@ -7,7 +7,7 @@ import re
 
 from dataclasses import dataclass, field, replace
 
-from posterdeck.errors import ContentError, InputError, collect
+from posterdeck.errors import ContentError, InputError, LayoutError, collect
 from posterdeck.loading.deck import Model
 from posterdeck.loading.yamlsource import Source, suggest
 from posterdeck.resolve import markup, rtl
@@ -183,11 +183,41 @@ class _Resolver(ChartResolver, TableResolver):
         except markup.MarkupError as exc:
             self.err(path, str(exc), exc.hint, InputError, src)
             return (Text(raw),)
+        self.check_links(nodes, path, src)
         out = tuple(self._nodes(nodes, path, footnotes or {}, src))
         if len(self.fallen) > fallen:  # shown in the source language: tagged so (spell-check, screen readers)
             out = tag_language(out, language_tag(self.model.info.source_language))
         self.shown.append(_all_text(out))  # with its values printed ('95% CI' comes from a placeholder)
+        self.check_glyphs(_own_text(out), path, src)
         return out
+
+    def check_glyphs(self, text: str, path: tuple, src: Source | None = None) -> None:
+        """A word no line can hold, or a character the target's font cannot draw (an emoji, a
+        script it lacks): an error at the text's line, found before anything is laid out (so
+        `check` finds it too)."""
+        if self.recorder is not None:
+            return
+        from posterdeck.resolve import checks
+
+        problem = checks.long_word(text)
+        if problem:  # the same in every target: said once
+            self.err(path, problem[0], problem[1], LayoutError, src)
+        if self.model.theme is not None and not text.isascii():  # the font depends on the language
+            problem = checks.glyphs(text, self.model.theme, self.model.theme_dir, self.target.language)
+            if problem:
+                self.err(path, f"{self.target.tag}: {problem[0]}", problem[1], LayoutError, src)
+
+    def check_links(self, nodes, path: tuple, src: Source | None = None) -> None:
+        """A link whose scheme the theme does not allow (javascript:, file:, data: ...) is an
+        error at its text's line: it would be written clickable into the screen PDF and PPTX."""
+        from posterdeck.resolve import checks
+
+        seen = self.__dict__.setdefault("_bad_links", set())
+        for problem in checks.links(nodes, self.model.theme):
+            if problem not in seen:
+                seen.add(problem)
+                self.err(path, problem, "link to an https:// address, or widen the theme's link_schemes",
+                         InputError, src)
 
     def _nodes(self, nodes, path, footnotes, src):
         for node in nodes:
@@ -214,7 +244,21 @@ class _Resolver(ChartResolver, TableResolver):
                         self.err(path, f"footnote [^{node.ref}] is not defined",
                                  suggest(node.ref, footnotes) or "add it under this section's footnotes:", src=src)
                         continue
-                    body = self.text(footnotes[node.ref], path[:2] + ("footnotes", node.ref), footnotes, src)
+                    chain = self.__dict__.setdefault("_note_chain", [])
+                    if node.ref in chain:  # [^a] whose text cites [^a], or [^a] -> [^b] -> [^a]
+                        cycle = " -> ".join(f"[^{r}]" for r in chain[chain.index(node.ref):] + [node.ref])
+                        self.err(path[:2] + ("footnotes", node.ref), f"footnote [^{node.ref}] refers to itself ({cycle})",
+                                 "a footnote's text may not cite itself or a footnote that cites it", src=src)
+                        continue
+                    if len(chain) >= markup.MAX_NESTING:
+                        self.err(path, f"footnotes nested more than {markup.MAX_NESTING} deep", src=src,
+                                 hint="a footnote may cite another footnote, a few levels at most")
+                        continue
+                    chain.append(node.ref)
+                    try:
+                        body = self.text(footnotes[node.ref], path[:2] + ("footnotes", node.ref), footnotes, src)
+                    finally:
+                        chain.pop()
                     yield Note(body=body, ref=node.ref, style=node.style)
                 else:
                     yield Note(body=tuple(self._nodes(node.body, path, footnotes, src)), style=node.style)
@@ -292,7 +336,7 @@ class _Resolver(ChartResolver, TableResolver):
         if iid not in done:
             spec = self.model.content.images[iid]
             done[iid] = read_image(iid, self.model.folder, spec.file, self.plain(spec.alt, ("images", iid, "alt")),
-                                   self.src, ("images", iid, "file"), self.errors)
+                                   self.src, ("images", iid, "file"), self.errors, self.model.fence)
         return done[iid]
 
     def logo(self) -> RImage | None:
@@ -302,7 +346,8 @@ class _Resolver(ChartResolver, TableResolver):
             return None
         deck_src = self.model.sources["deck"]
         alt = self.tr(logo.alt, ("deck", "logo", "alt"), src=deck_src, context="deck.logo.alt")
-        return read_image("logo", self.model.folder, logo.file, alt, deck_src, ("deck", "logo", "file"), self.errors)
+        return read_image("logo", self.model.folder, logo.file, alt, deck_src, ("deck", "logo", "file"), self.errors,
+                          self.model.fence)
 
     def section(self, i: int) -> RSection:
         s = self.model.content.sections[i]
@@ -355,10 +400,18 @@ class _Resolver(ChartResolver, TableResolver):
                 if shown_in:
                     nodes = tag_language(nodes, language_tag(shown_in))
                 if st.link:
+                    self.check_links((Text("", markup.Style(link=st.link)),), path + ("link",), src)
                     nodes = tuple(replace(n, style=markup.Style(n.style.bold, n.style.italic, n.style.script, st.link))
                                   if isinstance(n, Text) else n for n in nodes)
                 out.append(RStatement(st.id, nodes, st.placement))
         return out
+
+
+def _own_text(nodes) -> str:
+    """The text written at one place: inline footnotes included, footnotes by id ([^a], checked
+    at their own line) left out."""
+    return "".join(f" {_own_text(n.body)} " if isinstance(n, Note) and not n.ref else n.text for n in nodes
+                   if isinstance(n, Text) or (isinstance(n, Note) and not n.ref))
 
 
 def _all_text(nodes) -> str:

@@ -4,6 +4,7 @@ low-resolution file is an error there instead of a crash while painting."""
 from __future__ import annotations
 
 from pathlib import Path
+from struct import error as struct_error
 
 from posterdeck.errors import InputError
 from posterdeck.loading.yamlsource import Source
@@ -11,23 +12,37 @@ from posterdeck.resolve.visuals import RImage
 
 # the picture formats both a PDF (reportlab, through Pillow) and a PPTX (python-pptx) can hold
 IMAGE_FORMATS = {"PNG", "JPEG", "GIF", "BMP", "TIFF"}
+# pictures beyond these are refused from their header, before a pixel is decoded: a 20000 x 20000
+# PNG of a few kilobytes would otherwise take gigabytes of memory (a 300 dpi A0 poster is 140 Mpx
+# in all; one picture on it needs far fewer)
+MAX_PIXELS = 100_000_000
+MAX_IMAGE_BYTES = 100 * 1024 * 1024
 
 
 def image_size(path: Path | str) -> tuple[int, int]:
     """Width and height in pixels of a picture both outputs can hold; ValueError saying what is
     wrong otherwise (not a picture, a format PowerPoint cannot take, truncated, empty, too big)."""
+    import os
+
     from PIL import Image
 
+    size = os.path.getsize(path)
+    if size > MAX_IMAGE_BYTES:
+        raise ValueError(f"{size:,} bytes, more than posterdeck reads for a picture ({MAX_IMAGE_BYTES:,})")
     try:
         with Image.open(path) as im:
             if im.format not in IMAGE_FORMATS:
                 raise ValueError(f"{im.format} pictures cannot go into a PowerPoint file "
                                  f"(it takes {', '.join(sorted(IMAGE_FORMATS))})")
+            w, h = im.size
+            if w * h > MAX_PIXELS:
+                raise ValueError(f"{w} x {h} pixels, more than the {MAX_PIXELS // 1_000_000} million posterdeck "
+                                 f"reads for a picture")
             im.load()  # a truncated file fails here, not half-way through painting
             w, h = im.size
     except Image.DecompressionBombError as exc:
         raise ValueError(f"too many pixels to read safely ({exc})") from None
-    except (OSError, SyntaxError) as exc:
+    except (OSError, SyntaxError, EOFError, struct_error, MemoryError) as exc:
         raise ValueError(f"cannot be read as a picture ({exc})") from None
     if not w or not h:
         raise ValueError("the picture is empty (0 pixels)")
@@ -35,11 +50,17 @@ def image_size(path: Path | str) -> tuple[int, int]:
 
 
 def read_image(iid: str, folder: Path, file: str, alt: str, src: Source, path: tuple,
-               errors: list) -> RImage | None:
+               errors: list, fence=None) -> RImage | None:
     """The picture ``file`` (relative to the deck ``folder``), or None with an error appended that
-    names ``src`` at ``path`` (the line holding the file name)."""
+    names ``src`` at ``path`` (the line holding the file name). With a ``fence``
+    (loading.containment.Fence), a file outside the project is an error and is not read."""
     full = (folder / file).resolve()
     where = src.where(path)
+    if fence is not None:
+        err = fence.problem(folder / file, file, where, "image")
+        if err is not None:
+            errors.append(err)
+            return None
     if not full.is_file():
         errors.append(InputError(f"image file not found: {file} (looked for {full})", where,
                                  hint="put the file in the deck folder or fix the path"))

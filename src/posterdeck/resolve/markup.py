@@ -66,8 +66,12 @@ _CITE = re.compile(r"\[(@[^\]]+)\]")
 _NOTEREF = re.compile(r"\[\^([A-Za-z0-9_\-]+)\]")
 
 
-def parse(text: str) -> list[Inline]:
-    return _Parser(text).run()
+# footnotes and links nested in one another, at most: an honest text nests two or three
+MAX_NESTING = 20
+
+
+def parse(text: str, depth: int = 0) -> list[Inline]:
+    return _Parser(text, depth=depth).run()
 
 
 @dataclass
@@ -76,6 +80,12 @@ class _Parser:
     out: list = field(default_factory=list)
     buf: list = field(default_factory=list)
     style: Style = Style()
+    depth: int = 0
+
+    def __post_init__(self):
+        if self.depth > MAX_NESTING:
+            raise MarkupError(f"footnotes or links nested more than {MAX_NESTING} deep",
+                              "a footnote ^[...] may hold another, a few levels at most")
 
     def flush(self):
         if self.buf:
@@ -108,7 +118,7 @@ class _Parser:
                 if end < 0:
                     raise MarkupError("unclosed footnote '^['", "close it with ']'")
                 self.flush()
-                self.out.append(Note(body=tuple(parse(s[i + 2:end])), style=self.style))
+                self.out.append(Note(body=tuple(parse(s[i + 2:end], self.depth + 1)), style=self.style))
                 i = end + 1
                 continue
             if s.startswith("[@", i):
@@ -135,7 +145,7 @@ class _Parser:
                 if end > 0 and s.startswith("(", end + 1) and ")" in s[end + 1:]:
                     close = s.index(")", end + 1)
                     url = s[end + 2:close].strip()
-                    inner = _Parser(s[i + 1:end], style=replace(self.style, link=url)).run()
+                    inner = _Parser(s[i + 1:end], style=replace(self.style, link=url), depth=self.depth + 1).run()
                     self.flush()
                     self.out.extend(inner)
                     i = close + 1

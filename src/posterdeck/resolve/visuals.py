@@ -142,16 +142,21 @@ class ChartResolver:
                          suggest(c.data, self.model.study.curves) or "add it under curves: in study.yaml")
                 continue
             try:
-                x_max = spec.time_axis.max or max(_curve_times(data, self.model.folder) or [spec.time_step])
+                times = _curve_times(data, self.model.folder, self.model.fence)  # read (checked) even with a max
+                x_max = spec.time_axis.max or max(times or [spec.time_step])
                 ticks = _ticks(x_max, spec.time_step)
                 if data.patients is not None and not self.estimate_curves:
                     # checking, not drawing: the file was read above; skip lifelines (slow to import)
 
                     steps = Steps((0.0,), (1.0,), (), tuple((t, 0) for t in ticks), None)
                 else:
-                    steps = steps_of(data, self.model.folder, ticks)
+                    steps = steps_of(data, self.model.folder, ticks, self.model.fence)
             except SurvivalError as exc:
-                self.err(base + ("curves", i, "data"), f"chart {cid}: {exc}", exc.hint)
+                if data.patients is not None and data.patients.file:  # at the line naming the file
+                    self.err(("curves", c.data, "patients", "file"), f"curve {c.data}: {exc}", exc.hint,
+                             src=self.model.sources["study"])
+                else:
+                    self.err(base + ("curves", i, "data"), f"chart {cid}: {exc}", exc.hint)
                 continue
             if spec.at_risk and data.patients is None:
                 missing = [t for t in ticks if steps.at_risk_at(t) is None]
@@ -217,13 +222,13 @@ class ChartResolver:
                        paths=tuple(r.data for r in spec.rows))
 
 
-def _curve_times(data, folder) -> list[float]:
+def _curve_times(data, folder, fence=None) -> list[float]:
     """Follow-up times of a curve, whether delivered as steps, listed, or in a patient file."""
     if data.patients is None:
         return list(data.time)
     from posterdeck.resolve.survival import _patients
 
-    return _patients(data, folder)[0]
+    return _patients(data, folder, fence)[0]
 
 
 def _ticks(x_max: float, step: float) -> list[float]:

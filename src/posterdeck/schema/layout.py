@@ -33,13 +33,13 @@ Length = Annotated[float, BeforeValidator(to_points), WithJsonSchema(
 class Box4(Strict):
     """Four lengths, one per side."""
 
-    top: Length = 0
+    top: Length = Field(default=0, ge=0)
     """The top length (12pt, 15mm, ...)."""
-    right: Length = 0
+    right: Length = Field(default=0, ge=0)
     """The right length."""
-    bottom: Length = 0
+    bottom: Length = Field(default=0, ge=0)
     """The bottom length."""
-    left: Length = 0
+    left: Length = Field(default=0, ge=0)
     """The left length."""
 
 
@@ -50,7 +50,7 @@ class Style(Strict):
     """The type size in points."""
     min_size: float | None = None
     """How far fitting may shrink the type, in points; default: not at all."""
-    leading: float = 1.2
+    leading: float = Field(default=1.2, gt=0, le=5)
     """The line height as a multiple of size."""
     weight: Literal["regular", "bold"] = "regular"
     """regular or bold."""
@@ -70,10 +70,13 @@ class Style(Strict):
         return self.min_size if self.min_size is not None else self.size
 
 
+Percent = Annotated[float, Field(ge=0, le=100)]
+
+
 class Colour(Strict):
     """Given in both CMYK (print, 0-100) and RGB (screen, hex)."""
 
-    cmyk: tuple[float, float, float, float]
+    cmyk: tuple[Percent, Percent, Percent, Percent]
     """For print: [cyan, magenta, yellow, black], each 0-100."""
     rgb: str = Field(pattern=r"^#[0-9A-Fa-f]{6}$")
     """For screens: #RRGGBB."""
@@ -109,6 +112,9 @@ class Theme(Strict):
     """The company PowerPoint template (.pptx or .potx, relative to the theme file) the deck is built on."""
     pptx_layouts: dict[Literal["overview", "section", "references"], str] = {}
     """The template layout, by name, that each kind of slide uses (overview, section, references)."""
+    link_schemes: list[str] = Field(default_factory=lambda: ["https", "http", "mailto"], min_length=1)
+    """The URL schemes a link may use (markup links, market and deck links, reference URLs); others
+    (javascript:, file:, data:) are errors at their line. Widen it here, e.g. add tel."""
 
     def family(self, language: str) -> FontFamily:
         return self.fonts_by_language.get(language, self.font)
@@ -207,7 +213,7 @@ class Band(Strict):
     """A name for the band (header, body, footer, ...)."""
     height: str = "auto"
     """A length, auto (its content's natural height) or fill (the room left)."""
-    columns: list[Column]
+    columns: list[Column] = Field(min_length=1)
     """The columns, left to right."""
     background: str | None = None
     """A colour name of the theme; backgrounds run to the page edge."""
@@ -216,13 +222,13 @@ class Band(Strict):
 class PageSpec(Strict):
     """The page: its size, margins and the gutter between columns."""
 
-    width: Length
+    width: Length = Field(gt=0)
     """The page width (841mm, 13.333in, ...)."""
-    height: Length
+    height: Length = Field(gt=0)
     """The page height."""
     margins: Box4
     """The margins: {top, right, bottom, left}."""
-    gutter: Length = 12
+    gutter: Length = Field(default=12, ge=0)
     """The space between columns and between panels."""
 
 
@@ -296,9 +302,9 @@ class Layout(Strict):
     """Posters: the horizontal bands, top to bottom."""
     slides: SlideTemplate = SlideTemplate()
     """Slide decks: how slides are laid out."""
-    panel_padding: Length = 10
+    panel_padding: Length = Field(default=10, ge=0)
     """The space inside a panel, around its content."""
-    chart_min_height: Length = 120
+    chart_min_height: Length = Field(default=120, gt=0)
     """The least height a chart may be given."""
     print: PrintSpec | None = None
     """Posters: the print PDF's bleed, marks, colour and PDF/X; none: a screen PDF only."""
@@ -307,6 +313,10 @@ class Layout(Strict):
     def _check(self):
         needed = {"title", "heading", "body", "summary", "highlight", "note", "footer", "table", "chart",
                   "statement", "reference"} | ({"panel_heading"} if self.kind == "poster" else set())
+        room = self.page.height - self.page.margins.top - self.page.margins.bottom
+        if self.chart_min_height > room:
+            raise ValueError(f"chart_min_height ({self.chart_min_height:.0f} pt) is more than the page holds "
+                             f"between its margins ({room:.0f} pt)")
         missing = needed - set(self.styles)
         if missing:
             raise ValueError(f"layout lacks the styles {sorted(missing)}")
