@@ -53,6 +53,20 @@ def require_tool(name: str) -> str:
 # YAML of the demo, read independently of posterdeck's loader
 # --------------------------------------------------------------------------------------------
 
+def ooxml_validator() -> Path:
+    """shared/checks/ooxml_validate.py (the ISO/IEC 29500 schema check), beside the repository or
+    a parent of it (a CI clone or a worktree). In CI its absence fails the test; it never skips
+    silently there."""
+    for parent in Path(__file__).resolve().parents:
+        path = parent / "shared" / "checks" / "ooxml_validate.py"
+        if path.is_file():
+            return path
+    message = "shared/checks/ooxml_validate.py not found beside the repository"
+    if os.environ.get("CI", "").lower() == "true":
+        pytest.fail(message, pytrace=False)
+    pytest.skip(message)
+
+
 def read_yaml(path: Path):
     return yaml.safe_load(path.read_text(encoding="utf-8"))
 

@@ -8,7 +8,6 @@ Expected numbers come from study.yaml (yaml.safe_load), independently of posterd
 from __future__ import annotations
 
 import io
-import os
 import re
 import subprocess
 import sys
@@ -20,7 +19,7 @@ import pytest
 from pptx import Presentation
 from pptx.oxml.ns import qn
 
-from conftest import DATA, DECK_DIR, LAYOUTS_DIR, read_yaml, require_tool, study_leaf
+from conftest import ooxml_validator, DATA, DECK_DIR, LAYOUTS_DIR, read_yaml, require_tool, study_leaf
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 C15 = "{http://schemas.microsoft.com/office/drawing/2012/chart}"
@@ -28,15 +27,7 @@ NBSP = "\u00a0"
 
 
 def _validator() -> Path:
-    """shared/checks/ooxml_validate.py, next to the repository (or a worktree's parent)."""
-    for parent in Path(__file__).resolve().parents:
-        path = parent / "shared" / "checks" / "ooxml_validate.py"
-        if path.is_file():
-            return path
-    message = "shared/checks/ooxml_validate.py not found beside the repository"
-    if os.environ.get("CI", "").lower() == "true":
-        pytest.fail(message, pytrace=False)
-    pytest.skip(message)
+    return ooxml_validator()
 
 
 def _build(deck_dir: Path, target: str, out: Path) -> Path:
