@@ -236,7 +236,7 @@ class Patients(Strict):
 
     time: list[float] = []
     """Follow-up time of each patient."""
-    event: list[int] = []
+    event: list[Literal[0, 1]] = []
     """1 for an event, 0 for censoring, per patient."""
     file: str = ""
     """Or a CSV file with columns time,event (relative to the deck folder)."""
