@@ -503,8 +503,7 @@ add("determinism-bad-build-twice", "determinism", body("$ {{ results.nowhere.ino
 # Cases that still fail, each a known gap; remove an id once its fix lands (a passing xfail
 # shows as XPASS).
 KNOWN_GAPS = [
-    "layout-huge-gutter", "layout-min-above-size", "layout-unknown-panel", "po-swapped-placeholders",
-    "po-duplicate-entry",
+    "po-swapped-placeholders", "po-duplicate-entry",
 ]
 XFAIL: dict[str, str] = {i: "a known gap, not fixed yet" for i in KNOWN_GAPS}
 

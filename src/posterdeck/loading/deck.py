@@ -6,7 +6,7 @@ import json
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from posterdeck.errors import InputError, Location, collect
+from posterdeck.errors import InputError, LayoutError, Location, collect
 from posterdeck.loading.containment import Fence, real_path
 from posterdeck.loading.study import load_study
 from posterdeck.loading.validate import validate
@@ -352,6 +352,9 @@ def _load_layout(root: Path, name: str, kind: str, deck_src: Source, errors, sou
             return None
         spec = lf.layout.print.model_copy(update={"icc_profile": str(profile)})
         lf = lf.model_copy(update={"layout": lf.layout.model_copy(update={"print": spec})})
+    if lf and lf.layout.gutter_problem():
+        errors.append(LayoutError(lf.layout.gutter_problem(), src.where(("layout", "page", "gutter")),
+                                  hint="a gutter is the space between columns, a few millimetres (e.g. 9mm)"))
     if lf and lf.layout.safe_margin_problem():
         errors.append(InputError(lf.layout.safe_margin_problem(), src.where(("layout", "page", "margins")),
                                  hint="raise the margins, or lower print.safe_margin if your printer allows it"))
