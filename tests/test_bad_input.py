@@ -279,3 +279,38 @@ def test_value_axis_max_below_an_upper_ci(project_copy):
                                 'value_axis: {title: "24-month overall survival (%)", max: 30}')
     res = build(project_copy)
     assert_one_clear_error(res, project_copy, CONTENT, line, "value_axis max 30", "34.4", "raise value_axis.max")
+
+
+# ------------------------------------------------------------- the fuzz suite's former known gaps
+
+LEAF = 'ino_s1: {n: 87, N: ino_s1, pct: 78.4, label: "CR/CRi, BESPONSA S1"}'
+POSTER = "layouts/poster-a0-portrait.yaml"
+
+
+@pytest.mark.parametrize("rel, old, new, words", [
+    (STUDY, LEAF, 'ino_s1: {n: 0, N: 0, label: "CR/CRi, BESPONSA S1"}', ["N = 0", "denominator of at least 1"]),
+    (STUDY, LEAF, 'ino_s1: {n: true, N: ino_s1, label: "CR/CRi, BESPONSA S1"}', ["n: true is a yes/no"]),
+    (CONTENT, "the two primary endpoints[@kantarjian2016]", "the two primary\x0b endpoints[@kantarjian2016]",
+     ["U+000B is not allowed"]),
+    (POSTER, "gutter: 9mm", "gutter: 5000mm", ["gutter 5000 mm leaves no room for the columns"]),
+    (POSTER, "{size: 26, min_size: 18", "{size: 26, min_size: 80", ["min_size 80 is larger than size 26"]),
+    (POSTER, "panels: [callouts, overview]", "panels: [callouts, overveiw]",
+     ["unknown panel 'overveiw'", "did you mean 'overview'?"]),
+], ids=["count-of-zero", "count-yes-no", "control-character", "gutter-too-wide", "min-size-above-size",
+        "unknown-panel"])
+def test_check_names_the_line_and_the_problem(project_copy, rel, old, new, words):
+    """What the fuzz suite only sees as 'an error at this line' is the right error: check (which
+    runs every validation the build runs) says what is wrong there."""
+    line = project_copy.replace(rel, old, new)
+    res = project_copy.cli("check", f"data/{DECK}")
+    assert_one_clear_error(res, project_copy, rel, line, *words)
+
+
+def test_a_symbolic_link_loop_is_named_not_a_traceback(project_copy):
+    study = project_copy.path(STUDY)
+    study.unlink()
+    study.symlink_to(study)
+    res = project_copy.cli("check", f"data/{DECK}")
+    # deck.yaml's files: (where study: study.yaml is the default)
+    assert_one_clear_error(res, project_copy, DECKYAML, project_copy.line_of(DECKYAML, "\n  files:") + 1,
+                           "study file study.yaml is a symbolic link loop")

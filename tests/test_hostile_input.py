@@ -358,6 +358,7 @@ def test_picture_inside_is_fine(project_copy):
     ("time,event\n1.5,1\nnan,0\n", ["nan"]),
     ("time,event\n1.5,1\ninf,0\n", ["inf"]),
     ("time,event\n1.5,1\nabc,0\n", ["numeric"]),
+    ("time,event\n1.5,1\n2.5,2\n", ["event '2' is neither 1 (an event) nor 0 (censored)"]),
 ])
 def test_bad_patients_csv_check_equals_build(aurora, body, words):
     aurora.path(f"{AURORA}/patients_os_control.csv").write_text(body, encoding="utf-8")

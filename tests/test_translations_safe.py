@@ -67,6 +67,11 @@ def the_error(deck: Path, po_line: int, source_line: int) -> str:
 CASES = {
     "swapped path": ("sections.crcri.highlights.0", lambda s: s.replace("results.crcri.ino_s1", "results.crcri.ino_s2"),
                      ["{{ results.crcri.ino_s2 }} where the source has {{ results.crcri.ino_s1 }}"]),
+    "swapped placeholders": ("sections.crcri.highlights.0",
+                             lambda s: s.replace("crcri.ino_s1", "SWAP").replace("crcri.ino_s2", "crcri.ino_s1")
+                             .replace("SWAP", "crcri.ino_s2"),
+                             ["in another order: {{ results.crcri.ino_s2 }}, {{ results.crcri.ino_s1 }} where the "
+                              "source has {{ results.crcri.ino_s1 }}, {{ results.crcri.ino_s2 }}"]),
     "dropped placeholder": ("sections.crcri.highlights.0",
                             lambda s: s.replace(" vs. {{ results.crcri.ino_s2 }} in S2", ""),
                             ["drops {{ results.crcri.ino_s2 }}"]),
@@ -177,8 +182,15 @@ def test_msgstr_lines_are_where_problems_are_said():
 
 def test_differences_on_small_texts():
     src = "A {{ a.b | pct }} and {{ a.c }}[@k1; @k2][^n1]^[inline {{ x.y }}] [SmPC](https://e.org/smpc)"
-    assert differences(src, "B {{ a.c }} und {{ a.b | pct }}[@k2; @k1][^n1]^[innen {{ x.y }}] "
+    assert differences(src, "B {{ a.b | pct }} und {{ a.c }}[@k2; @k1][^n1]^[innen {{ x.y }}] "
                             "[Fachinfo](https://e.org/smpc)") == []
+    # two values swapped: each would stand beside the other's words (S2's rate where S1's is named)
+    swapped = differences(src, "B {{ a.c }} und {{ a.b | pct }}[@k1; @k2][^n1]^[innen {{ x.y }}] "
+                               "[Fachinfo](https://e.org/smpc)")
+    assert swapped == ["it has the placeholders in another order: {{ a.c }}, {{ a.b | pct }}, {{ x.y }} where the "
+                       "source has {{ a.b | pct }}, {{ a.c }}, {{ x.y }} (each value must stay beside the words the "
+                       "source gives it: a swapped pair prints one arm's number as the other's)"], swapped
+    assert differences("{{ a }} vs {{ b }}; {{ a }}", "{{ a }} gg. {{ b }}, {{ a }}") == []  # a repeat is no swap
     assert differences(src, src.replace("https://e.org/smpc", "https://evil.example")) != []
     assert differences(src, src.replace("{{ x.y }}", "")) == ["it drops {{ x.y }} (placeholders print study data: "
                                                               "the same paths and formats)"]

@@ -5,6 +5,8 @@ from __future__ import annotations
 from functools import lru_cache
 from pathlib import Path
 
+from posterdeck.loading.containment import real_path
+
 
 VARIANTS = ("regular", "bold", "italic", "bold_italic")
 
@@ -16,7 +18,7 @@ def font_path(spec: str, theme_dir: Path) -> Path:
 
         package = Path(find_spec("matplotlib").origin).parent
         return package / "mpl-data" / "fonts" / "ttf" / spec.split(":", 1)[1]
-    return (theme_dir / spec).resolve()
+    return real_path(theme_dir / spec) or (theme_dir / spec).absolute()  # a link loop: found as no file
 
 
 def font_files(theme, theme_dir: Path, language: str = "") -> dict[str, str]:

@@ -35,15 +35,19 @@ class Fence:
         return cls(tuple(roots))
 
     def inside(self, path: Path) -> bool:
-        real = Path(path).resolve()
-        return any(real == r or real.is_relative_to(r) for r in self.roots)
+        """Does ``path`` lie inside the fence? False for a symbolic link loop (it leads nowhere)."""
+        real = real_path(path)
+        return real is not None and any(real == r or real.is_relative_to(r) for r in self.roots)
 
     def problem(self, path: Path, named: str, where: Location, what: str = "file") -> InputError | None:
         """None when ``path`` (as ``named`` in the input, at ``where``) lies inside the fence,
         else the error to report; nothing of the file is read either way."""
         if self.inside(path):
             return None
-        real = Path(path).resolve()
+        real = real_path(path)
+        if real is None:
+            return InputError(f"{what} {named} is a symbolic link loop: following it leads back to itself", where,
+                              hint="replace the link with the file itself, or point it at a real file")
         via = " (through a symbolic link)" if real != Path(path).absolute() and "/.." not in str(path) else ""
         return InputError(f"{what} {named} is outside the project{via}: it resolves to {real}", where,
                           hint=f"copy it into the project, or allow its folder explicitly with "
@@ -55,6 +59,21 @@ class Fence:
         if err is not None:
             raise err
         return Path(path).resolve()
+
+
+def real_path(path: Path) -> Path | None:
+    """``path`` with every symbolic link resolved, or None when the links go round in a loop
+    (Python 3.11 and 3.12 raise RuntimeError for it, 3.13 OSError with ELOOP)."""
+    import errno
+
+    try:
+        return Path(path).resolve()
+    except RuntimeError:
+        return None
+    except OSError as exc:
+        if exc.errno == errno.ELOOP:
+            return None
+        raise
 
 
 def link_problem(url: str, schemes) -> str:

@@ -6,8 +6,8 @@ import json
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from posterdeck.errors import InputError, Location, collect
-from posterdeck.loading.containment import Fence
+from posterdeck.errors import InputError, LayoutError, Location, collect
+from posterdeck.loading.containment import Fence, real_path
 from posterdeck.loading.study import load_study
 from posterdeck.loading.validate import validate
 from posterdeck.loading.yamlsource import Source, display_path, load_yaml, suggest
@@ -340,10 +340,11 @@ def _load_layout(root: Path, name: str, kind: str, deck_src: Source, errors, sou
     sources[f"layout:{name}"] = src
     lf = validate(LayoutFile, src.data, src, errors=errors)
     if lf and lf.layout.print is not None and lf.layout.print.icc_profile:
-        profile = (path.parent / lf.layout.print.icc_profile).resolve()
         if fenced is not None and not fenced(path.parent / lf.layout.print.icc_profile, lf.layout.print.icc_profile,
                                              src.where(("layout", "print", "icc_profile")), "ICC profile"):
             return None
+        named = path.parent / lf.layout.print.icc_profile
+        profile = real_path(named) or named.absolute()  # a link loop: found as no file below
         if not profile.is_file():
             errors.append(InputError(f"ICC profile not found: {lf.layout.print.icc_profile} (looked for {profile})",
                                      src.where(("layout", "print", "icc_profile")),
@@ -351,6 +352,9 @@ def _load_layout(root: Path, name: str, kind: str, deck_src: Source, errors, sou
             return None
         spec = lf.layout.print.model_copy(update={"icc_profile": str(profile)})
         lf = lf.model_copy(update={"layout": lf.layout.model_copy(update={"print": spec})})
+    if lf and lf.layout.gutter_problem():
+        errors.append(LayoutError(lf.layout.gutter_problem(), src.where(("layout", "page", "gutter")),
+                                  hint="a gutter is the space between columns, a few millimetres (e.g. 9mm)"))
     if lf and lf.layout.safe_margin_problem():
         errors.append(InputError(lf.layout.safe_margin_problem(), src.where(("layout", "page", "margins")),
                                  hint="raise the margins, or lower print.safe_margin if your printer allows it"))
@@ -360,7 +364,7 @@ def _load_layout(root: Path, name: str, kind: str, deck_src: Source, errors, sou
 def template_path(name: str, base: Path, root: Path, where, errors: list) -> Path | None:
     """A PowerPoint template named by the theme (relative to it) or on the command line: a
     .pptx or .potx file inside the project."""
-    path = (base / name).resolve()
+    path = real_path(base / name) or (base / name).absolute()  # a link loop: found as no file below
     if path.suffix.lower() not in (".pptx", ".potx"):
         errors.append(InputError(f"PowerPoint template {name}: not a .pptx or .potx file", where,
                                  hint="save the company template from PowerPoint as .pptx or .potx"))

@@ -17,6 +17,10 @@ from posterdeck.loading.yamlsource import Source, suggest
 
 FLOW = ("sections", "flow")
 PICTURES = ("logo", "image")
+# the panels a poster column may hold: a name alone, or KIND:ARGUMENT
+PLAIN_PANELS = ("title", "callouts", "overview", "references", "footer", "logo", *FLOW)
+ARG_PANELS = ("statements", "image", "section", "slot")
+STATEMENT_PLACES = ("overview", "closing", "footer")  # schema.market.Placement
 
 
 @dataclass
@@ -27,6 +31,26 @@ class SectionPlan:
     fixed: dict[tuple[int, int, int], list[str]] = field(default_factory=dict)
     flow: list[tuple[int, int, int]] = field(default_factory=list)
     flowing: list[str] = field(default_factory=list)
+
+
+_PANEL_NAMES = [*PLAIN_PANELS[:-1], *(f"statements:{p}" for p in STATEMENT_PLACES), "image:ID", "section:ID",
+                "slot:NAME"]
+
+
+def panel_problem(name: str) -> str:
+    """'' for a panel a poster layout may name, else what is wrong with ``name``."""
+    kind, colon, arg = name.partition(":")
+    if not colon and kind in PLAIN_PANELS:
+        return ""
+    if kind in ARG_PANELS and arg.strip():
+        if kind == "statements" and arg not in STATEMENT_PLACES:
+            return f"unknown statements panel {name!r}: statements are placed in {', '.join(STATEMENT_PLACES)}"
+        return ""
+    if kind in ARG_PANELS:
+        return f"panel {name!r} names no {'place' if kind == 'statements' else 'id'} after the colon"
+    if kind in PLAIN_PANELS:
+        return f"panel {kind!r} takes nothing after a colon"
+    return f"unknown panel {name!r} in the poster layout"
 
 
 def layout_where(src: Source | None, path: tuple = ()) -> Location:
@@ -58,6 +82,12 @@ def plan_sections(layout, layout_name: str, info, section_ids: list[str], layout
                 name = panel if isinstance(panel, str) else panel.panel
                 kind, _, arg = name.partition(":")
                 at = layout_where(layout_src, ("bands", b, "columns", c, "panels", p))
+                problem = panel_problem(name)
+                if problem:
+                    close = suggest(name, _PANEL_NAMES)
+                    errors.append(LayoutError(problem, at, hint=(close + " " if close else "")
+                                              + "panels: " + ", ".join(_PANEL_NAMES)))
+                    continue
                 if not isinstance(panel, str) and kind not in PICTURES:
                     errors.append(LayoutError(f"panel {name!r} takes no size or alignment", at,
                                               hint="only logo and image:ID panels are written as a mapping"))

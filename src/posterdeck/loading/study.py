@@ -149,6 +149,11 @@ def _check_counts(study: Study, leaves: dict, source: Source, errors: list, cell
                                      hint=suggest(leaf.N, pops) or "add it under populations:"))
             continue
         N = denominator(leaf, leaves)
+        if N == 0:  # n/N would print 0/0 as a percentage
+            named = f"population {leaf.N} has n = 0" if isinstance(leaf.N, str) else "N = 0"
+            errors.append(ContentError(f"{path}: {named}; a count needs a denominator of at least 1", where,
+                                       hint="give the number of patients the count is out of"))
+            continue
         if leaf.n > N:
             errors.append(ContentError(f"{path}: n = {leaf.n} is larger than N = {N}", where,
                                        hint="check the count and its denominator"))

@@ -122,7 +122,17 @@ def load_yaml(path: Path) -> Source:
         ctx = f" ({exc.context})" if exc.context else ""
         raise InputError(f"malformed YAML: {problem}{ctx}", Location(display_path(path), line),
                          hint="check indentation, quotes and brackets on this line and the one before") from None
-    except yaml.YAMLError as exc:  # a reader error without a mark
+    except yaml.reader.ReaderError as exc:  # a character YAML does not allow: no mark, a position
+        # libyaml counts the position in UTF-8 bytes, the pure-Python reader in characters
+        counted = text.encode("utf-8") if _LOADER is not yaml.SafeLoader else text
+        newline = b"\n" if isinstance(counted, bytes) else "\n"
+        line = counted.count(newline, 0, exc.position) + 1 if isinstance(exc.position, int) else 0
+        char = exc.character if isinstance(exc.character, str) else chr(exc.character)
+        raise InputError(f"malformed YAML: character U+{ord(char):04X} is not allowed in YAML text "
+                         f"(a control or non-printable character)", Location(display_path(path), line),
+                         hint="delete the character (often pasted in from a word processor); "
+                              "write it as an escape in a double-quoted string if it is meant") from None
+    except yaml.YAMLError as exc:  # any other error without a mark
         raise InputError(f"malformed YAML: {exc}", Location(display_path(path)),
                          hint="save the file as plain UTF-8 YAML text") from None
     source = Source(file=path, data=None)
@@ -202,7 +212,9 @@ def _scalar(node: yaml.Node, conv: "_Converter | None" = None) -> Any:
         except (yaml.YAMLError, ValueError, OverflowError) as exc:  # e.g. an integer of 5,000 digits
             if conv is None:
                 raise
-            raise conv.fail(node, f"cannot read {node.value[:40]!r}: {exc}",
+            digits = node.value.lstrip("+-").replace("_", "")
+            reason = f"a number of {len(digits):,} digits" if digits.isdigit() else str(exc)
+            raise conv.fail(node, f"cannot read {node.value[:40]!r}: {reason}",
                             "write a plain number or quote the text") from None
         finally:
             _CONSTRUCTOR.constructed_objects.pop(node, None)  # no cache of every scalar ever read

@@ -1,6 +1,6 @@
 """A translation may change words, never facts: it keeps exactly its source's placeholders (the
-same data paths with the same formats, as many times each), citations, footnote markers, inline
-footnotes and link addresses, and its markup is balanced. ``differences`` says what a
+same data paths with the same formats, as many times each, in the same order), citations,
+footnote markers, inline footnotes and link addresses, and its markup is balanced. ``differences`` says what a
 translation changes; the resolver and ``i18n status`` turn each into an error at the msgstr's
 line of the catalogue, with the source text's place beside it."""
 from __future__ import annotations
@@ -19,6 +19,7 @@ _LONE = "^~[]*"
 @dataclass
 class Facts:
     placeholders: Counter = field(default_factory=Counter)  # '{{ path | fmt }}'
+    order: list = field(default_factory=list)  # the placeholders as they come in the text
     citations: Counter = field(default_factory=Counter)  # '[@key]'
     notes: Counter = field(default_factory=Counter)  # '[^id]'
     inline_notes: int = 0
@@ -36,7 +37,9 @@ def _walk(nodes, out: Facts) -> None:
     for n in nodes:
         link = getattr(getattr(n, "style", None), "link", "")
         if isinstance(n, Placeholder):
-            out.placeholders["{{ %s }}" % (n.path + (f" | {n.fmt}" if n.fmt else ""))] += 1
+            written = "{{ %s }}" % (n.path + (f" | {n.fmt}" if n.fmt else ""))
+            out.placeholders[written] += 1
+            out.order.append(written)
         elif isinstance(n, Cite):
             out.citations.update(f"[@{k}]" for k in n.keys)
         elif isinstance(n, Note):
@@ -63,6 +66,11 @@ def _compare(what: str, src: Counter, tr: Counter) -> list[str]:
     return []
 
 
+def _distinct(order: list) -> list:
+    """The placeholders in the order they first come (a value repeated later is not a swap)."""
+    return list(dict.fromkeys(order))
+
+
 def differences(source: str, translation: str) -> list[str]:
     """What the translation changes of its source's facts and markup; [] when it keeps them all.
     A source whose own markup does not parse is reported where the source is, not here."""
@@ -79,6 +87,10 @@ def differences(source: str, translation: str) -> list[str]:
                 + _compare("citations", src.citations, tr.citations)
                 + _compare("footnote markers", src.notes, tr.notes)
                 + _compare("link addresses", src.links, tr.links))
+    if src.placeholders == tr.placeholders and _distinct(src.order) != _distinct(tr.order):
+        problems.append(f"it has the placeholders in another order: {', '.join(_distinct(tr.order))} where the "
+                        f"source has {', '.join(_distinct(src.order))} (each value must stay beside the words "
+                        f"the source gives it: a swapped pair prints one arm's number as the other's)")
     if tr.inline_notes != src.inline_notes:
         problems.append(f"it has {tr.inline_notes} inline footnote(s) ^[...] where the source has {src.inline_notes}")
     lone = Counter({c: n for c, n in (tr.lone - src.lone).items() if c not in "[]"})
@@ -91,5 +103,5 @@ def differences(source: str, translation: str) -> list[str]:
     return problems
 
 
-HINT = ("keep every {{ }} placeholder (path and | format), [@citation], [^footnote] and ^[inline footnote] "
-        "of the msgid, and close every **, *, ^, ~ and [link](url) you open; translate only the words")
+HINT = ("keep every {{ }} placeholder (path and | format, in the msgid's order), [@citation], [^footnote] and "
+        "^[inline footnote] of the msgid, and close every **, *, ^, ~ and [link](url) you open; translate only the words")

@@ -7,6 +7,7 @@ from pathlib import Path
 from struct import error as struct_error
 
 from posterdeck.errors import InputError
+from posterdeck.loading.containment import real_path
 from posterdeck.loading.yamlsource import Source
 from posterdeck.resolve.visuals import RImage
 
@@ -54,13 +55,17 @@ def read_image(iid: str, folder: Path, file: str, alt: str, src: Source, path: t
     """The picture ``file`` (relative to the deck ``folder``), or None with an error appended that
     names ``src`` at ``path`` (the line holding the file name). With a ``fence``
     (loading.containment.Fence), a file outside the project is an error and is not read."""
-    full = (folder / file).resolve()
     where = src.where(path)
     if fence is not None:
         err = fence.problem(folder / file, file, where, "image")
         if err is not None:
             errors.append(err)
             return None
+    full = real_path(folder / file)
+    if full is None:
+        errors.append(InputError(f"image {file} is a symbolic link loop: following it leads back to itself", where,
+                                 hint="replace the link with the picture itself"))
+        return None
     if not full.is_file():
         errors.append(InputError(f"image file not found: {file} (looked for {full})", where,
                                  hint="put the file in the deck folder or fix the path"))

@@ -60,6 +60,9 @@ def _patients(data: CurveData, folder: Path, fence=None) -> tuple[list[float], l
                 except (KeyError, ValueError, TypeError):
                     raise SurvivalError(f"{p.file}:{i}: expected numeric columns time,event",
                                         "the header must be 'time,event'") from None
+                if e not in (0, 1):
+                    raise SurvivalError(f"{p.file}:{i}: event {row['event']!r} is neither 1 (an event) nor 0 (censored)",
+                                        "write 1 where the patient had the event and 0 where follow-up was censored")
                 if not math.isfinite(t) or t < 0:
                     raise SurvivalError(f"{p.file}:{i}: time {row['time']!r} is not a finite number of 0 or more",
                                         "write the follow-up time of each patient as a plain number")

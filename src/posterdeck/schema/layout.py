@@ -48,8 +48,8 @@ class Style(Strict):
 
     size: float = Field(gt=0)
     """The type size in points."""
-    min_size: float | None = None
-    """How far fitting may shrink the type, in points; default: not at all."""
+    min_size: float | None = Field(default=None, gt=0)
+    """How far fitting may shrink the type, in points (at most size); default: not at all."""
     leading: float = Field(default=1.2, gt=0, le=5)
     """The line height as a multiple of size."""
     weight: Literal["regular", "bold"] = "regular"
@@ -64,6 +64,13 @@ class Style(Strict):
     """Space above each paragraph, as a multiple of size."""
     uppercase: bool = False
     """Set in capitals."""
+
+    @model_validator(mode="after")
+    def _shrinks(self):
+        if self.min_size is not None and self.min_size > self.size:
+            raise ValueError(f"min_size {self.min_size:g} is larger than size {self.size:g}: fitting shrinks "
+                             f"the type from size down to min_size, so min_size is at most size")
+        return self
 
     @property
     def smallest(self) -> float:
@@ -323,6 +330,21 @@ class Layout(Strict):
         if self.kind == "poster" and not self.bands:
             raise ValueError("a poster layout needs bands")
         return self
+
+    def gutter_problem(self) -> str:
+        """'' when the gutters leave room for the columns and bands they separate, else what is wrong."""
+        pg = self.page
+        width = pg.width - pg.margins.left - pg.margins.right
+        height = pg.height - pg.margins.top - pg.margins.bottom
+        gaps = max([len(b.columns) - 1 for b in self.bands] or [0]) if self.kind == "poster" else 1
+        if gaps and pg.gutter * gaps >= width:
+            return (f"gutter {pg.gutter / 2.8346:.0f} mm leaves no room for the columns: {gaps} gutter(s) across "
+                    f"take {pg.gutter * gaps / 2.8346:.0f} mm of the {max(width, 0) / 2.8346:.0f} mm between the margins")
+        rows = len(self.bands) - 1
+        if rows and pg.gutter * rows >= height:
+            return (f"gutter {pg.gutter / 2.8346:.0f} mm leaves no room for the bands: {rows} gutter(s) between them "
+                    f"take {pg.gutter * rows / 2.8346:.0f} mm of the {max(height, 0) / 2.8346:.0f} mm between the margins")
+        return ""
 
     def safe_margin_problem(self) -> str:
         """'' when live text keeps the print safe margin inside the trim, else what is wrong."""

@@ -6,15 +6,27 @@ Every number of a deck lives here once; content refers to it by path, e.g.
 from __future__ import annotations
 
 import re
-from typing import Any, Literal, Union
+from typing import Annotated, Any, Literal, Union
 
-from pydantic import Field, PrivateAttr, field_validator, model_validator
+from pydantic import BeforeValidator, Field, PrivateAttr, field_validator, model_validator
 
 from posterdeck.schema.base import Strict
 
 
 UNITS = ("percent", "months", "weeks", "days", "years", "ratio", "count")  # built in; others under units:
 _UNIT_ALIASES = {"%": "percent", "": None}
+
+
+def _not_bool(v):
+    """YAML reads true/false/yes/no as booleans, and pydantic would take them for 1 and 0: a
+    number of patients is never a yes or a no."""
+    if isinstance(v, bool):
+        raise ValueError(f"{str(v).lower()} is a yes/no, not a number of patients; write the count, e.g. 87")
+    return v
+
+
+PatientCount = Annotated[int, BeforeValidator(_not_bool)]
+"""A number of patients: an integer, never a boolean."""
 
 
 def _unit(v):
@@ -39,7 +51,7 @@ class Unit(Strict):
 class Population(Strict):
     """A population of the study (ITT, safety, ...): its size, the denominator of counts that name it."""
 
-    n: int = Field(ge=0)
+    n: PatientCount = Field(ge=0)
     """The number of patients."""
     label: str = ""
     """What the population is, in words."""
@@ -50,9 +62,9 @@ class Count(Strict):
 
     kind: Literal["count"] = "count"
     """The kind of result (optional; n and N make a count)."""
-    n: int = Field(ge=0)
+    n: PatientCount = Field(ge=0)
     """The number of patients with the outcome."""
-    N: Union[int, str]
+    N: Annotated[Union[int, str], BeforeValidator(_not_bool)]
     """The denominator: a number, or the id of a population."""
     pct: float | None = None
     """The percentage as published; checked against n/N, never printed in its place."""
@@ -83,7 +95,7 @@ class Estimate(Strict):
     """percent (or %), months, weeks, days, years, ratio, count, or a unit declared under units:; none: no unit."""
     ci: tuple[float, float] | None = None
     """The 95% CI: [low, high]; the value must lie inside it."""
-    n: int | None = Field(default=None, ge=0)
+    n: PatientCount | None = Field(default=None, ge=0)
     """The number of patients the estimate rests on."""
     population: str | None = None
     """The population the n is part of (checked: n is at most its n)."""
@@ -224,7 +236,7 @@ class Patients(Strict):
 
     time: list[float] = []
     """Follow-up time of each patient."""
-    event: list[int] = []
+    event: list[Literal[0, 1]] = []
     """1 for an event, 0 for censoring, per patient."""
     file: str = ""
     """Or a CSV file with columns time,event (relative to the deck folder)."""
