@@ -19,7 +19,10 @@ VERSIONS = {"x1a": ("PDF/X-1:2001", "PDF/X-1a:2001", "1.3"), "x4": ("PDF/X-4", N
 
 
 def finish_print(data: bytes, doc, spec) -> bytes:
+    from posterdeck.finish.overprint import apply_overprint
+
     pdf = pikepdf.open(io.BytesIO(data))
+    apply_overprint(pdf)
     for page, model in zip(pdf.pages, doc.pages):
         pm = model.print
         slug = pm.slug if pm else 0.0

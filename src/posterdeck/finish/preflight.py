@@ -63,7 +63,28 @@ def preflight(data: bytes, standard: str = "x1a", total_ink: float = 300.0) -> R
             report.add("error", "transparency", number, "page group", "a transparency group; PDF/X-1a allows none")
         walker = _Walker(pdf, report, number, standard, total_ink)
         walker.walk(page, page.obj.get("/Resources", pikepdf.Dictionary()), _identity(), "page content")
+    _overprint(pdf, report)
     return report
+
+
+def _overprint(pdf, report: Report) -> None:
+    """100 % K text and rules should overprint (no white edge from misregistration): a remark,
+    one warning per content stream with the count."""
+    from posterdeck.finish.overprint import black_knockouts
+
+    try:
+        marks = black_knockouts(pdf)
+    except pikepdf.PdfError:
+        return  # the colour walk reports unreadable streams
+    counts: dict = {}
+    for m in marks:
+        page, _, obj = m.where.partition(" form ")
+        key = (int(page.split()[1]), f"form {obj}" if obj else "page content", m.kind)
+        counts[key] = counts.get(key, 0) + 1
+    for (page, obj, kind), n in counts.items():
+        what = "text runs" if kind == "text" else f"{kind} paths"
+        report.add("warning", "overprint", page, obj, f"{n} 100% K {what} knock out instead of overprinting "
+                   "(set OP/op true with OPM 1)")
 
 
 def _document(pdf, report: Report, standard: str) -> None:
