@@ -32,6 +32,8 @@ def compose(model, target: Target, strict: bool = False,
                 date=f"{model.info.date_of_preparation}-01", fonts=files, font_name=model.theme.family(target.language).name,
                 colours=colours)
     out, errors = {}, []
+    if "poster" in model.layouts:
+        errors.extend(_profile_check(model, strict, doc.warnings))
     for kind, make in (("poster", compose_poster), ("deck", compose_slides)):
         if kind in model.layouts:
             try:
@@ -49,6 +51,29 @@ def compose(model, target: Target, strict: bool = False,
     collect(errors)
     return out
 
+
+
+def _profile_check(model, strict: bool, warnings: list) -> list:
+    """The output profile's own description and colour space against the declared output
+    condition: a warning, an error with --strict."""
+    spec = model.layouts["poster"].print
+    if spec is None or not spec.icc_profile:
+        return []
+    from posterdeck.errors import PrintError
+    from posterdeck.finish.icc import profile_problem
+
+    problem = profile_problem(spec.icc_profile, spec.output_condition)
+    if not problem:
+        return []
+    src = model.sources.get(f"layout:{model.info.outputs.poster or ''}")
+    where = src.where(("layout", "print", "icc_profile")) if src else None
+    if strict:
+        return [PrintError(problem, where, hint="name the profile of the declared output_condition, or declare "
+                                                "the condition the profile was made for")]
+    message = f"{where}: {problem}" if where else problem
+    if message not in warnings:
+        warnings.append(message)
+    return []
 
 
 def _font_warning(master: SlideMaster, font: str, warnings: list) -> None:

@@ -1,7 +1,9 @@
 """Make a rendered print PDF a PDF/X file: page boxes, Info keys, the output intent, version."""
 from __future__ import annotations
 
+import hashlib
 import io
+import uuid
 from datetime import datetime, timezone
 from pathlib import Path
 
@@ -60,8 +62,16 @@ def finish_print(data: bytes, doc, spec) -> bytes:
         from pikepdf.models.metadata import PdfMetadata
 
         PdfMetadata.register_xml_namespace("http://www.npes.org/pdfx/ns/id/", "pdfxid")
+        # IDs from the content, so that the same input gives the same file
+        digest = hashlib.sha256(data).digest()
+        document = uuid.UUID(bytes=digest[:16], version=5)
+        instance = uuid.UUID(bytes=digest[16:32], version=5)
         with pdf.open_metadata(set_pikepdf_as_editor=False, update_docinfo=False) as meta:
             meta["dc:title"] = doc.title
+            meta["xmpMM:DocumentID"] = f"uuid:{document}"
+            meta["xmpMM:InstanceID"] = f"uuid:{instance}"
+            meta["xmpMM:VersionID"] = "1"
+            meta["xmpMM:RenditionClass"] = "default"
             meta["{http://www.npes.org/pdfx/ns/id/}GTS_PDFXVersion"] = version
             meta["xmp:CreateDate"] = doc.date + "T00:00:00Z"
             meta["xmp:ModifyDate"] = doc.date + "T00:00:00Z"

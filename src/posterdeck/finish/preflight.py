@@ -104,6 +104,9 @@ def _document(pdf, report: Report, standard: str) -> None:
         xmp = bytes(meta.read_bytes()) if meta is not None else b""
         if b"GTS_PDFXVersion" not in xmp or b"PDF/X-4" not in xmp:
             report.add("error", "xmp", 0, "Metadata", "XMP lacks pdfxid:GTS_PDFXVersion PDF/X-4")
+        for key in (b"xmpMM:DocumentID", b"xmpMM:InstanceID", b"xmpMM:VersionID", b"xmpMM:RenditionClass"):
+            if key not in xmp:
+                report.add("error", "xmp", 0, "Metadata", f"XMP lacks {key.decode()}; PDF/X-4 requires it")
     if not str(info.get("/Title", "")).strip():
         report.add("error", "info", 0, "Info", "no Title")
     if str(info.get("/Trapped", "")) not in ("/True", "/False"):
@@ -125,6 +128,13 @@ def _document(pdf, report: Report, standard: str) -> None:
             report.add("error", "output-intent", 0, "OutputIntent", "PDF/X-4 needs an embedded DestOutputProfile")
         if profile is not None and int(profile.get("/N", 0)) != 4:
             report.add("error", "output-intent", 0, "OutputIntent", "the output profile is not a CMYK (N 4) profile")
+        elif profile is not None:
+            from posterdeck.finish.icc import profile_problem
+
+            problem = profile_problem(bytes(profile.read_bytes()), str(intent.get("/OutputConditionIdentifier", "")),
+                                      "the DestOutputProfile")
+            if problem:
+                report.add("warning", "output-intent", 0, "OutputIntent", problem)
     if "/OpenAction" in pdf.Root or "/AA" in pdf.Root:
         report.add("error", "actions", 0, "Catalog", "document actions (OpenAction/AA) are not allowed")
     names = pdf.Root.get("/Names")
