@@ -19,6 +19,20 @@ from posterdeck.resolve.markup import Text, plain
 from posterdeck.schema.layout import PictureSpec, to_points
 
 
+def _small_styles(layout, layout_src) -> list[LayoutError]:
+    """A print poster's styles may not shrink below its smallest text (print.min_text)."""
+    least = layout.min_text
+    out = []
+    for name, st in layout.styles.items():
+        if st.smallest < least - 1e-6:
+            key = "min_size" if st.min_size is not None else "size"
+            where = layout_where(layout_src, ("styles", name, key))
+            out.append(LayoutError(f"style {name!r}: {key} {st.smallest:g} pt is below the print poster's smallest "
+                                   f"text, {least:g} pt", where,
+                                   hint=f"raise {key} to {least:g} or more, or lower print.min_text"))
+    return out
+
+
 def compose_poster(doc, model, layout, fonts, colours) -> list[Page]:
     ctx = Ctx(layout, fonts, f"{model.name}/{doc.target.tag}/poster.pdf", colours, doc.target.language)
     citations = Citations()
@@ -27,6 +41,7 @@ def compose_poster(doc, model, layout, fonts, colours) -> list[Page]:
     layout_src = model.sources.get(f"layout:{name}")
     plan, errors = plan_sections(layout, name, model.info, [s.id for s in doc.sections], layout_src,
                                  model.sources.get("deck"))
+    errors += _small_styles(layout, layout_src)
     collect(errors)
     sections = {s.id: s for s in doc.sections}
     flowing: list = []  # the blocks of the flowing sections, made at the first flow panel

@@ -190,6 +190,7 @@ class TextStyle:
     color: str
     align: str = "left"
     space_before: float = 0.0
+    min_script: float = 0.0  # the least size of a superscript or subscript (print posters)
 
 
 def make_spans(ps: list[Piece], style: TextStyle, fonts: Fonts, where: str) -> list[Span]:
@@ -198,7 +199,7 @@ def make_spans(ps: list[Piece], style: TextStyle, fonts: Fonts, where: str) -> l
         if not p.text:
             continue
         variant = fonts.variant(style.bold or p.bold, style.italic or p.italic)
-        size = style.size * (SUP_SCALE if p.script else 1.0)
+        size = min(max(style.size * SUP_SCALE, style.min_script), style.size) if p.script else style.size
         fonts.check_glyphs(p.text, variant, where)
         spans.append(Span(p.text, variant, size, "link" if p.link and not p.marker else style.color,
                           p.script, p.link, fonts.width(p.text, variant, size), p.lang))

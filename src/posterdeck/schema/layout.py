@@ -4,6 +4,8 @@ Lengths are written with units ("841mm", "12pt", "0.5in") and held in points.
 """
 from __future__ import annotations
 
+import math
+
 import re
 from typing import Annotated, Literal, Union
 
@@ -278,6 +280,9 @@ class PrintSpec(Strict):
     """A CMYK output profile of your own (path); required for PDF/X-4."""
     total_ink: float = Field(default=300, gt=0, le=400)
     """The total ink limit, in percent."""
+    min_text: Length | None = None
+    """The smallest text the print poster may show (note markers and citation numbers
+    included); default 10pt on A0, scaled with the page's diagonal (about 7pt on A1)."""
 
     @model_validator(mode="after")
     def _marks(self):
@@ -323,6 +328,16 @@ class Layout(Strict):
         if self.kind == "poster" and not self.bands:
             raise ValueError("a poster layout needs bands")
         return self
+
+    @property
+    def min_text(self) -> float:
+        """The smallest type of a print poster, in points (0: none, for screen-only layouts)."""
+        if self.kind != "poster" or self.print is None:
+            return 0.0
+        if self.print.min_text is not None:
+            return self.print.min_text
+        a0 = math.hypot(to_points("841mm"), to_points("1189mm"))
+        return round(10.0 * math.hypot(self.page.width, self.page.height) / a0, 2)
 
     def safe_margin_problem(self) -> str:
         """'' when live text keeps the print safe margin inside the trim, else what is wrong."""
