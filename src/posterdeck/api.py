@@ -152,7 +152,9 @@ def build_target(model: "Model", tag: str, out: Path, strict: bool = False,
                 raise PrintError(f"{model.name}/{tag}/poster.pdf fails preflight:\n  " + "\n  ".join(
                     str(f) for f in failed), hint="this is a posterdeck bug or a layout setting; "
                     "run posterdeck preflight on the file for the full report")
-            files["poster-screen.pdf"] = render_pdf(poster, mode="screen", charts=drawing.get("poster"))
+            screen = docs.get("poster-screen", poster)  # composed apart when its links differ from paper's
+            charts = drawing.get("poster-screen") or (drawing.get("poster") if chart_specs(screen) == chart_specs(poster) else None)
+            files["poster-screen.pdf"] = render_pdf(screen, mode="screen", charts=charts)
         else:
             files["poster.pdf"] = render_pdf(poster, charts=drawing.get("poster"))
         pages["poster"] = len(poster.pages)

@@ -42,8 +42,24 @@ def compose(model, target: Target, strict: bool = False,
                     master = master or own_master(model.layouts[kind])
                     extra = {"master": master}
                     _font_warning(master, meta["font_name"], doc.warnings)
-                out[kind] = Document(pages=make(doc, model, model.layouts[kind], fonts, colours, **extra),
-                                     print_spec=model.layouts[kind].print, warnings=list(doc.warnings), master=extra.get("master"), **meta)
+                layout = model.layouts[kind]
+                if kind == "poster" and layout.print is not None:
+                    # the print poster is composed for paper (links as printed addresses); the
+                    # screen poster keeps clickable links, composed apart only where they differ
+                    seen: list = []
+                    pages = compose_poster(doc, model, layout, fonts, colours,
+                                           print_links=model.theme.print_links, marks=seen)
+                    out[kind] = Document(pages=pages, print_spec=layout.print, warnings=list(doc.warnings), **meta)
+                    if on_ready is not None and not errors:
+                        on_ready(kind, out[kind])
+                    if any(m.links for m in seen):
+                        out["poster-screen"] = Document(pages=make(doc, model, layout, fonts, colours),
+                                                        print_spec=layout.print, warnings=list(doc.warnings), **meta)
+                        if on_ready is not None and not errors:
+                            on_ready("poster-screen", out["poster-screen"])
+                    continue
+                out[kind] = Document(pages=make(doc, model, layout, fonts, colours, **extra),
+                                     print_spec=layout.print, warnings=list(doc.warnings), master=extra.get("master"), **meta)
                 if on_ready is not None and not errors:
                     on_ready(kind, out[kind])
             except PosterdeckError as exc:  # report the poster's and the deck's problems together

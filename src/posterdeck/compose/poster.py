@@ -33,10 +33,14 @@ def _small_styles(layout, layout_src) -> list[LayoutError]:
     return out
 
 
-def compose_poster(doc, model, layout, fonts, colours) -> list[Page]:
+def compose_poster(doc, model, layout, fonts, colours, print_links: str = "", marks: list | None = None) -> list[Page]:
+    """The poster's pages. ``print_links`` ("url"): composed for paper, each link's address printed
+    beside its text; ``marks`` (a list), if given, receives the page's PageMarks."""
     ctx = Ctx(layout, fonts, f"{model.name}/{doc.target.tag}/poster.pdf", colours, doc.target.language)
     citations = Citations()
-    pc = PageContent(doc, ctx, PageMarks(citations), model)
+    pc = PageContent(doc, ctx, PageMarks(citations, print_links=print_links), model)
+    if marks is not None:
+        marks.append(pc.marks)
     name = model.info.outputs.poster or ""
     layout_src = model.sources.get(f"layout:{name}")
     plan, errors = plan_sections(layout, name, model.info, [s.id for s in doc.sections], layout_src,
@@ -278,7 +282,7 @@ def _arrange(grid, flowing: list, flows: int, layout, ctx: Ctx, doc) -> Page:
                 page.boxes.extend(boxes)
                 uses.append(column_use(col, boxes, y, h))
             warning = imbalance_warning(ctx.where, f"{band.name!r}", uses, scale)
-            if warning:
+            if warning and warning not in doc.warnings:  # the poster may be composed twice (paper, screen)
                 doc.warnings.append(warning)
         else:
             page.boxes.extend(blk.place(m.left, y, width, h, scale))

@@ -51,6 +51,8 @@ class PageMarks:
     by_ref: dict = field(default_factory=dict)
     cited: list = field(default_factory=list)
     sources: set = field(default_factory=set)  # study data paths shown on the page
+    print_links: str = ""  # "url": a link's address is printed beside its text (print posters)
+    links: int = 0  # how many links were turned into printed addresses
 
     def letter(self, note: Note) -> str:
         key = (note.ref, repr(note.body))  # one id with two texts (two sections) gets two letters
@@ -114,6 +116,40 @@ def pieces(nodes, marks: PageMarks, uppercase: bool = False) -> list[Piece]:
             out[-1] = Piece(out[-1].text.rstrip(" "), out[-1].bold, out[-1].italic, out[-1].script, out[-1].link,
                             lang=out[-1].lang)
         out.append(Piece(label, st.bold, st.italic, "sup", "", marker=True))
+    return _paper_links(out, marks) if marks.print_links else out
+
+
+def _bare(text: str) -> str:
+    """An address as people write it, to compare: no scheme, www., doi resolver or doi: prefix."""
+    t = text.strip().lower()
+    for prefix in ("https://", "http://", "mailto:", "doi:", "www.", "dx.doi.org/", "doi.org/"):
+        if t.startswith(prefix):
+            t = t[len(prefix):]
+    return t.rstrip("/")
+
+
+def _paper_links(ps: list[Piece], marks: PageMarks) -> list[Piece]:
+    """On paper nothing is clickable: each link's text keeps its words (in the text colour) and is
+    followed by its address, unless the text already shows it (a DOI, a printed URL)."""
+    out: list[Piece] = []
+    i = 0
+    while i < len(ps):
+        link = ps[i].link
+        if not link:
+            out.append(ps[i])
+            i += 1
+            continue
+        j = i
+        while j < len(ps) and ps[j].link == link:
+            p = ps[j]
+            out.append(Piece(p.text, p.bold, p.italic, p.script, "", p.marker, p.source, p.lang))
+            j += 1
+        shown = "".join(p.text for p in ps[i:j])
+        if _bare(link) not in _bare(shown).replace(" ", ""):
+            address = link[len("mailto:"):] if link.startswith("mailto:") else link
+            out.append(Piece(f": {address}" if j == len(ps) else f" ({address})", lang=ps[j - 1].lang))
+        marks.links += 1
+        i = j
     return out
 
 

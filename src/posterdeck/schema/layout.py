@@ -118,6 +118,10 @@ class Theme(Strict):
     """The URL schemes a link may use (markup links, market and deck links, reference URLs); others
     (javascript:, file:, data:) are errors at their line. Widen it here, e.g. add tel."""
 
+    print_links: Literal["url", "qr"] = "url"
+    """How a link shows on the print poster, where nothing is clickable: its address printed
+    after its text (url), or a QR code of it beside the text (qr)."""
+
     def family(self, language: str) -> FontFamily:
         return self.fonts_by_language.get(language, self.font)
 
