@@ -273,3 +273,39 @@ def test_a_matching_profile_does_not_warn_and_an_rgb_profile_does(project_copy):
     _x4(project_copy, ICC / "default_cmyk.icc", "CGATS TR 001")
     docs = _compose(project_copy.root / "data" / "inovate-salvage", "en-NL", allow_outside=(ICC,))
     assert not [w for w in docs["poster"].warnings if "ICC profile" in w]
+
+
+def test_print_links_qr_puts_a_vector_code_of_the_link_beside_its_text(project_copy, content_yaml):
+    import segno
+
+    from posterdeck.pagemodel import Rect, TextBox
+
+    project_copy.replace("layouts/themes/besponsa.yaml", "  colours:\n", "  print_links: qr\n  colours:\n")
+    docs = _compose(project_copy.root / "data" / "inovate-salvage", "en-NL")
+    url = next(s for s in content_yaml["statements"] if s.get("link"))["link"]
+    page = docs["poster"].pages[0]
+    modules = [b for b in page.boxes if isinstance(b, Rect) and b.role == "qr"]
+    assert modules and all(b.fill == "text" for b in modules), "the code is drawn in the theme's text colour (K)"
+    text = " ".join(sp.text for b in page.boxes if isinstance(b, TextBox) for para in b.paragraphs
+                    for line in para.lines for sp in line.spans)
+    assert url not in text and "https://www.tandfonline" not in text, "no address printed in qr mode"
+    assert not [sp for b in page.boxes if isinstance(b, TextBox) for para in b.paragraphs for line in para.lines
+                for sp in line.spans if sp.link], "nothing clickable on paper"
+    # the SmPC link's code: read the squares back into a grid and compare with segno's matrix
+    want = [[bool(v) for v in row] for row in segno.make(url, error="m", micro=False).matrix]
+    m = min(b.h for b in modules)
+    groups: dict = {}
+    for b in modules:  # codes stand apart: group the squares by their code's corner
+        groups.setdefault(min((k for k in groups if abs(k[0] - b.x) < 60 * m and abs(k[1] - b.y) < 60 * m),
+                              default=(b.x, b.y)), []).append(b)
+    grids = []
+    for squares in groups.values():
+        x0, y0 = min(b.x for b in squares), min(b.y for b in squares)
+        size = round((max(b.y + b.h for b in squares) - y0) / m)
+        grid = [[False] * size for _ in range(size)]
+        for b in squares:
+            r, c = round((b.y - y0) / m), round((b.x - x0) / m)
+            for k in range(round(b.w / m)):
+                grid[r][c + k] = True
+        grids.append(grid)
+    assert want in grids, "the code on the poster is the SmPC address's code"

@@ -28,6 +28,11 @@ class PageContent:
 
     def _keep(self, block):
         self.blocks.append(block)
+        if self.marks.codes:  # print_links: qr: the codes of the block's links stand beside it
+            from posterdeck.compose.qr import WithCodes, code_side
+
+            block = WithCodes(block, list(self.marks.codes), code_side(self.ctx.layout), self.ctx.layout.page.gutter / 2)
+            self.marks.codes.clear()
         return block
 
     def text(self, nodes, style: str, role: str = "body", fill: str = "", padding: float = 0.0,

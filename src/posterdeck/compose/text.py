@@ -53,6 +53,7 @@ class PageMarks:
     sources: set = field(default_factory=set)  # study data paths shown on the page
     print_links: str = ""  # "url": a link's address is printed beside its text (print posters)
     links: int = 0  # how many links were turned into printed addresses
+    codes: list = field(default_factory=list)  # "qr": the links met since the last block, for their codes
 
     def letter(self, note: Note) -> str:
         key = (note.ref, repr(note.body))  # one id with two texts (two sections) gets two letters
@@ -130,7 +131,8 @@ def _bare(text: str) -> str:
 
 def _paper_links(ps: list[Piece], marks: PageMarks) -> list[Piece]:
     """On paper nothing is clickable: each link's text keeps its words (in the text colour) and is
-    followed by its address, unless the text already shows it (a DOI, a printed URL)."""
+    followed by its address ("url"), or its address goes to ``marks.codes`` for a QR code beside
+    the block ("qr"), unless the text already shows it (a DOI, a printed URL)."""
     out: list[Piece] = []
     i = 0
     while i < len(ps):
@@ -145,7 +147,12 @@ def _paper_links(ps: list[Piece], marks: PageMarks) -> list[Piece]:
             out.append(Piece(p.text, p.bold, p.italic, p.script, "", p.marker, p.source, p.lang))
             j += 1
         shown = "".join(p.text for p in ps[i:j])
-        if _bare(link) not in _bare(shown).replace(" ", ""):
+        if _bare(link) in _bare(shown).replace(" ", ""):
+            pass
+        elif marks.print_links == "qr":
+            if link not in marks.codes:
+                marks.codes.append(link)
+        else:
             address = link[len("mailto:"):] if link.startswith("mailto:") else link
             out.append(Piece(f": {address}" if j == len(ps) else f" ({address})", lang=ps[j - 1].lang))
         marks.links += 1
