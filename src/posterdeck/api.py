@@ -124,9 +124,12 @@ def build_target(model: "Model", tag: str, out: Path, strict: bool = False,
         files = font_files(model.theme, model.theme_dir, target.language)
         helper.prepare([files["regular"], files["bold"]])
 
+    asked = {}
+
     def ready(kind: str, doc) -> None:
         specs = chart_specs(doc)
-        if specs:
+        asked[kind] = specs
+        if specs and not (kind == "poster-screen" and specs == asked.get("poster")):  # the same charts: drawn once
             drawing[kind] = helper.draw(specs)
 
     master = deck_master(model, pptx_template) if "deck" in model.layouts else None
