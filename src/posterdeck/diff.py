@@ -246,6 +246,8 @@ def _deck_diff(name: str, old_dir: Path, new_dir: Path, thumbnails: bool, projec
         docs_new = compose(new, make_target(tag, new.info, new.markets))
         docs_old = compose(old, make_target(tag, old.info, old.markets))
         for kind, doc in docs_new.items():
+            if kind == "poster-screen":  # the screen poster of a print layout: poster.pdf speaks for it
+                continue
             before = docs_old.get(kind)
             fname = "deck.pptx" if kind == "deck" else "poster.pdf"
             for i, page in enumerate(doc.pages):
@@ -270,6 +272,8 @@ def _thumbnails(out: DeckDiff, docs_old, docs_new, tag: str) -> None:
 
     with tempfile.TemporaryDirectory() as tmp:
         for kind in docs_new:
+            if kind == "poster-screen":
+                continue
             wanted = [p for p in out.pages if p.target == tag and p.output == kind]
             if not wanted or kind not in docs_old:
                 continue

@@ -53,7 +53,7 @@ class Ctx:
         size = max(st.size * scale, st.smallest)
         return TextStyle(size=size, leading=st.leading, bold=over.get("bold", st.weight == "bold"),
                          italic=st.italic, color=over.get("color", st.color), align=over.get("align", st.align),
-                         space_before=st.space_before)
+                         space_before=st.space_before, min_script=self.layout.min_text)
 
 
 @dataclass
@@ -89,7 +89,7 @@ class TextBlock:
                 over["align"] = self.align
             st = self.ctx.style(style_name, scale, **over)
             if i == 0:
-                st = TextStyle(st.size, st.leading, st.bold, st.italic, st.color, st.align, 0.0)
+                st = TextStyle(st.size, st.leading, st.bold, st.italic, st.color, st.align, 0.0, st.min_script)
             indent = level * st.size * 1.1
             out.append(paragraph(ps, st, inner, self.ctx.fonts, self.ctx.where,
                                  bullet=BULLETS.get(level, ""), indent=indent, language=self.ctx.language,

@@ -32,6 +32,8 @@ def compose(model, target: Target, strict: bool = False,
                 date=f"{model.info.date_of_preparation}-01", fonts=files, font_name=model.theme.family(target.language).name,
                 colours=colours)
     out, errors = {}, []
+    if "poster" in model.layouts:
+        errors.extend(_profile_check(model, strict, doc.warnings))
     for kind, make in (("poster", compose_poster), ("deck", compose_slides)):
         if kind in model.layouts:
             try:
@@ -40,8 +42,24 @@ def compose(model, target: Target, strict: bool = False,
                     master = master or own_master(model.layouts[kind])
                     extra = {"master": master}
                     _font_warning(master, meta["font_name"], doc.warnings)
-                out[kind] = Document(pages=make(doc, model, model.layouts[kind], fonts, colours, **extra),
-                                     print_spec=model.layouts[kind].print, warnings=list(doc.warnings), master=extra.get("master"), **meta)
+                layout = model.layouts[kind]
+                if kind == "poster" and layout.print is not None:
+                    # the print poster is composed for paper (links as printed addresses); the
+                    # screen poster keeps clickable links, composed apart only where they differ
+                    seen: list = []
+                    pages = compose_poster(doc, model, layout, fonts, colours,
+                                           print_links=model.theme.print_links, marks=seen)
+                    out[kind] = Document(pages=pages, print_spec=layout.print, warnings=list(doc.warnings), **meta)
+                    if on_ready is not None and not errors:
+                        on_ready(kind, out[kind])
+                    if any(m.links for m in seen):
+                        out["poster-screen"] = Document(pages=make(doc, model, layout, fonts, colours),
+                                                        print_spec=layout.print, warnings=list(doc.warnings), **meta)
+                        if on_ready is not None and not errors:
+                            on_ready("poster-screen", out["poster-screen"])
+                    continue
+                out[kind] = Document(pages=make(doc, model, layout, fonts, colours, **extra),
+                                     print_spec=layout.print, warnings=list(doc.warnings), master=extra.get("master"), **meta)
                 if on_ready is not None and not errors:
                     on_ready(kind, out[kind])
             except PosterdeckError as exc:  # report the poster's and the deck's problems together
@@ -49,6 +67,29 @@ def compose(model, target: Target, strict: bool = False,
     collect(errors)
     return out
 
+
+
+def _profile_check(model, strict: bool, warnings: list) -> list:
+    """The output profile's own description and colour space against the declared output
+    condition: a warning, an error with --strict."""
+    spec = model.layouts["poster"].print
+    if spec is None or not spec.icc_profile:
+        return []
+    from posterdeck.errors import PrintError
+    from posterdeck.finish.icc import profile_problem
+
+    problem = profile_problem(spec.icc_profile, spec.output_condition)
+    if not problem:
+        return []
+    src = model.sources.get(f"layout:{model.info.outputs.poster or ''}")
+    where = src.where(("layout", "print", "icc_profile")) if src else None
+    if strict:
+        return [PrintError(problem, where, hint="name the profile of the declared output_condition, or declare "
+                                                "the condition the profile was made for")]
+    message = f"{where}: {problem}" if where else problem
+    if message not in warnings:
+        warnings.append(message)
+    return []
 
 
 def _font_warning(master: SlideMaster, font: str, warnings: list) -> None:

@@ -28,6 +28,15 @@ class PageContent:
 
     def _keep(self, block):
         self.blocks.append(block)
+        return self._codes(block)
+
+    def _codes(self, block):
+        """print_links: qr: the codes of the links met in ``block`` stand beside it."""
+        if self.marks.codes:
+            from posterdeck.compose.qr import WithCodes, code_side
+
+            block = WithCodes(block, list(self.marks.codes), code_side(self.ctx.layout), self.ctx.layout.page.gutter / 2)
+            self.marks.codes.clear()
         return block
 
     def text(self, nodes, style: str, role: str = "body", fill: str = "", padding: float = 0.0,
@@ -120,4 +129,5 @@ class PageContent:
         terms = terms_used(scan, glossary)
         abbr = [([Piece(footer_line(terms, glossary, self.doc.collation))], "footer", 0)] if terms else []
         # anchored at the bottom: a line more in a viewer's own wrapping grows up, not off the page
-        return TextBlock(items + abbr + ref_items + st_items + job, self.ctx, "footer", name="footer", anchor="bottom")
+        return self._codes(TextBlock(items + abbr + ref_items + st_items + job, self.ctx, "footer", name="footer",
+                                     anchor="bottom"))

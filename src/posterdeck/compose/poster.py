@@ -19,14 +19,33 @@ from posterdeck.resolve.markup import Text, plain
 from posterdeck.schema.layout import PictureSpec, to_points
 
 
-def compose_poster(doc, model, layout, fonts, colours) -> list[Page]:
+def _small_styles(layout, layout_src) -> list[LayoutError]:
+    """A print poster's styles may not shrink below its smallest text (print.min_text)."""
+    least = layout.min_text
+    out = []
+    for name, st in layout.styles.items():
+        if st.smallest < least - 1e-6:
+            key = "min_size" if st.min_size is not None else "size"
+            where = layout_where(layout_src, ("styles", name, key))
+            out.append(LayoutError(f"style {name!r}: {key} {st.smallest:g} pt is below the print poster's smallest "
+                                   f"text, {least:g} pt", where,
+                                   hint=f"raise {key} to {least:g} or more, or lower print.min_text"))
+    return out
+
+
+def compose_poster(doc, model, layout, fonts, colours, print_links: str = "", marks: list | None = None) -> list[Page]:
+    """The poster's pages. ``print_links`` ("url"): composed for paper, each link's address printed
+    beside its text; ``marks`` (a list), if given, receives the page's PageMarks."""
     ctx = Ctx(layout, fonts, f"{model.name}/{doc.target.tag}/poster.pdf", colours, doc.target.language)
     citations = Citations()
-    pc = PageContent(doc, ctx, PageMarks(citations), model)
+    pc = PageContent(doc, ctx, PageMarks(citations, print_links=print_links), model)
+    if marks is not None:
+        marks.append(pc.marks)
     name = model.info.outputs.poster or ""
     layout_src = model.sources.get(f"layout:{name}")
     plan, errors = plan_sections(layout, name, model.info, [s.id for s in doc.sections], layout_src,
                                  model.sources.get("deck"))
+    errors += _small_styles(layout, layout_src)
     collect(errors)
     sections = {s.id: s for s in doc.sections}
     flowing: list = []  # the blocks of the flowing sections, made at the first flow panel
@@ -263,7 +282,7 @@ def _arrange(grid, flowing: list, flows: int, layout, ctx: Ctx, doc) -> Page:
                 page.boxes.extend(boxes)
                 uses.append(column_use(col, boxes, y, h))
             warning = imbalance_warning(ctx.where, f"{band.name!r}", uses, scale)
-            if warning:
+            if warning and warning not in doc.warnings:  # the poster may be composed twice (paper, screen)
                 doc.warnings.append(warning)
         else:
             page.boxes.extend(blk.place(m.left, y, width, h, scale))

@@ -51,6 +51,9 @@ class PageMarks:
     by_ref: dict = field(default_factory=dict)
     cited: list = field(default_factory=list)
     sources: set = field(default_factory=set)  # study data paths shown on the page
+    print_links: str = ""  # "url": a link's address is printed beside its text (print posters)
+    links: int = 0  # how many links were turned into printed addresses
+    codes: list = field(default_factory=list)  # "qr": the links met since the last block, for their codes
 
     def letter(self, note: Note) -> str:
         key = (note.ref, repr(note.body))  # one id with two texts (two sections) gets two letters
@@ -114,6 +117,46 @@ def pieces(nodes, marks: PageMarks, uppercase: bool = False) -> list[Piece]:
             out[-1] = Piece(out[-1].text.rstrip(" "), out[-1].bold, out[-1].italic, out[-1].script, out[-1].link,
                             lang=out[-1].lang)
         out.append(Piece(label, st.bold, st.italic, "sup", "", marker=True))
+    return _paper_links(out, marks) if marks.print_links else out
+
+
+def _bare(text: str) -> str:
+    """An address as people write it, to compare: no scheme, www., doi resolver or doi: prefix."""
+    t = text.strip().lower()
+    for prefix in ("https://", "http://", "mailto:", "doi:", "www.", "dx.doi.org/", "doi.org/"):
+        if t.startswith(prefix):
+            t = t[len(prefix):]
+    return t.rstrip("/")
+
+
+def _paper_links(ps: list[Piece], marks: PageMarks) -> list[Piece]:
+    """On paper nothing is clickable: each link's text keeps its words (in the text colour) and is
+    followed by its address ("url"), or its address goes to ``marks.codes`` for a QR code beside
+    the block ("qr"), unless the text already shows it (a DOI, a printed URL)."""
+    out: list[Piece] = []
+    i = 0
+    while i < len(ps):
+        link = ps[i].link
+        if not link:
+            out.append(ps[i])
+            i += 1
+            continue
+        j = i
+        while j < len(ps) and ps[j].link == link:
+            p = ps[j]
+            out.append(Piece(p.text, p.bold, p.italic, p.script, "", p.marker, p.source, p.lang))
+            j += 1
+        shown = "".join(p.text for p in ps[i:j])
+        if _bare(link) in _bare(shown).replace(" ", ""):
+            pass
+        elif marks.print_links == "qr":
+            if link not in marks.codes:
+                marks.codes.append(link)
+        else:
+            address = link[len("mailto:"):] if link.startswith("mailto:") else link
+            out.append(Piece(f": {address}" if j == len(ps) else f" ({address})", lang=ps[j - 1].lang))
+        marks.links += 1
+        i = j
     return out
 
 
@@ -190,6 +233,7 @@ class TextStyle:
     color: str
     align: str = "left"
     space_before: float = 0.0
+    min_script: float = 0.0  # the least size of a superscript or subscript (print posters)
 
 
 def make_spans(ps: list[Piece], style: TextStyle, fonts: Fonts, where: str) -> list[Span]:
@@ -198,7 +242,7 @@ def make_spans(ps: list[Piece], style: TextStyle, fonts: Fonts, where: str) -> l
         if not p.text:
             continue
         variant = fonts.variant(style.bold or p.bold, style.italic or p.italic)
-        size = style.size * (SUP_SCALE if p.script else 1.0)
+        size = min(max(style.size * SUP_SCALE, style.min_script), style.size) if p.script else style.size
         fonts.check_glyphs(p.text, variant, where)
         spans.append(Span(p.text, variant, size, "link" if p.link and not p.marker else style.color,
                           p.script, p.link, fonts.width(p.text, variant, size), p.lang))

@@ -7,6 +7,7 @@ import io
 import pikepdf
 
 OPS = {"rg": "k", "RG": "K"}
+GREY_OPS = {"g": "k", "G": "K"}
 
 
 def hex_to_rgb(value: str) -> tuple[float, float, float]:
@@ -61,7 +62,7 @@ def image_to_cmyk(im, profile: str = ""):
 
 
 def convert_stream(pdf: pikepdf.Pdf, owner, cmyk: CmykMap) -> None:
-    """Rewrite rg/RG operators of one content stream (a page or a form XObject) as k/K."""
+    """Rewrite rg/RG (and grey g/G) operators of one content stream (a page or a form XObject) as k/K."""
     ops = pikepdf.parse_content_stream(owner)
     rgb_space: dict[str, bool] = {}
     out = []
@@ -71,6 +72,13 @@ def convert_stream(pdf: pikepdf.Pdf, owner, cmyk: CmykMap) -> None:
         if name in OPS:
             c = cmyk(*(float(v) for v in operands))
             out.append(pikepdf.ContentStreamInstruction([round(v, 4) for v in c], pikepdf.Operator(OPS[name])))
+            changed = True
+        elif name in GREY_OPS and len(operands) == 1:
+            # matplotlib writes neutral colours (its text, black) as grey: through the same map, so
+            # the theme's near-black text colour is solid K and white stays no ink
+            v = float(operands[0])
+            c = cmyk(v, v, v)
+            out.append(pikepdf.ContentStreamInstruction([round(x, 4) for x in c], pikepdf.Operator(GREY_OPS[name])))
             changed = True
         elif name in ("cs", "CS") and operands and str(operands[0]) == "/DeviceRGB":
             out.append(pikepdf.ContentStreamInstruction([pikepdf.Name("/DeviceCMYK")], op))

@@ -1,7 +1,9 @@
 """Make a rendered print PDF a PDF/X file: page boxes, Info keys, the output intent, version."""
 from __future__ import annotations
 
+import hashlib
 import io
+import uuid
 from datetime import datetime, timezone
 from pathlib import Path
 
@@ -19,7 +21,10 @@ VERSIONS = {"x1a": ("PDF/X-1:2001", "PDF/X-1a:2001", "1.3"), "x4": ("PDF/X-4", N
 
 
 def finish_print(data: bytes, doc, spec) -> bytes:
+    from posterdeck.finish.overprint import apply_overprint
+
     pdf = pikepdf.open(io.BytesIO(data))
+    apply_overprint(pdf)
     for page, model in zip(pdf.pages, doc.pages):
         pm = model.print
         slug = pm.slug if pm else 0.0
@@ -57,8 +62,16 @@ def finish_print(data: bytes, doc, spec) -> bytes:
         from pikepdf.models.metadata import PdfMetadata
 
         PdfMetadata.register_xml_namespace("http://www.npes.org/pdfx/ns/id/", "pdfxid")
+        # IDs from the content, so that the same input gives the same file
+        digest = hashlib.sha256(data).digest()
+        document = uuid.UUID(bytes=digest[:16], version=5)
+        instance = uuid.UUID(bytes=digest[16:32], version=5)
         with pdf.open_metadata(set_pikepdf_as_editor=False, update_docinfo=False) as meta:
             meta["dc:title"] = doc.title
+            meta["xmpMM:DocumentID"] = f"uuid:{document}"
+            meta["xmpMM:InstanceID"] = f"uuid:{instance}"
+            meta["xmpMM:VersionID"] = "1"
+            meta["xmpMM:RenditionClass"] = "default"
             meta["{http://www.npes.org/pdfx/ns/id/}GTS_PDFXVersion"] = version
             meta["xmp:CreateDate"] = doc.date + "T00:00:00Z"
             meta["xmp:ModifyDate"] = doc.date + "T00:00:00Z"

@@ -63,7 +63,28 @@ def preflight(data: bytes, standard: str = "x1a", total_ink: float = 300.0) -> R
             report.add("error", "transparency", number, "page group", "a transparency group; PDF/X-1a allows none")
         walker = _Walker(pdf, report, number, standard, total_ink)
         walker.walk(page, page.obj.get("/Resources", pikepdf.Dictionary()), _identity(), "page content")
+    _overprint(pdf, report)
     return report
+
+
+def _overprint(pdf, report: Report) -> None:
+    """100 % K text and rules should overprint (no white edge from misregistration): a remark,
+    one warning per content stream with the count."""
+    from posterdeck.finish.overprint import black_knockouts
+
+    try:
+        marks = black_knockouts(pdf)
+    except pikepdf.PdfError:
+        return  # the colour walk reports unreadable streams
+    counts: dict = {}
+    for m in marks:
+        page, _, obj = m.where.partition(" form ")
+        key = (int(page.split()[1]), f"form {obj}" if obj else "page content", m.kind)
+        counts[key] = counts.get(key, 0) + 1
+    for (page, obj, kind), n in counts.items():
+        what = "text runs" if kind == "text" else f"{kind} paths"
+        report.add("warning", "overprint", page, obj, f"{n} 100% K {what} knock out instead of overprinting "
+                   "(set OP/op true with OPM 1)")
 
 
 def _document(pdf, report: Report, standard: str) -> None:
@@ -83,6 +104,9 @@ def _document(pdf, report: Report, standard: str) -> None:
         xmp = bytes(meta.read_bytes()) if meta is not None else b""
         if b"GTS_PDFXVersion" not in xmp or b"PDF/X-4" not in xmp:
             report.add("error", "xmp", 0, "Metadata", "XMP lacks pdfxid:GTS_PDFXVersion PDF/X-4")
+        for key in (b"xmpMM:DocumentID", b"xmpMM:InstanceID", b"xmpMM:VersionID", b"xmpMM:RenditionClass"):
+            if key not in xmp:
+                report.add("error", "xmp", 0, "Metadata", f"XMP lacks {key.decode()}; PDF/X-4 requires it")
     if not str(info.get("/Title", "")).strip():
         report.add("error", "info", 0, "Info", "no Title")
     if str(info.get("/Trapped", "")) not in ("/True", "/False"):
@@ -104,6 +128,13 @@ def _document(pdf, report: Report, standard: str) -> None:
             report.add("error", "output-intent", 0, "OutputIntent", "PDF/X-4 needs an embedded DestOutputProfile")
         if profile is not None and int(profile.get("/N", 0)) != 4:
             report.add("error", "output-intent", 0, "OutputIntent", "the output profile is not a CMYK (N 4) profile")
+        elif profile is not None:
+            from posterdeck.finish.icc import profile_problem
+
+            problem = profile_problem(bytes(profile.read_bytes()), str(intent.get("/OutputConditionIdentifier", "")),
+                                      "the DestOutputProfile")
+            if problem:
+                report.add("warning", "output-intent", 0, "OutputIntent", problem)
     if "/OpenAction" in pdf.Root or "/AA" in pdf.Root:
         report.add("error", "actions", 0, "Catalog", "document actions (OpenAction/AA) are not allowed")
     names = pdf.Root.get("/Names")

@@ -4,6 +4,8 @@ Lengths are written with units ("841mm", "12pt", "0.5in") and held in points.
 """
 from __future__ import annotations
 
+import math
+
 import re
 from typing import Annotated, Literal, Union
 
@@ -122,6 +124,10 @@ class Theme(Strict):
     link_schemes: list[str] = Field(default_factory=lambda: ["https", "http", "mailto"], min_length=1)
     """The URL schemes a link may use (markup links, market and deck links, reference URLs); others
     (javascript:, file:, data:) are errors at their line. Widen it here, e.g. add tel."""
+
+    print_links: Literal["url", "qr"] = "url"
+    """How a link shows on the print poster, where nothing is clickable: its address printed
+    after its text (url), or a QR code of it beside the text (qr)."""
 
     def family(self, language: str) -> FontFamily:
         return self.fonts_by_language.get(language, self.font)
@@ -285,6 +291,9 @@ class PrintSpec(Strict):
     """A CMYK output profile of your own (path); required for PDF/X-4."""
     total_ink: float = Field(default=300, gt=0, le=400)
     """The total ink limit, in percent."""
+    min_text: Length | None = None
+    """The smallest text the print poster may show (note markers and citation numbers
+    included); default 10pt on A0, scaled with the page's diagonal (about 7pt on A1)."""
 
     @model_validator(mode="after")
     def _marks(self):
@@ -345,6 +354,16 @@ class Layout(Strict):
             return (f"gutter {pg.gutter / 2.8346:.0f} mm leaves no room for the bands: {rows} gutter(s) between them "
                     f"take {pg.gutter * rows / 2.8346:.0f} mm of the {max(height, 0) / 2.8346:.0f} mm between the margins")
         return ""
+
+    @property
+    def min_text(self) -> float:
+        """The smallest type of a print poster, in points (0: none, for screen-only layouts)."""
+        if self.kind != "poster" or self.print is None:
+            return 0.0
+        if self.print.min_text is not None:
+            return self.print.min_text
+        a0 = math.hypot(to_points("841mm"), to_points("1189mm"))
+        return round(10.0 * math.hypot(self.page.width, self.page.height) / a0, 2)
 
     def safe_margin_problem(self) -> str:
         """'' when live text keeps the print safe margin inside the trim, else what is wrong."""

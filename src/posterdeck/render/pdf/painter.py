@@ -269,6 +269,9 @@ def _place_charts(pdf_bytes: bytes, slots, drawn: bytes, date: str) -> bytes:
     stamp = "D:" + datetime.fromisoformat(date).replace(tzinfo=timezone.utc).strftime("%Y%m%d%H%M%SZ")
     pdf.docinfo["/CreationDate"] = stamp
     pdf.docinfo["/ModDate"] = stamp
+    from posterdeck.finish.subsets import rename_subsets
+
+    rename_subsets(pdf)  # tags from each subset's glyphs, charts' subsets included
     out = io.BytesIO()
     pdf.save(out, deterministic_id=True, compress_streams=True,
              object_stream_mode=pikepdf.ObjectStreamMode.preserve)
