@@ -8,6 +8,7 @@ from datetime import datetime, timezone
 from posterdeck.charts.mpl import charts_pdf
 from posterdeck.fonts import register
 from posterdeck.pagemodel import Chart, Document, Image, Rect, Table, TextBox
+from posterdeck.render.pdf.tags import NoTags, Tagger
 
 SUP_RISE = 0.36  # superscript baseline shift, as a share of the paragraph size
 SUB_DROP = 0.12
@@ -43,6 +44,7 @@ def render_pdf(doc: Document, mode: str = "screen", charts=None) -> bytes:
         raise ValueError("a print PDF needs a layout with a print: section")
     names = {v: register(p) for v, p in doc.fonts.items()}
     paint = Paint(doc, printing)
+    tags = paint.tags = NoTags() if printing else Tagger(doc)  # screen PDFs are tagged (PDF/UA-1)
     first = doc.pages[0]
     buf = io.BytesIO()
     c = Canvas(buf, pagesize=(first.width, first.height), invariant=1, pageCompression=1,
@@ -53,6 +55,7 @@ def render_pdf(doc: Document, mode: str = "screen", charts=None) -> bytes:
     c.setKeywords(doc.keywords)
     c.setCreator("posterdeck")
     c.setProducer("posterdeck (reportlab)")
+    marks = []  # the marked-content operators around each chart (screen: a Figure)
     slots = []  # (page index, x, y_bottom, w, h) of each chart, in media-box coordinates
     for index, page in enumerate(doc.pages):
         flip = _Flip(page.height)
@@ -61,11 +64,13 @@ def render_pdf(doc: Document, mode: str = "screen", charts=None) -> bytes:
         c.saveState()
         paint.overprint = False
         c.translate(slug, slug)
+        tags.page(c, index, page)
         if page.background and paint.has_ink(page.background):
             bleed = page.print.bleed if printing and page.print else 0.0
             c.setFillColor(paint.colour(page.background))
             c.rect(-bleed, -bleed, page.width + 2 * bleed, page.height + 2 * bleed, stroke=0, fill=1)
         for box in page.boxes:
+            tags.box(c, box)
             if isinstance(box, Rect):
                 _rect(c, box, flip, paint)
             elif isinstance(box, TextBox):
@@ -77,6 +82,8 @@ def render_pdf(doc: Document, mode: str = "screen", charts=None) -> bytes:
                             mask=None if printing else "auto")  # screen: PNG transparency kept
             elif isinstance(box, Chart):
                 slots.append((index, box.x + slug, flip.y(box.y, box.h) + slug, box.w, box.h))
+                marks.append(tags.chart(box, box.x + slug, flip.y(box.y, box.h) + slug))
+        tags.page_end(c)
         if printing and page.print and page.print.marks:
             _marks(c, page, flip)
         c.restoreState()
@@ -90,7 +97,13 @@ def render_pdf(doc: Document, mode: str = "screen", charts=None) -> bytes:
             from posterdeck.finish.colour import chart_to_cmyk
 
             drawn = chart_to_cmyk(drawn, doc.colours, doc.print_spec.icc_profile)
-    data = _place_charts(buf.getvalue(), slots, drawn, doc.date)
+    structure = None
+    if isinstance(tags, Tagger):
+        from posterdeck.render.pdf.structure import write_structure
+
+        def structure(pdf):
+            write_structure(pdf, doc, tags.root)
+    data = _place_charts(buf.getvalue(), slots, drawn, doc.date, marks, structure)
     if printing:
         from posterdeck.finish.pdfx import finish_print
 
@@ -104,6 +117,7 @@ class Paint:
     def __init__(self, doc: Document, printing: bool):
         self.doc, self.printing = doc, printing
         self.overprint = False
+        self.tags = NoTags()
 
     def colour(self, name: str):
         from reportlab.lib.colors import CMYKColor, HexColor
@@ -182,6 +196,7 @@ def _text(c, box: TextBox, flip, paint, names) -> None:
     top = box.y + box.padding
     inner_w = box.w - 2 * box.padding
     for i, para in enumerate(box.paragraphs):
+        paint.tags.paragraph(para, i)
         if i:
             top += para.space_before
         for line in para.lines:
@@ -196,6 +211,7 @@ def _text(c, box: TextBox, flip, paint, names) -> None:
                 s0 = line.spans[0]
                 c.setFont(names["regular"], para.size)
                 c.setFillColor(colour(s0.color))
+                paint.tags.mark(c, "label")
                 c.drawString(left - para.hang, base, para.bullet)
             x = left
             for sp in line.spans:
@@ -203,6 +219,7 @@ def _text(c, box: TextBox, flip, paint, names) -> None:
                 c.setFont(names[sp.font], sp.size)
                 paint.set_overprint(c, paint.black_only(sp.color))
                 c.setFillColor(colour(sp.color))
+                paint.tags.mark(c, sp)
                 c.drawString(x, base + rise, sp.text)
                 if sp.link and not paint.printing:  # print PDFs carry no annotations or actions
                     c.setStrokeColor(colour(sp.color))
@@ -243,15 +260,17 @@ def _table(c, t: Table, flip, paint, names) -> None:
             if cell.colspan > 1:
                 style.append(("SPAN", at, (col + cell.colspan - 1, r)))
         data.append(cells)
-    table = RLTable(data, colWidths=list(t.col_widths), rowHeights=list(t.row_heights))
+    table = RLTable(data, colWidths=list(t.col_widths), rowHeights=list(t.row_heights),
+                    renderCB=paint.tags.table_events)  # screen: TR, TH and TD marked
     table.setStyle(TableStyle(style))
     table.wrapOn(c, t.w, t.h)
     table.drawOn(c, t.x, flip.y(t.y, t.h))
 
 
-def _place_charts(pdf_bytes: bytes, slots, drawn: bytes, date: str) -> bytes:
+def _place_charts(pdf_bytes: bytes, slots, drawn: bytes, date: str, marks=(), structure=None) -> bytes:
     """Place page i of the charts PDF as a form XObject in slot i (pikepdf), with deterministic
-    names so that rebuilds stay byte-identical."""
+    names so that rebuilds stay byte-identical. ``marks``: the (begin, end) operators around
+    each placement; ``structure(pdf)``: adds the structure tree of a tagged PDF."""
     import pikepdf
 
     pdf = pikepdf.open(io.BytesIO(pdf_bytes))
@@ -264,11 +283,15 @@ def _place_charts(pdf_bytes: bytes, slots, drawn: bytes, date: str) -> bytes:
         name = pikepdf.Name(f"/PDChart{n}")
         page.add_resource(form, pikepdf.Name.XObject, name)
         sx, sy = w / (box[2] - box[0]), h / (box[3] - box[1])
-        ops = f"q {sx:.6f} 0 0 {sy:.6f} {x - box[0] * sx:.4f} {y - box[1] * sy:.4f} cm {name} Do Q\n"
+        ops = f"q {sx:.6f} 0 0 {sy:.6f} {x - box[0] * sx:.4f} {y - box[1] * sy:.4f} cm {name} Do Q"
+        begin, end = marks[n - 1] if marks else ("", "")
+        ops = begin + ops + end + "\n"
         page.contents_add(pikepdf.Stream(pdf, ops.encode()), prepend=False)
     stamp = "D:" + datetime.fromisoformat(date).replace(tzinfo=timezone.utc).strftime("%Y%m%d%H%M%SZ")
     pdf.docinfo["/CreationDate"] = stamp
     pdf.docinfo["/ModDate"] = stamp
+    if structure is not None:
+        structure(pdf)
     out = io.BytesIO()
     pdf.save(out, deterministic_id=True, compress_streams=True,
              object_stream_mode=pikepdf.ObjectStreamMode.preserve)
