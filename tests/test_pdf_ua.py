@@ -13,7 +13,7 @@ from pathlib import Path
 import pikepdf
 import pytest
 
-from conftest import DECK, DECK_DIR, TARGET, norm, pdftotext_pages, run_cli
+from conftest import DECK, DECK_DIR, JOB_LINE, TARGET, norm, pdftotext_pages, run_cli
 
 OTHER = "el-GR"  # another script, another language
 SCREEN = ("poster-screen.pdf", "deck.pdf")
@@ -215,8 +215,16 @@ def test_tables_have_header_cells_with_scope(folders):
         rows = [k for k in kids_of(table) if str(k.S) == "/TR"]
         first = kids_of(rows[0])
         assert all(str(c.S) == "/TH" and str(c.A.Scope) == "/Column" for c in first)
-        assert all(str(c.S) == "/TD" for c in kids_of(rows[-1]))
-        assert str(table.get("/Alt", "")).strip()
+        stub, *values = kids_of(rows[-1])
+        assert str(stub.S) == "/TH" and str(stub.A.Scope) == "/Row"
+        assert values and all(str(c.S) == "/TD" for c in values)
+        assert str(table.A.Summary).strip() and "/Alt" not in table  # Alt would hide the cells
+
+
+def test_notes_have_unique_ids(folders):
+    pdf = pikepdf.open(folders[TARGET] / "deck.pdf")
+    ids = [str(e.ID) for e, _ in elements(pdf) if str(e.S) == "/Note"]
+    assert ids and len(set(ids)) == len(ids)
 
 
 def test_document_language_title_and_xmp_claim(folders, docs):
@@ -270,6 +278,10 @@ def test_reading_order_is_the_page_models(folders, docs):
                 elif isinstance(box, Table):
                     expected.extend("".join(c.lines) for row in box.rows for c in row if c is not None)
             assert squash("".join(read[index])) == squash("".join(expected)), f"{tag}/{name} page {index + 1}"
+            if name == "deck.pdf":  # the title first, the job code last
+                title = next(b for b in page.boxes if isinstance(b, TextBox) and b.role == "title")
+                assert squash("".join(read[index])).startswith(squash("".join(sp.text for sp in title.paragraphs[0].spans)))
+                assert squash("".join(read[index])).endswith(squash(JOB_LINE)) or tag != TARGET
 
 
 def test_text_extraction_reads_a_value_apart_from_its_citation(folders):
@@ -319,3 +331,56 @@ def test_build_refuses_a_screen_pdf_that_fails_the_ua1_preflight():
     c.save()
     with pytest.raises(PrintError, match=r"x/deck.pdf fails the PDF/UA-1 preflight:\n  error: document: Catalog: \[marked\]"):
         require_ua(buf.getvalue(), "x/deck.pdf")
+
+
+def test_a_span_in_another_language_a_picture_and_a_decorative_picture(demo_fonts, tmp_path):
+    """A page model made in code: the fallback span carries its Lang, a superscript its
+    ActualText, a picture with alt text is a Figure, one without is an artifact."""
+    from PIL import Image as PILImage
+
+    from posterdeck.finish.ua import check_ua
+    from posterdeck.pagemodel import Document, Image, Line, Page, Paragraph, Span, TextBox
+    from posterdeck.render.pdf import render_pdf
+
+    theme, files, fonts = demo_fonts
+
+    def span(text, size=12.0, script="", lang=""):
+        return Span(text, "regular", size, "text", script, "", fonts.width(text, "regular", size), lang)
+
+    spans = (span("Wert 64,7 % in S2"), span("1,a", 7.0, "sup"), span(" (source text)", lang="en"))
+    para = Paragraph(spans, (Line(spans, sum(s.width for s in spans), 11.4),), 12, 14.4)
+    picture = tmp_path / "p.png"
+    PILImage.new("RGB", (300, 300), (200, 30, 30)).save(picture)
+    boxes = [TextBox(36, 40, 500, 30, (para,), role="body"),
+             Image(36, 100, 100, 100, str(picture), alt="A red square"),
+             Image(200, 100, 100, 100, str(picture), alt="")]
+    doc = Document(pages=[Page(612, 396, "p1", boxes)], title="Unit", author="a", subject="s", keywords="k",
+                   language="de-DE", date="2021-05-01", fonts=files, font_name=theme.font.name,
+                   colours=dict(theme.colours))
+    data = render_pdf(doc)
+    assert not check_ua(data).errors
+    pdf = pikepdf.open(io.BytesIO(data))
+    marks = [inst.operands[1] for inst in pikepdf.parse_content_stream(pdf.pages[0])
+             if str(inst.operator) == "BDC"]
+    assert [str(m.Lang) for m in marks if "/Lang" in m] == ["en"]
+    assert [str(m.ActualText) for m in marks if "/ActualText" in m] == [" 1,a"]
+    figures = [e for e, _ in elements(pdf) if str(e.S) == "/Figure"]
+    assert [str(f.Alt) for f in figures] == ["A red square"]
+    images = 0
+    for stack, op in _image_marks(pdf.pages[0]):
+        images += 1
+        assert stack[-1][0] in ("/Figure", "/Artifact")
+    assert images == 2
+    assert [s[-1][0] for s, _ in _image_marks(pdf.pages[0])] == ["/Figure", "/Artifact"]
+
+
+def _image_marks(page):
+    stack = []
+    for inst in pikepdf.parse_content_stream(page):
+        op = str(inst.operator)
+        if op in ("BDC", "BMC"):
+            stack.append((str(inst.operands[0]),))
+        elif op == "EMC":
+            stack.pop()
+        elif op == "Do" and str(inst.operands[0]).startswith("/FormXob"):
+            yield list(stack), op

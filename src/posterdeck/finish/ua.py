@@ -6,7 +6,7 @@ marked (MarkInfo Marked true), structure (StructTreeRoot and ParentTree reachabl
 content (every text, path and image is inside a marked-content sequence whose MCID the
 ParentTree maps to a structure element, or inside an Artifact; form XObjects are walked with
 the marks around their Do), figure-alt (every Figure has Alt or ActualText), table-headers (a
-Table has TH cells; TH without Scope is a warning), headings (no skipped level), link
+Table has TH cells; TH without Scope is a warning), note-id (every Note has a unique ID), headings (no skipped level), link
 (every Link annotation has Contents, a StructParent and an OBJR in a Link element), tabs (a
 page with annotations has Tabs /S), lang (the catalog's Lang), title (Info Title and
 DisplayDocTitle true), xmp (dc:title and pdfuaid:part 1).
@@ -90,6 +90,7 @@ def _structure(pdf, report: Report) -> dict[int, set[int]]:
     pages = {p.objgen: n for n, p in enumerate(pdf.pages, 1)}
     levels: list[int] = []
     seen: set = set()
+    note_ids: set = set()
 
     def page_of(elem) -> int:
         pg = elem.get("/Pg")
@@ -112,6 +113,11 @@ def _structure(pdf, report: Report) -> dict[int, set[int]]:
             levels.append(level)
         kids = elem.get("/K")
         kids = list(kids) if isinstance(kids, pikepdf.Array) else [] if kids is None else [kids]
+        if kind == "/Note":
+            ident = str(elem.get("/ID", ""))
+            if not ident or ident in note_ids:
+                report.add("error", "note-id", page, obj, "a Note without a unique ID")
+            note_ids.add(ident)
         if kind == "/Table":
             if not _has(elem, "/TH"):
                 report.add("error", "table-headers", page, obj, "a Table without header cells (TH)")

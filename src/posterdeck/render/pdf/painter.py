@@ -55,7 +55,6 @@ def render_pdf(doc: Document, mode: str = "screen", charts=None) -> bytes:
     c.setKeywords(doc.keywords)
     c.setCreator("posterdeck")
     c.setProducer("posterdeck (reportlab)")
-    marks = []  # the marked-content operators around each chart (screen: a Figure)
     slots = []  # (page index, x, y_bottom, w, h) of each chart, in media-box coordinates
     for index, page in enumerate(doc.pages):
         flip = _Flip(page.height)
@@ -81,8 +80,10 @@ def render_pdf(doc: Document, mode: str = "screen", charts=None) -> bytes:
                 c.drawImage(paint.image(box.path, box.backdrop), box.x, flip.y(box.y, box.h), box.w, box.h,
                             mask=None if printing else "auto")  # screen: PNG transparency kept
             elif isinstance(box, Chart):
+                # placed here, in reading order; the form itself is added after painting
                 slots.append((index, box.x + slug, flip.y(box.y, box.h) + slug, box.w, box.h))
-                marks.append(tags.chart(box, box.x + slug, flip.y(box.y, box.h) + slug))
+                tags.chart(c, box, box.x + slug, flip.y(box.y, box.h) + slug)
+                c.addLiteral(f"q 1 0 0 1 {box.x:.4f} {flip.y(box.y, box.h):.4f} cm /PDChart{len(slots)} Do Q")
         tags.page_end(c)
         if printing and page.print and page.print.marks:
             _marks(c, page, flip)
@@ -103,7 +104,7 @@ def render_pdf(doc: Document, mode: str = "screen", charts=None) -> bytes:
 
         def structure(pdf):
             write_structure(pdf, doc, tags.root)
-    data = _place_charts(buf.getvalue(), slots, drawn, doc.date, marks, structure)
+    data = _place_charts(buf.getvalue(), slots, drawn, doc.date, structure)
     if printing:
         from posterdeck.finish.pdfx import finish_print
 
@@ -267,26 +268,23 @@ def _table(c, t: Table, flip, paint, names) -> None:
     table.drawOn(c, t.x, flip.y(t.y, t.h))
 
 
-def _place_charts(pdf_bytes: bytes, slots, drawn: bytes, date: str, marks=(), structure=None) -> bytes:
-    """Place page i of the charts PDF as a form XObject in slot i (pikepdf), with deterministic
-    names so that rebuilds stay byte-identical. ``marks``: the (begin, end) operators around
-    each placement; ``structure(pdf)``: adds the structure tree of a tagged PDF."""
+def _place_charts(pdf_bytes: bytes, slots, drawn: bytes, date: str, structure=None) -> bytes:
+    """Make page i of the charts PDF the form XObject /PDChart<i> that the painter placed in slot
+    i (pikepdf), scaled to the slot by its Matrix, with deterministic names so that rebuilds
+    stay byte-identical. ``structure(pdf)``: adds the structure tree of a tagged PDF."""
     import pikepdf
 
     pdf = pikepdf.open(io.BytesIO(pdf_bytes))
     src = pikepdf.open(io.BytesIO(drawn)) if drawn else None
-    for n, (index, x, y, w, h) in enumerate(slots, 1):
+    for n, (index, _x, _y, w, h) in enumerate(slots, 1):
         chart_page = src.pages[n - 1]
         box = [float(v) for v in chart_page.mediabox]
         form = pdf.copy_foreign(chart_page.as_form_xobject())
-        page = pdf.pages[index]
-        name = pikepdf.Name(f"/PDChart{n}")
-        page.add_resource(form, pikepdf.Name.XObject, name)
         sx, sy = w / (box[2] - box[0]), h / (box[3] - box[1])
-        ops = f"q {sx:.6f} 0 0 {sy:.6f} {x - box[0] * sx:.4f} {y - box[1] * sy:.4f} cm {name} Do Q"
-        begin, end = marks[n - 1] if marks else ("", "")
-        ops = begin + ops + end + "\n"
-        page.contents_add(pikepdf.Stream(pdf, ops.encode()), prepend=False)
+        a, b, c, d, e, f = (float(v) for v in form.get("/Matrix", [1, 0, 0, 1, 0, 0]))
+        # the form's own matrix, then the chart's box onto the slot (its lower-left corner at 0 0)
+        form.Matrix = [round(v, 6) for v in (a * sx, b * sy, c * sx, d * sy, (e - box[0]) * sx, (f - box[1]) * sy)]
+        pdf.pages[index].add_resource(form, pikepdf.Name.XObject, pikepdf.Name(f"/PDChart{n}"))
     stamp = "D:" + datetime.fromisoformat(date).replace(tzinfo=timezone.utc).strftime("%Y%m%d%H%M%SZ")
     pdf.docinfo["/CreationDate"] = stamp
     pdf.docinfo["/ModDate"] = stamp

@@ -22,12 +22,18 @@ def write_structure(pdf: pikepdf.Pdf, doc: Document, root: Node) -> None:
     annot_parents: list = []  # (annotation, Link element)
     link_annots = [[a for a in p.obj.get("/Annots", Array()) if a.get("/Subtype") == Name.Link] for p in pages]
     sects: list = []
+    notes: list = []
 
     def make(node: Node, parent) -> object:
         elem = pdf.make_indirect(Dictionary(Type=Name.StructElem, S=Name("/" + node.type), P=parent))
-        if node.alt and node.type in ("Figure", "Link", "Table"):
+        if node.alt and node.type == "Figure":
             elem.Alt = String(node.alt)
+        if node.type == "Note":  # PDF/UA-1 7.9: every Note has a unique ID
+            elem.ID = String(f"note-{len(notes) + 1}")
+            notes.append(elem)
         attrs = []
+        if node.type == "Table" and node.alt:  # a summary, not Alt: Alt would hide the cells
+            attrs.append(Dictionary(O=Name.Table, Summary=String(node.alt)))
         if node.scope or node.colspan > 1:
             table = Dictionary(O=Name.Table)
             if node.scope:
@@ -59,7 +65,7 @@ def write_structure(pdf: pikepdf.Pdf, doc: Document, root: Node) -> None:
                 _, index, n = kid
                 annot = link_annots[index][n]
                 kids.append(Dictionary(Type=Name.OBJR, Obj=annot, Pg=pages[index].obj))
-                annot_parents.append((annot, elem))
+                annot_parents.append((annot, elem, node))
         elem.K = kids
         node.elem = elem
         return elem
@@ -74,9 +80,9 @@ def write_structure(pdf: pikepdf.Pdf, doc: Document, root: Node) -> None:
         nums.append(index)
         nums.append(Array([mcids.get(i, pikepdf.Object.parse(b"null")) for i in range(max(mcids, default=-1) + 1)]))
     key = len(pages)
-    for annot, elem in annot_parents:
+    for annot, elem, node in annot_parents:
         annot.StructParent = key
-        annot.Contents = String(_describe(elem))
+        annot.Contents = String(node.alt or node.url)  # the words linked describe where it leads
         nums.append(key)
         nums.append(elem)
         key += 1
@@ -89,12 +95,6 @@ def write_structure(pdf: pikepdf.Pdf, doc: Document, root: Node) -> None:
     if any(n.title for n in root.kids if isinstance(n, Node) and n.type == "Sect") and len(pages) > 1:
         _outlines(pdf, [(node.title, node.kids) for node, _ in sects], pages)
     pdf.Root.Metadata = pdf.make_stream(_xmp(doc).encode("utf-8"), Type=Name.Metadata, Subtype=Name.XML)
-
-
-def _describe(link) -> str:
-    """A link annotation's description: the words linked and where they lead."""
-    words = str(link.get("/Alt", "")).strip()
-    return words
 
 
 def _outlines(pdf: pikepdf.Pdf, sects: list, pages: list) -> None:

@@ -4,14 +4,15 @@ operators the painter writes around what it draws.
 The one place that maps page-model roles to PDF structure types (ISO 32000-1, 14.8.4):
 title -> H1 (deck: each slide's title), poster panel heading -> H2, headline -> H3, bullets ->
 L/LI/Lbl/LBody, references -> L of LI, a paragraph that opens with a superscript marker (a
-footnote) -> Note, table -> Table/TR/TH/TD, chart or picture with alt text -> Figure, link ->
+footnote) -> Note, table -> Table/TR/TH (header rows: Column scope; a body row's first cell:
+Row scope)/TD, chart or picture with alt text -> Figure, link ->
 Link (with its annotation), everything else -> P. Bands, rules, backgrounds, table rules and
 fills are artifacts. The structure follows the box order compose produced (compose decides the
 reading order); on the poster a box inside a panel's rectangle belongs to that panel's Sect.
 
 The painter calls: ``page()`` / ``page_end()`` around a page, ``box()`` before each box,
 ``paragraph()`` before each paragraph, ``mark()`` before each text it shows, ``table_events``
-as the reportlab Table's render callback and ``chart()`` for the marks around a chart's form.
+as the reportlab Table's render callback and ``chart()`` before placing a chart's form.
 Outside a tagged sequence everything is an artifact. ``NoTags`` does nothing (print).
 """
 from __future__ import annotations
@@ -62,8 +63,7 @@ class NoTags:
     def box(self, c, box) -> None: ...
     def paragraph(self, para: Paragraph, index: int) -> None: ...
     def mark(self, c, what) -> None: ...
-    def chart(self, box: Chart, x: float, y: float) -> tuple[str, str]:
-        return "", ""
+    def chart(self, c, box: Chart, x: float, y: float) -> None: ...
     table_events = None
 
 
@@ -238,7 +238,8 @@ class Tagger(NoTags):
             row, col = args[0], args[1]
             cell = self.table_box.rows[row][col]
             header = row < self.table_box.header_rows
-            node = Node("TH" if header else "TD", scope="Column" if header else "",
+            stub = not header and col == 0 and len(self.table_box.col_widths) > 1  # the row's label
+            node = Node("TH" if header or stub else "TD", scope="Column" if header else "Row" if stub else "",
                         colspan=cell.colspan if cell is not None else 1)
             self.row_node.kids.append(node)
             self._close(c)
@@ -246,12 +247,9 @@ class Tagger(NoTags):
         elif event == "endCell":
             self._close(c)
 
-    def chart(self, box: Chart, x: float, y: float) -> tuple[str, str]:
-        """The marks around the chart's form: one Figure whose alt text is the chart's; the text
+    def chart(self, c, box: Chart, x: float, y: float) -> None:
+        """Before the chart's form is placed: one Figure whose alt text is the chart's; the text
         matplotlib drew inside the form is part of the figure, not loose text."""
         node = Node("Figure", alt=plain(getattr(box.chart, "alt_text", "") or ""), bbox=(x, y, x + box.w, y + box.h))
         self.chart_parent.kids.append(node)
-        mcid = self.next_mcid
-        self.next_mcid += 1
-        node.kids.append(("mcid", self.page_index, mcid))
-        return f"/Figure <</MCID {mcid}>> BDC ", " EMC"
+        self._open(c, node, "Figure")
