@@ -231,6 +231,7 @@ def test_document_language_title_and_xmp_claim(folders, docs):
     for tag, name, path in screen_pdfs(folders):
         pdf = pikepdf.open(path)
         assert str(pdf.Root.Lang) == tag
+        assert pdf.pdf_version == "1.7"  # PDF/UA-1 builds on ISO 32000-1
         assert bool(pdf.Root.MarkInfo.Marked) is True
         assert bool(pdf.Root.ViewerPreferences.DisplayDocTitle) is True
         with pdf.open_metadata() as meta:
@@ -335,7 +336,8 @@ def test_build_refuses_a_screen_pdf_that_fails_the_ua1_preflight():
 
 def test_a_span_in_another_language_a_picture_and_a_decorative_picture(demo_fonts, tmp_path):
     """A page model made in code: the fallback span carries its Lang, a superscript its
-    ActualText, a picture with alt text is a Figure, one without is an artifact."""
+    ActualText, a picture with alt text is a Figure, one without is an artifact, and a headline
+    with no heading above it skips no level."""
     from PIL import Image as PILImage
 
     from posterdeck.finish.ua import check_ua
@@ -351,7 +353,10 @@ def test_a_span_in_another_language_a_picture_and_a_decorative_picture(demo_font
     para = Paragraph(spans, (Line(spans, sum(s.width for s in spans), 11.4),), 12, 14.4)
     picture = tmp_path / "p.png"
     PILImage.new("RGB", (300, 300), (200, 30, 30)).save(picture)
-    boxes = [TextBox(36, 40, 500, 30, (para,), role="body"),
+    head = (span("A headline without its panel heading"),)
+    headline = Paragraph(head, (Line(head, head[0].width, 11.4),), 12, 14.4)
+    boxes = [TextBox(36, 10, 500, 20, (headline,), role="headline"),
+             TextBox(36, 40, 500, 30, (para,), role="body"),
              Image(36, 100, 100, 100, str(picture), alt="A red square"),
              Image(200, 100, 100, 100, str(picture), alt="")]
     doc = Document(pages=[Page(612, 396, "p1", boxes)], title="Unit", author="a", subject="s", keywords="k",
@@ -364,6 +369,7 @@ def test_a_span_in_another_language_a_picture_and_a_decorative_picture(demo_font
              if str(inst.operator) == "BDC"]
     assert [str(m.Lang) for m in marks if "/Lang" in m] == ["en"]
     assert [str(m.ActualText) for m in marks if "/ActualText" in m] == [" 1,a"]
+    assert [str(e.S) for e, _ in elements(pdf) if str(e.S).startswith("/H")] == ["/H1"]
     figures = [e for e, _ in elements(pdf) if str(e.S) == "/Figure"]
     assert [str(f.Alt) for f in figures] == ["A red square"]
     images = 0

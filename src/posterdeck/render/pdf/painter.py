@@ -292,5 +292,6 @@ def _place_charts(pdf_bytes: bytes, slots, drawn: bytes, date: str, structure=No
         structure(pdf)
     out = io.BytesIO()
     pdf.save(out, deterministic_id=True, compress_streams=True,
-             object_stream_mode=pikepdf.ObjectStreamMode.preserve)
+             object_stream_mode=pikepdf.ObjectStreamMode.preserve,
+             min_version="1.7" if structure is not None else "")  # tagged: PDF/UA-1 builds on PDF 1.7
     return out.getvalue()

@@ -75,7 +75,7 @@ class Tagger(NoTags):
         self.root = Node("Document")
         self.deck = any(p.role for p in doc.pages)
         self.page_index = -1
-        self.sect: Node | None = None
+        self.heading = 0  # the level of the last heading, in reading order
 
     # ---------------------------------------------------------------------------- pages and boxes
     def page(self, c, index: int, page: Page) -> None:
@@ -86,6 +86,7 @@ class Tagger(NoTags):
         self.panel_sects: dict = {}
         self.parent = self.root
         if self.deck:
+            self.heading = 0  # each slide opens with its own H1
             title = next((box_text(b) for b in page.boxes if isinstance(b, TextBox) and b.role == "title"), page.name)
             self.parent = Node("Sect", title=title)
             self.root.kids.append(self.parent)
@@ -103,7 +104,7 @@ class Tagger(NoTags):
         for panel in self.panels:
             if panel.x <= cx <= panel.x + panel.w and panel.y <= cy <= panel.y + panel.h:
                 if panel.role not in self.panel_sects:
-                    sect = Node("Sect", title=panel.role.split(":", 1)[1])
+                    sect = Node("Sect")  # titled by its heading
                     self.panel_sects[panel.role] = sect
                     self.parent.kids.append(sect)
                 return self.panel_sects[panel.role]
@@ -166,6 +167,11 @@ class Tagger(NoTags):
             return
         self.list_stack = []
         kind = HEADINGS.get(box.role, "P")
+        if kind != "P":  # never a skipped level: a headline without its panel heading steps up
+            level = min(int(kind[1]), self.heading + 1)
+            kind, self.heading = f"H{level}", level
+            if parent.type == "Sect" and not parent.title:
+                parent.title = box_text(box)
         if kind == "P" and para.spans and para.spans[0].script == "sup":
             kind = "Note"  # a footnote: it opens with its marker
         node = Node(kind)
