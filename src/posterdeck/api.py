@@ -23,7 +23,6 @@ def load_deck(folder: Path, allow_outside=()) -> "Model":
 
 
 OUTPUTS = ["poster.pdf", "poster-screen.pdf", "deck.pptx", "deck.pdf"]
-SCREEN_PDFS = ["poster-screen.pdf", "deck.pdf", "poster.pdf"]  # poster.pdf: when the layout has no print section
 
 
 @dataclass
@@ -158,10 +157,13 @@ def build_target(model: "Model", tag: str, out: Path, strict: bool = False,
     if "deck" in docs:
         files["deck.pdf"] = render_pdf(docs["deck"], charts=drawing.get("deck"))
         pages["deck"] = len(docs["deck"].pages)
-    for name in SCREEN_PDFS:  # tagged PDF/UA-1: checked like the print poster
-        if name in files and not (name == "poster.pdf" and docs["poster"].print_spec is not None):
-            from posterdeck.finish.ua import require_ua
+    screen = [name for name in ("poster-screen.pdf", "deck.pdf") if name in files]
+    if "poster" in docs and docs["poster"].print_spec is None:
+        screen.append("poster.pdf")  # a layout without a print section: the poster is a screen PDF
+    if screen:  # tagged PDF/UA-1: preflighted like the print poster
+        from posterdeck.finish.ua import require_ua
 
+        for name in screen:
             require_ua(files[name], f"{model.name}/{tag}/{name}")
     from posterdeck.output import publish
 

@@ -55,7 +55,7 @@ def render_pdf(doc: Document, mode: str = "screen", charts=None) -> bytes:
     c.setKeywords(doc.keywords)
     c.setCreator("posterdeck")
     c.setProducer("posterdeck (reportlab)")
-    slots = []  # (page index, x, y_bottom, w, h) of each chart, in media-box coordinates
+    slots = []  # (page index, w, h) of each chart, placed as /PDChart<n> in the page's stream
     for index, page in enumerate(doc.pages):
         flip = _Flip(page.height)
         slug = page.print.slug if printing and page.print else 0.0
@@ -81,7 +81,7 @@ def render_pdf(doc: Document, mode: str = "screen", charts=None) -> bytes:
                             mask=None if printing else "auto")  # screen: PNG transparency kept
             elif isinstance(box, Chart):
                 # placed here, in reading order; the form itself is added after painting
-                slots.append((index, box.x + slug, flip.y(box.y, box.h) + slug, box.w, box.h))
+                slots.append((index, box.w, box.h))
                 tags.chart(c, box, box.x + slug, flip.y(box.y, box.h) + slug)
                 c.addLiteral(f"q 1 0 0 1 {box.x:.4f} {flip.y(box.y, box.h):.4f} cm /PDChart{len(slots)} Do Q")
         tags.page_end(c)
@@ -276,7 +276,7 @@ def _place_charts(pdf_bytes: bytes, slots, drawn: bytes, date: str, structure=No
 
     pdf = pikepdf.open(io.BytesIO(pdf_bytes))
     src = pikepdf.open(io.BytesIO(drawn)) if drawn else None
-    for n, (index, _x, _y, w, h) in enumerate(slots, 1):
+    for n, (index, w, h) in enumerate(slots, 1):
         chart_page = src.pages[n - 1]
         box = [float(v) for v in chart_page.mediabox]
         form = pdf.copy_foreign(chart_page.as_form_xobject())
