@@ -313,7 +313,7 @@ def test_preflight_ua1_names_page_object_and_rule_on_untagged_pdfs(folders, tmp_
     assert result.returncode == 1
     out = result.stdout
     for rule in ("marked", "structure", "lang", "title", "xmp"):
-        assert f"document: " in out and f"[{rule}]" in out
+        assert f"{plain}: error: document: " in out and f"[{rule}]" in out
     assert f"{plain}: error: page 1: page content: [content] text neither tagged nor an artifact" in out
     assert f"{plain}: error: page 1: annotation Link" in out and "[link] a link without a description" in out
     assert f"{plain}: error: page 1: page: [tabs]" in out

@@ -98,12 +98,13 @@ def render_pdf(doc: Document, mode: str = "screen", charts=None) -> bytes:
             from posterdeck.finish.colour import chart_to_cmyk
 
             drawn = chart_to_cmyk(drawn, doc.colours, doc.print_spec.icc_profile)
-    structure = None
+    structure = None  # screen: the structure tree the tagger recorded, written with the charts
     if isinstance(tags, Tagger):
+        from functools import partial
+
         from posterdeck.render.pdf.structure import write_structure
 
-        def structure(pdf):
-            write_structure(pdf, doc, tags.root)
+        structure = partial(write_structure, doc=doc, root=tags.root)
     data = _place_charts(buf.getvalue(), slots, drawn, doc.date, structure)
     if printing:
         from posterdeck.finish.pdfx import finish_print
