@@ -164,6 +164,14 @@ def build_target(model: "Model", tag: str, out: Path, strict: bool = False,
     if "deck" in docs:
         files["deck.pdf"] = render_pdf(docs["deck"], charts=drawing.get("deck"))
         pages["deck"] = len(docs["deck"].pages)
+    screen = [name for name in ("poster-screen.pdf", "deck.pdf") if name in files]
+    if "poster" in docs and docs["poster"].print_spec is None:
+        screen.append("poster.pdf")  # a layout without a print section: the poster is a screen PDF
+    if screen:  # tagged PDF/UA-1: preflighted like the print poster
+        from posterdeck.finish.ua import require_ua
+
+        for name in screen:
+            require_ua(files[name], f"{model.name}/{tag}/{name}")
     from posterdeck.output import publish
 
     files = {name: files[name] for name in sorted(files, key=OUTPUTS.index)}  # one order, whatever order they were made in

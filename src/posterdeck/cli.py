@@ -295,23 +295,29 @@ def check(decks: tuple[Path, ...], strict: bool, fit: bool, allow_outside: tuple
     sys.exit(status)
 
 
+STANDARDS = {"x1a": "PDF/X-1a:2001", "x4": "PDF/X-4", "ua1": "PDF/UA-1"}
+
+
 @main.command()
 @click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path, dir_okay=False, exists=True))
-@click.option("--standard", type=click.Choice(["x1a", "x4"]), default="x1a", show_default=True,
-              help="PDF/X-1a:2001 or PDF/X-4.")
+@click.option("--standard", type=click.Choice(["x1a", "x4", "ua1"]), default="x1a", show_default=True,
+              help="PDF/X-1a:2001, PDF/X-4 (print) or PDF/UA-1 (accessible screen PDFs).")
 @click.option("--total-ink", type=float, default=300.0, show_default=True, help="Total ink limit in percent.")
 def preflight(files: tuple[Path, ...], standard: str, total_ink: float) -> None:
-    """Check print PDFs (any PDF, not only posterdeck's) against PDF/X rules; exit 1 on any error."""
-    from posterdeck.finish.preflight import preflight as run
+    """Check PDFs (any PDF, not only posterdeck's) against PDF/X rules (print) or the
+    machine-checkable PDF/UA-1 rules (--standard ua1); exit 1 on any error."""
+    from posterdeck.finish.preflight import preflight as print_preflight
+    from posterdeck.finish.ua import check_ua
 
     failed = False
     for path in files:
-        report = run(path.read_bytes(), standard, total_ink)
+        data = path.read_bytes()
+        report = check_ua(data) if standard == "ua1" else print_preflight(data, standard, total_ink)
         for f in report.findings:
             click.echo(f"{path}: {f}")
         verdict = "FAIL" if report.errors else "PASS"
         click.echo(f"{path}: {verdict} ({len(report.errors)} error(s), {len(report.warnings)} warning(s), "
-                   f"PDF/X-{'1a:2001' if standard == 'x1a' else '4'})")
+                   f"{STANDARDS[standard]})")
         failed |= bool(report.errors)
     sys.exit(1 if failed else 0)
 

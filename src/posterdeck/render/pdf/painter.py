@@ -8,6 +8,7 @@ from datetime import datetime, timezone
 from posterdeck.charts.mpl import charts_pdf
 from posterdeck.fonts import register
 from posterdeck.pagemodel import Chart, Document, Image, Rect, Table, TextBox
+from posterdeck.render.pdf.tags import NoTags, Tagger
 
 SUP_RISE = 0.36  # superscript baseline shift, as a share of the paragraph size
 SUB_DROP = 0.12
@@ -43,6 +44,7 @@ def render_pdf(doc: Document, mode: str = "screen", charts=None) -> bytes:
         raise ValueError("a print PDF needs a layout with a print: section")
     names = {v: register(p) for v, p in doc.fonts.items()}
     paint = Paint(doc, printing)
+    tags = paint.tags = NoTags() if printing else Tagger(doc)  # screen PDFs are tagged (PDF/UA-1)
     first = doc.pages[0]
     buf = io.BytesIO()
     c = Canvas(buf, pagesize=(first.width, first.height), invariant=1, pageCompression=1,
@@ -53,7 +55,7 @@ def render_pdf(doc: Document, mode: str = "screen", charts=None) -> bytes:
     c.setKeywords(doc.keywords)
     c.setCreator("posterdeck")
     c.setProducer("posterdeck (reportlab)")
-    slots = []  # (page index, x, y_bottom, w, h) of each chart, in media-box coordinates
+    slots = []  # (page index, w, h) of each chart, placed as /PDChart<n> in the page's stream
     for index, page in enumerate(doc.pages):
         flip = _Flip(page.height)
         slug = page.print.slug if printing and page.print else 0.0
@@ -61,11 +63,13 @@ def render_pdf(doc: Document, mode: str = "screen", charts=None) -> bytes:
         c.saveState()
         paint.overprint = False
         c.translate(slug, slug)
+        tags.page(c, index, page)
         if page.background and paint.has_ink(page.background):
             bleed = page.print.bleed if printing and page.print else 0.0
             c.setFillColor(paint.colour(page.background))
             c.rect(-bleed, -bleed, page.width + 2 * bleed, page.height + 2 * bleed, stroke=0, fill=1)
         for box in page.boxes:
+            tags.box(c, box)
             if isinstance(box, Rect):
                 _rect(c, box, flip, paint)
             elif isinstance(box, TextBox):
@@ -76,7 +80,11 @@ def render_pdf(doc: Document, mode: str = "screen", charts=None) -> bytes:
                 c.drawImage(paint.image(box.path, box.backdrop), box.x, flip.y(box.y, box.h), box.w, box.h,
                             mask=None if printing else "auto")  # screen: PNG transparency kept
             elif isinstance(box, Chart):
-                slots.append((index, box.x + slug, flip.y(box.y, box.h) + slug, box.w, box.h))
+                # placed here, in reading order; the form itself is added after painting
+                slots.append((index, box.w, box.h))
+                tags.chart(c, box, box.x + slug, flip.y(box.y, box.h) + slug)
+                c.addLiteral(f"q 1 0 0 1 {box.x:.4f} {flip.y(box.y, box.h):.4f} cm /PDChart{len(slots)} Do Q")
+        tags.page_end(c)
         if printing and page.print and page.print.marks:
             _marks(c, page, flip)
         c.restoreState()
@@ -90,7 +98,14 @@ def render_pdf(doc: Document, mode: str = "screen", charts=None) -> bytes:
             from posterdeck.finish.colour import chart_to_cmyk
 
             drawn = chart_to_cmyk(drawn, doc.colours, doc.print_spec.icc_profile)
-    data = _place_charts(buf.getvalue(), slots, drawn, doc.date)
+    structure = None  # screen: the structure tree the tagger recorded, written with the charts
+    if isinstance(tags, Tagger):
+        from functools import partial
+
+        from posterdeck.render.pdf.structure import write_structure
+
+        structure = partial(write_structure, doc=doc, root=tags.root)
+    data = _place_charts(buf.getvalue(), slots, drawn, doc.date, structure)
     if printing:
         from posterdeck.finish.pdfx import finish_print
 
@@ -104,6 +119,7 @@ class Paint:
     def __init__(self, doc: Document, printing: bool):
         self.doc, self.printing = doc, printing
         self.overprint = False
+        self.tags = NoTags()
 
     def colour(self, name: str):
         from reportlab.lib.colors import CMYKColor, HexColor
@@ -182,6 +198,7 @@ def _text(c, box: TextBox, flip, paint, names) -> None:
     top = box.y + box.padding
     inner_w = box.w - 2 * box.padding
     for i, para in enumerate(box.paragraphs):
+        paint.tags.paragraph(para, i)
         if i:
             top += para.space_before
         for line in para.lines:
@@ -196,6 +213,7 @@ def _text(c, box: TextBox, flip, paint, names) -> None:
                 s0 = line.spans[0]
                 c.setFont(names["regular"], para.size)
                 c.setFillColor(colour(s0.color))
+                paint.tags.mark(c, "label")
                 c.drawString(left - para.hang, base, para.bullet)
             x = left
             for sp in line.spans:
@@ -203,6 +221,7 @@ def _text(c, box: TextBox, flip, paint, names) -> None:
                 c.setFont(names[sp.font], sp.size)
                 paint.set_overprint(c, paint.black_only(sp.color))
                 c.setFillColor(colour(sp.color))
+                paint.tags.mark(c, sp)
                 c.drawString(x, base + rise, sp.text)
                 if sp.link and not paint.printing:  # print PDFs carry no annotations or actions
                     c.setStrokeColor(colour(sp.color))
@@ -243,36 +262,40 @@ def _table(c, t: Table, flip, paint, names) -> None:
             if cell.colspan > 1:
                 style.append(("SPAN", at, (col + cell.colspan - 1, r)))
         data.append(cells)
-    table = RLTable(data, colWidths=list(t.col_widths), rowHeights=list(t.row_heights))
+    table = RLTable(data, colWidths=list(t.col_widths), rowHeights=list(t.row_heights),
+                    renderCB=paint.tags.table_events)  # screen: TR, TH and TD marked
     table.setStyle(TableStyle(style))
     table.wrapOn(c, t.w, t.h)
     table.drawOn(c, t.x, flip.y(t.y, t.h))
 
 
-def _place_charts(pdf_bytes: bytes, slots, drawn: bytes, date: str) -> bytes:
-    """Place page i of the charts PDF as a form XObject in slot i (pikepdf), with deterministic
-    names so that rebuilds stay byte-identical."""
+def _place_charts(pdf_bytes: bytes, slots, drawn: bytes, date: str, structure=None) -> bytes:
+    """Make page i of the charts PDF the form XObject /PDChart<i> that the painter placed in slot
+    i (pikepdf), scaled to the slot by its Matrix, with deterministic names so that rebuilds
+    stay byte-identical. ``structure(pdf)``: adds the structure tree of a tagged PDF."""
     import pikepdf
 
     pdf = pikepdf.open(io.BytesIO(pdf_bytes))
     src = pikepdf.open(io.BytesIO(drawn)) if drawn else None
-    for n, (index, x, y, w, h) in enumerate(slots, 1):
+    for n, (index, w, h) in enumerate(slots, 1):
         chart_page = src.pages[n - 1]
         box = [float(v) for v in chart_page.mediabox]
         form = pdf.copy_foreign(chart_page.as_form_xobject())
-        page = pdf.pages[index]
-        name = pikepdf.Name(f"/PDChart{n}")
-        page.add_resource(form, pikepdf.Name.XObject, name)
         sx, sy = w / (box[2] - box[0]), h / (box[3] - box[1])
-        ops = f"q {sx:.6f} 0 0 {sy:.6f} {x - box[0] * sx:.4f} {y - box[1] * sy:.4f} cm {name} Do Q\n"
-        page.contents_add(pikepdf.Stream(pdf, ops.encode()), prepend=False)
+        a, b, c, d, e, f = (float(v) for v in form.get("/Matrix", [1, 0, 0, 1, 0, 0]))
+        # the form's own matrix, then the chart's box onto the slot (its lower-left corner at 0 0)
+        form.Matrix = [round(v, 6) for v in (a * sx, b * sy, c * sx, d * sy, (e - box[0]) * sx, (f - box[1]) * sy)]
+        pdf.pages[index].add_resource(form, pikepdf.Name.XObject, pikepdf.Name(f"/PDChart{n}"))
     stamp = "D:" + datetime.fromisoformat(date).replace(tzinfo=timezone.utc).strftime("%Y%m%d%H%M%SZ")
     pdf.docinfo["/CreationDate"] = stamp
     pdf.docinfo["/ModDate"] = stamp
     from posterdeck.finish.subsets import rename_subsets
 
     rename_subsets(pdf)  # tags from each subset's glyphs, charts' subsets included
+    if structure is not None:
+        structure(pdf)
     out = io.BytesIO()
     pdf.save(out, deterministic_id=True, compress_streams=True,
-             object_stream_mode=pikepdf.ObjectStreamMode.preserve)
+             object_stream_mode=pikepdf.ObjectStreamMode.preserve,
+             min_version="1.7" if structure is not None else "")  # tagged: PDF/UA-1 builds on PDF 1.7
     return out.getvalue()
