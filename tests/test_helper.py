@@ -10,7 +10,17 @@ from conftest import DECK_DIR, TARGET
 
 
 def digests(folder) -> dict[str, str]:
-    return {p.name: hashlib.sha256(p.read_bytes()).hexdigest() for p in sorted(folder.iterdir()) if p.is_file()}
+    """Each file's SHA-256; the manifest's without the build's seconds (which vary run to run)."""
+    import json
+
+    def content(p):
+        if p.name != ".posterdeck-manifest.json":
+            return p.read_bytes()
+        data = json.loads(p.read_text(encoding="utf-8"))
+        data.pop("seconds", None)
+        return json.dumps(data, sort_keys=True).encode()
+
+    return {p.name: hashlib.sha256(content(p)).hexdigest() for p in sorted(folder.iterdir()) if p.is_file()}
 
 
 @pytest.fixture(scope="module")
