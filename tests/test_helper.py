@@ -23,6 +23,16 @@ def digests(folder) -> dict[str, str]:
     return {p.name: hashlib.sha256(content(p)).hexdigest() for p in sorted(folder.iterdir()) if p.is_file()}
 
 
+@pytest.fixture(autouse=True)
+def no_chart_cache(tmp_path_factory, monkeypatch):
+    """The helper is asked only for charts not in the chart cache (charts/cached.py): each test
+    starts with an empty one and nothing remembered in this process, so that the helper draws."""
+    from posterdeck.charts import cached
+
+    monkeypatch.setenv("POSTERDECK_CACHE_DIR", str(tmp_path_factory.mktemp("cache")))
+    monkeypatch.setattr(cached, "_MEMORY", {})
+
+
 @pytest.fixture(scope="module")
 def built_here(tmp_path_factory, demo_model):
     """The demo target built without a helper: the reference."""

@@ -85,6 +85,9 @@ class ChartHelper:
         self._send(None)
         self._conn.close()
         self._proc.join(timeout=5)
+        if self._proc.is_alive():  # stopped or stuck: it must not outlive the build
+            self._proc.kill()
+            self._proc.join(timeout=5)
 
     def __enter__(self) -> "ChartHelper":
         return self
