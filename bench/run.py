@@ -1,5 +1,6 @@
 #!/usr/bin/env python3
-"""posterdeck benchmark: prints wall time and peak memory for the build scenarios of issue 6.
+"""posterdeck benchmark: prints wall time and peak memory for the build scenarios of issue 6
+(bench/workload.py: the multi-language and multi-deck workload of issue 14).
 
     .venv/bin/python bench/run.py          (from the project folder; takes about two minutes)
 
@@ -32,8 +33,10 @@ REGIONS = [("AT", "AUT"), ("BE", "BEL"), ("CH", "CHE"), ("DK", "DNK"), ("ES", "E
            ("HR", "HRV"), ("BG", "BGR")]
 
 
-def measure(cmd: list[str], cwd: Path, memory: bool = False) -> dict:
-    res = subprocess.run(MEASURE + (["--memory"] if memory else []) + cmd, capture_output=True, text=True, cwd=cwd)
+def measure(cmd: list[str], cwd: Path, memory: bool = False, cache: str | None = None) -> dict:
+    env = {**os.environ, "POSTERDECK_CACHE_DIR": cache or tempfile.mkdtemp(prefix="posterdeck-bench-cache-")}
+    res = subprocess.run(MEASURE + (["--memory"] if memory else []) + cmd, capture_output=True, text=True, cwd=cwd,
+                         env=env)
     data = json.loads(res.stdout.strip().splitlines()[-1])
     if data["rc"] != 0:  # a failed build's time means nothing: say so loudly
         print(f"  command failed: {' '.join(cmd)}\n{data['err']}", file=sys.stderr)
@@ -61,8 +64,15 @@ def project(tmp: Path, n_targets: int) -> Path:
     return dest
 
 
+_SHARED_CACHE = tempfile.mkdtemp(prefix="posterdeck-bench-cache-")
+
+
 def build(cwd: Path, *extra: str, memory: bool = False) -> dict:
-    return measure([str(ROOT / ".venv" / "bin" / "posterdeck"), "build", "-q", "--out", "out", *extra], cwd, memory)
+    """A --force build starts with an empty cache (drawn charts, hyphenation patterns): it is
+    cold; the others (no-op, one number changed) keep the cache of the builds before them."""
+    cache = None if "--force" in extra else _SHARED_CACHE
+    return measure([str(ROOT / ".venv" / "bin" / "posterdeck"), "build", "-q", "--out", "out", *extra], cwd, memory,
+                   cache)
 
 
 def median(runs: list[dict], memory: dict | None = None) -> dict:

@@ -31,6 +31,13 @@ DECK = "inovate-salvage"
 TARGET = "en-NL"
 JOB_LINE = "PP-INO-GLB-0137. May 2021."
 
+# builds in the tests (in-process and the CLI's subprocesses) keep their cache of drawn charts and
+# parsed hyphenation patterns in a folder of this session, never in the user's ~/.cache
+if "POSTERDECK_CACHE_DIR" not in os.environ:
+    import tempfile
+
+    os.environ["POSTERDECK_CACHE_DIR"] = tempfile.mkdtemp(prefix="posterdeck-test-cache-")
+
 
 # --------------------------------------------------------------------------------------------
 # external tools

@@ -10,7 +10,27 @@ from conftest import DECK_DIR, TARGET
 
 
 def digests(folder) -> dict[str, str]:
-    return {p.name: hashlib.sha256(p.read_bytes()).hexdigest() for p in sorted(folder.iterdir()) if p.is_file()}
+    """Each file's SHA-256; the manifest's without the build's seconds (which vary run to run)."""
+    import json
+
+    def content(p):
+        if p.name != ".posterdeck-manifest.json":
+            return p.read_bytes()
+        data = json.loads(p.read_text(encoding="utf-8"))
+        data.pop("seconds", None)
+        return json.dumps(data, sort_keys=True).encode()
+
+    return {p.name: hashlib.sha256(content(p)).hexdigest() for p in sorted(folder.iterdir()) if p.is_file()}
+
+
+@pytest.fixture(autouse=True)
+def no_chart_cache(tmp_path_factory, monkeypatch):
+    """The helper is asked only for charts not in the chart cache (charts/cached.py): each test
+    starts with an empty one and nothing remembered in this process, so that the helper draws."""
+    from posterdeck.charts import cached
+
+    monkeypatch.setenv("POSTERDECK_CACHE_DIR", str(tmp_path_factory.mktemp("cache")))
+    monkeypatch.setattr(cached, "_MEMORY", {})
 
 
 @pytest.fixture(scope="module")

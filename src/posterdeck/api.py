@@ -127,13 +127,20 @@ def build_target(model: "Model", tag: str, out: Path, strict: bool = False,
     asked = {}
 
     def ready(kind: str, doc) -> None:
+        # each chart from the disk cache, or drawn (by the helper, started now, or by the
+        # painter's call to result()) and kept there: the same bytes either way
+        from posterdeck.charts.cached import CachedCharts
+        from posterdeck.charts.mpl import normalized
+
         specs = chart_specs(doc)
         asked[kind] = specs
-        if specs and not (kind == "poster-screen" and specs == asked.get("poster")):  # the same charts: drawn once
-            drawing[kind] = helper.draw(specs)
+        if specs and kind == "poster-screen" and specs == asked.get("poster"):  # the same charts: drawn once
+            drawing[kind] = drawing["poster"]
+        elif specs:
+            drawing[kind] = CachedCharts(normalized(specs), helper)
 
     master = deck_master(model, pptx_template) if "deck" in model.layouts else None
-    docs = compose(model, target, strict=strict, on_ready=ready if helper is not None else None, master=master)
+    docs = compose(model, target, strict=strict, on_ready=ready, master=master)
     files: dict[str, bytes] = {}
     pages = {}
     if "deck" in docs:  # first: the PPTX needs no matplotlib, so the helper has time to draw
@@ -175,7 +182,7 @@ def build_target(model: "Model", tag: str, out: Path, strict: bool = False,
     from posterdeck.output import publish
 
     files = {name: files[name] for name in sorted(files, key=OUTPUTS.index)}  # one order, whatever order they were made in
-    written = publish(out / model.name / tag, files, manifest.content(fp, files))
+    written = publish(out / model.name / tag, files, manifest.content(fp, files, time.perf_counter() - start))
     warnings = []  # the resolver's, shared by the documents, then each document's own (a template's font)
     for d in docs.values():
         warnings.extend(w for w in d.warnings if w not in warnings)

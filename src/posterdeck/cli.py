@@ -40,13 +40,35 @@ ALLOW_OUTSIDE = click.option(
 @click.option("--quiet", "-q", is_flag=True, help="No progress bar or summary (warnings and errors still show).")
 @click.option("--pptx-template", type=click.Path(path_type=Path, dir_okay=False), default=None,
               help="Build deck.pptx on this company PowerPoint template (.pptx or .potx) instead of the theme's.")
+@click.option("--shard", default=None, metavar="K/N",
+              help="Build only the K-th of N shards of all (deck, target) pairs, balanced by their last build "
+                   "times (for a CI matrix: one job per shard).")
+@click.option("--plan", "show_plan", is_flag=True,
+              help="Print the (deck, target) pairs and their shard (of --shard's N, else 1) as JSON; build nothing.")
+@click.option("--no-cache", "no_cache", is_flag=True,
+              help="Neither read nor write the cache of drawn charts and parsed hyphenation patterns.")
 @ALLOW_OUTSIDE
 def build(decks: tuple[Path, ...], targets: tuple[str, ...], out: Path, strict: bool, force: bool, watch: bool,
-          jobs: int, quiet: bool, pptx_template: Path | None, allow_outside: tuple[Path, ...]) -> None:
+          jobs: int, quiet: bool, pptx_template: Path | None, shard: str | None, show_plan: bool, no_cache: bool,
+          allow_outside: tuple[Path, ...]) -> None:
     """Build poster.pdf, poster-screen.pdf, deck.pptx and deck.pdf for every target of the DECKS
     (default: every deck under data/), in parallel worker processes. Targets whose inputs did not
     change since their last build are skipped (see --force)."""
     import gc
+    import os
+
+    from posterdeck import plan
+
+    if no_cache:
+        os.environ["POSTERDECK_NO_CACHE"] = "1"  # for this process and every worker and helper
+    try:
+        k, n = plan.parse_shard(shard) if shard else (1, 1)
+    except PosterdeckError as e:
+        _report(e)
+        sys.exit(e.exit_code)
+    if show_plan:
+        click.echo(plan.as_json(plan.plan(_folders(decks), out, n, targets), n))
+        sys.exit(0)
 
     from rich.console import Console
 
@@ -64,7 +86,13 @@ def build(decks: tuple[Path, ...], targets: tuple[str, ...], out: Path, strict: 
     except PosterdeckError as e:
         _report(e)
         sys.exit(e.exit_code)
-    status = _build_once(folders, targets, out, strict, force, jobs, console, quiet, template=template)
+    only = None
+    if shard:
+        only = {(p.deck, p.target) for p in plan.plan(folders, out, n, targets) if p.shard == k}
+    status = _build_once(folders, targets, out, strict, force, jobs, console, quiet, template=template, only=only)
+    from posterdeck import cache
+
+    cache.prune()
     if not watch:
         sys.exit(status)
     _watch(folders, targets, out, strict, jobs, console, quiet, template)
@@ -74,7 +102,8 @@ _ALLOWED: tuple[str, ...] = ()  # --allow-outside of this build, for every deck 
 
 
 def _build_once(folders, targets, out: Path, strict: bool, force: bool, jobs: int, console, quiet: bool,
-                announce: bool = False, template: str = "") -> int:
+                announce: bool = False, template: str = "", only: set | None = None) -> int:
+    """``only``: the (deck name, target) pairs of this shard (--shard), else every pair."""
     from posterdeck import api, manifest, output
 
     api.forget_models()  # a watch cycle must see the files as they are now
@@ -89,10 +118,12 @@ def _build_once(folders, targets, out: Path, strict: bool, force: bool, jobs: in
         return e.exit_code
     for folder in folders:  # quick look first (no model loaded): which targets need a build
         try:
-            tags = [t for t in manifest.deck_targets(folder) if not targets or t in targets]
+            declared = manifest.deck_targets(folder)
+            tags = [t for t in declared if (not targets or t in targets)
+                    and (only is None or (folder.resolve().name, t) in only)]
             stale_of[folder] = [t for t in tags if force or not manifest.up_to_date(out, folder, t, api.options(strict, template))]
             fresh.extend((folder.name, t) for t in tags if t not in stale_of[folder])
-            if not stale_of[folder] and not (targets and set(targets) - set(tags)):
+            if not stale_of[folder] and not (targets and set(targets) - set(declared)):
                 del stale_of[folder]
         except (OSError, ValueError) as e:  # deck.yaml unreadable for the quick check: load reports it
             stale_of[folder], unreadable[folder] = [], e

@@ -14,11 +14,17 @@ VARIANTS = ("regular", "bold", "italic", "bold_italic")
 def font_path(spec: str, theme_dir: Path) -> Path:
     """'matplotlib:DejaVuSans.ttf' or a path relative to the theme file."""
     if spec.startswith("matplotlib:"):
-        from importlib.util import find_spec  # find matplotlib's fonts without importing it (slow)
-
-        package = Path(find_spec("matplotlib").origin).parent
-        return package / "mpl-data" / "fonts" / "ttf" / spec.split(":", 1)[1]
+        return _matplotlib_fonts() / spec.split(":", 1)[1]
     return real_path(theme_dir / spec) or (theme_dir / spec).absolute()  # a link loop: found as no file
+
+
+@lru_cache(maxsize=1)
+def _matplotlib_fonts() -> Path:
+    """matplotlib's font folder, found without importing matplotlib (slow), once per process:
+    a target asks for it a few hundred times (0.1 s of find_spec calls)."""
+    from importlib.util import find_spec
+
+    return Path(find_spec("matplotlib").origin).parent / "mpl-data" / "fonts" / "ttf"
 
 
 def font_files(theme, theme_dir: Path, language: str = "") -> dict[str, str]:

@@ -166,10 +166,24 @@ def up_to_date(out: Path, deck: Path, tag: str, options: dict) -> bool:
     return bool(outputs)
 
 
-def content(fp: dict, files: dict[str, bytes]) -> bytes:
+def content(fp: dict, files: dict[str, bytes], seconds: float | None = None) -> bytes:
     """The manifest of a target's set: the fingerprint taken *before* the build (so that an input
     edited during it is seen next time) and the hash of every file of the set. It is written last
-    into the set, and a set whose files all have these hashes is complete."""
+    into the set, and a set whose files all have these hashes is complete. ``seconds``: how long
+    the build took, which build --shard balances shards by (plan.py)."""
     data = dict(fp)
     data["outputs"] = {name: hashlib.sha256(b).hexdigest() for name, b in files.items()}
+    if seconds is not None:
+        data["seconds"] = round(seconds, 2)
     return json.dumps(data, indent=1, sort_keys=True).encode()
+
+
+def last_seconds(out: Path, deck: Path, tag: str) -> float | None:
+    """How long the target's last build took, as its manifest says (None: never built, or an
+    older manifest)."""
+    try:
+        saved = json.loads(manifest_path(out, deck, tag).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    seconds = saved.get("seconds") if isinstance(saved, dict) else None
+    return float(seconds) if isinstance(seconds, (int, float)) and seconds >= 0 else None

@@ -47,6 +47,13 @@ class ChartHelper:
         ok = self._send(("draw", self._sent, items))
         return Drawing(self, self._sent if ok else None, items)
 
+    def draw_each(self, items: tuple) -> "Each":
+        """Start drawing each of the normalized ``items`` as its own one-page PDF (the chart
+        cache's unit, charts/cached.py); the Each's result() is their bytes, or None."""
+        self._sent += 1
+        ok = self._send(("each", self._sent, items))
+        return Each(self, self._sent if ok else None)
+
     def _send(self, message) -> bool:
         try:
             self._conn.send(message)
@@ -78,6 +85,9 @@ class ChartHelper:
         self._send(None)
         self._conn.close()
         self._proc.join(timeout=5)
+        if self._proc.is_alive():  # stopped or stuck: it must not outlive the build
+            self._proc.kill()
+            self._proc.join(timeout=5)
 
     def __enter__(self) -> "ChartHelper":
         return self
@@ -104,6 +114,17 @@ class Drawing:
             mpl.remember(self._items, data)  # for later targets here, and workers forked from here
             self._data = data
         return self._data
+
+
+class Each:
+    """Charts being drawn one by one in the helper."""
+
+    def __init__(self, helper: ChartHelper, key: int | None):
+        self._helper, self._key = helper, key
+
+    def result(self) -> tuple | None:
+        """The one-page PDFs, or None when the helper could not draw them (the caller draws)."""
+        return self._helper.reply(self._key) if self._key is not None else None
 
 
 def _serve(conn, inherited) -> None:
@@ -143,7 +164,7 @@ def _serve(conn, inherited) -> None:
                     fonts.chart_font(path)
                 continue
             try:
-                data = mpl.draw_items(payload)
+                data = tuple(mpl._draw((item,)) for item in payload) if kind == "each" else mpl.draw_items(payload)
             except Exception:  # the main process draws them again and reports the error
                 data = None
             conn.send((key, data))

@@ -356,7 +356,36 @@ def _hyphenator(language: str):
     import pyphen
 
     lang = pyphen.language_fallback(language) if language else None
-    return pyphen.Pyphen(lang=lang) if lang else None
+    if not lang:
+        return None
+    path = pyphen.LANGUAGES[lang]
+    if path not in pyphen.hdcache:
+        pyphen.hdcache[path] = _patterns(path)
+    return pyphen.Pyphen(lang=lang)
+
+
+def _patterns(path):
+    """pyphen's parsed patterns of one dictionary file: parsing took over a second for German,
+    so they are kept in the disk cache (posterdeck.cache), keyed by pyphen's version and the
+    file's content; an entry that fails to load is parsed anew."""
+    import pickle
+
+    import pyphen
+
+    from posterdeck import cache
+
+    k = cache.key("hyphen", pyphen.__version__, cache.file_hash(str(path)))
+    data = cache.get("hyphen", k)
+    if data is not None:
+        try:
+            found = pickle.loads(data)
+            if isinstance(found, pyphen.HyphDict):
+                return found
+        except Exception:  # noqa: BLE001  (a pyphen whose classes changed: parse anew)
+            pass
+    parsed = pyphen.HyphDict(path)
+    cache.put("hyphen", k, pickle.dumps(parsed, protocol=pickle.HIGHEST_PROTOCOL))
+    return parsed
 
 
 @lru_cache(maxsize=4096)

@@ -1,0 +1,133 @@
+"""The on-disk cache: what a build paid for once on this machine (drawn charts, parsed hyphenation
+patterns), kept for the next build.
+
+Where: $POSTERDECK_CACHE_DIR, else $XDG_CACHE_HOME/posterdeck, else ~/.cache/posterdeck. Each
+entry is one file named by its key (a SHA-256 of everything the value depends on: the data, the
+posterdeck version and the versions of the libraries that made it), written whole (a temporary
+file renamed into place, so a parallel build never reads half an entry) and starting with the
+SHA-256 of its payload: an entry that is cut short or corrupt fails that check, is deleted and
+made again, never used. ``prune()`` keeps the cache under POSTERDECK_CACHE_MB (default 500 MB)
+and drops entries unused for POSTERDECK_CACHE_DAYS (default 30 days), oldest first; the CLI runs
+it after each build. ``POSTERDECK_NO_CACHE=1`` (``build --no-cache``) neither reads nor writes it.
+
+Light: the standard library only (a no-op build imports it).
+"""
+from __future__ import annotations
+
+import hashlib
+import os
+import tempfile
+import time
+from pathlib import Path
+
+MAGIC = b"PDCACHE1"
+HEAD = len(MAGIC) + 32  # the magic, then the payload's SHA-256
+
+
+def enabled() -> bool:
+    return os.environ.get("POSTERDECK_NO_CACHE", "") in ("", "0")
+
+
+def root() -> Path:
+    own = os.environ.get("POSTERDECK_CACHE_DIR")
+    if own:
+        return Path(own)
+    xdg = os.environ.get("XDG_CACHE_HOME")
+    return (Path(xdg) if xdg else Path.home() / ".cache") / "posterdeck"
+
+
+def key(*parts: object) -> str:
+    """A key from parts whose repr() says all a value depends on."""
+    return hashlib.sha256("\0".join(repr(p) for p in parts).encode()).hexdigest()
+
+
+def _path(kind: str, k: str) -> Path:
+    return root() / kind / k[:2] / k
+
+
+def get(kind: str, k: str) -> bytes | None:
+    """The payload stored under ``k``, or None (not there, cache off, or failed its checksum:
+    then it is deleted)."""
+    if not enabled():
+        return None
+    path = _path(kind, k)
+    try:
+        data = path.read_bytes()
+    except OSError:
+        return None
+    payload = data[HEAD:]
+    if data[:len(MAGIC)] != MAGIC or hashlib.sha256(payload).digest() != data[len(MAGIC):HEAD]:
+        try:  # cut short or corrupt: made again by the caller
+            path.unlink()
+        except OSError:
+            pass
+        return None
+    try:
+        os.utime(path)  # used: the age prune keeps it
+    except OSError:
+        pass
+    return payload
+
+
+def put(kind: str, k: str, payload: bytes) -> None:
+    """Store ``payload`` under ``k``; a cache that cannot be written is no error (only slower)."""
+    if not enabled():
+        return
+    path = _path(kind, k)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=path.parent, suffix=".part")
+        try:
+            with os.fdopen(fd, "wb") as fh:
+                fh.write(MAGIC + hashlib.sha256(payload).digest() + payload)
+            os.replace(tmp, path)
+        except BaseException:
+            os.unlink(tmp)
+            raise
+    except OSError:
+        pass
+
+
+def prune(max_bytes: int | None = None, max_age_days: float | None = None) -> int:
+    """Delete entries unused for ``max_age_days``, then the least recently used ones until the
+    cache holds at most ``max_bytes``. Returns the number of files deleted."""
+    if not enabled():
+        return 0
+    if max_bytes is None:
+        max_bytes = int(float(os.environ.get("POSTERDECK_CACHE_MB", "500")) * 1024 * 1024)
+    if max_age_days is None:
+        max_age_days = float(os.environ.get("POSTERDECK_CACHE_DAYS", "30"))
+    base = root()
+    entries = []
+    now = time.time()
+    try:
+        for dirpath, _, names in os.walk(base):
+            for name in names:
+                p = os.path.join(dirpath, name)
+                try:
+                    st = os.stat(p)
+                except OSError:
+                    continue
+                stale_part = name.endswith(".part") and now - st.st_mtime > 3600  # left by a killed build
+                entries.append((st.st_mtime, st.st_size, p, stale_part))
+    except OSError:
+        return 0
+    entries.sort()
+    total = sum(e[1] for e in entries)
+    removed = 0
+    for mtime, size, p, stale_part in entries:
+        if stale_part or now - mtime > max_age_days * 86400 or total > max_bytes:
+            try:
+                os.unlink(p)
+                removed += 1
+                total -= size
+            except OSError:
+                pass
+    return removed
+
+
+def file_hash(path: str) -> str:
+    """The SHA-256 of a file's content (once per process per file version)."""
+    from posterdeck.manifest import _sha
+
+    return _sha(Path(path))
