@@ -13,6 +13,7 @@ import zipfile
 from pathlib import Path
 
 import pytest
+import yaml
 from lxml import etree
 from pptx import Presentation
 
@@ -351,3 +352,18 @@ def test_libreoffice_shows_the_lines_of_deck_pdf_in_every_text_box(built, target
                 differ.append((number + 1, name, line_count(mine), line_count(lo), " ".join(w[4] for w in lo)[:120]))
     assert checked > 100
     assert not differ, differ
+
+
+def test_codes_keep_plain_hyphens_so_they_can_be_found_and_copied(built):
+    """A job code (capitals and digits joined by hyphens) is written as it is, on every slide:
+    a reviewer searching the deck for PP-INO-GLB-0137 finds it; other words keep no-break hyphens."""
+    from posterdeck.compose.nobreak import NBHY, rewrite
+
+    assert "".join(rewrite("PP-INO-GLB-0137. B-cell", [])) == f"PP-INO-GLB-0137. B{NBHY}cell"
+    deck = yaml.safe_load((DECK_DIR / "deck.yaml").read_text(encoding="utf-8"))["deck"]
+    code = deck["job_code"]
+    job = f"{code['prefix']}-{code['product']}-{code['market']}-{code['sequence']}"
+    prs = Presentation(str(built / "en-NL" / "deck.pptx"))
+    for i, slide in enumerate(prs.slides, 1):
+        text = "\n".join(s.text_frame.text for s in slide.shapes if s.has_text_frame)
+        assert job in text, f"slide {i}: {job} not found as written"

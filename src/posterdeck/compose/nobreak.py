@@ -4,7 +4,9 @@ that the other wrapper cannot break there either.
 
 - the spaces around an operator (``n = 111``, ``P < 0.001``) become no-break spaces (U+00A0);
 - a hyphen inside a word becomes a no-break hyphen (U+2011), and a slash inside a word
-  (``R/R``, ``CR/CRi``) is followed by a word joiner (U+2060);
+  (``R/R``, ``CR/CRi``) is followed by a word joiner (U+2060); a code of capitals and digits
+  (the job code ``PP-INO-GLB-0137``) keeps its plain hyphens, so that a reader can find it
+  and copy it as it is written;
 - where compose did break inside a word, the break stays possible: a hyphen or slash it broke
   after stays plain; a break it made between syllables (adding a hyphen) or, as a last resort,
   between characters is written as that hyphen and a line break (``\\n``), which the renderer
@@ -14,9 +16,12 @@ The PDF draws the composed lines, which keep the plain characters.
 """
 from __future__ import annotations
 
+import re
+
 NBSP, NBHY, WJ = "\u00a0", "\u2011", "\u2060"
 ALL = NBSP + NBHY + WJ
 GLUE = {"=", "<", ">", "\u2264", "\u2265", "\u00b1", "\u00d7"}
+CODE = re.compile(r"[A-Z0-9]+(?:-[A-Z0-9]+)+")
 
 
 def rewrite(text: str, lines: list[str], have: str = ALL) -> list[str]:
@@ -32,7 +37,7 @@ def rewrite(text: str, lines: list[str], have: str = ALL) -> list[str]:
         if ch not in "-/" or i in breaks:
             continue
         if 0 < i < len(text) - 1 and not text[i - 1].isspace() and not text[i + 1].isspace():
-            if ch == "-" and NBHY in have:
+            if ch == "-" and NBHY in have and not _in_code(text, i):
                 out[i] = NBHY
             elif ch == "/" and WJ in have:
                 out[i] = "/" + WJ
@@ -42,6 +47,14 @@ def rewrite(text: str, lines: list[str], have: str = ALL) -> list[str]:
         elif kind == "char":
             out[i] = "\n" + out[i]
     return out
+
+
+def _in_code(text: str, i: int) -> bool:
+    """Whether the hyphen at ``i`` belongs to a code of capitals and digits (a job code)."""
+    start = text.rfind(" ", 0, i) + 1
+    end = text.find(" ", i)
+    word = text[start:end if end >= 0 else len(text)].strip(".,;:()[]")
+    return CODE.fullmatch(word) is not None
 
 
 def _glue(text: str, out: list[str]) -> None:
