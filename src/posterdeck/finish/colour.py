@@ -91,11 +91,16 @@ def convert_stream(pdf: pikepdf.Pdf, owner, cmyk: CmykMap) -> None:
         else:
             out.append(pikepdf.ContentStreamInstruction(operands, op))
     if changed:
-        data = pikepdf.unparse_content_stream(out)
-        if isinstance(owner, pikepdf.Page):
-            owner.obj.Contents = pdf.make_stream(data)
-        else:
-            owner.write(data)
+        replace_content(pdf, owner, out)
+
+
+def replace_content(pdf: pikepdf.Pdf, owner, instructions: list) -> None:
+    """Write ``instructions`` as the content of ``owner``: a page's contents or a form's stream."""
+    data = pikepdf.unparse_content_stream(instructions)
+    if isinstance(owner, pikepdf.Page):
+        owner.obj.Contents = pdf.make_stream(data)
+    else:
+        owner.write(data)
 
 
 def chart_to_cmyk(data: bytes, colours: dict, icc_profile: str = "") -> bytes:

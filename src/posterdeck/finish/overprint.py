@@ -119,6 +119,19 @@ def _ext_gstate(st: _State, resources, name: str) -> None:
         st.op_fill = bool(gs.op)
 
 
+def _track(st: _State, resources, op: str, operands) -> bool:
+    """Follow the graphics state through q/Q, gs and colour operators; True when ``op`` was one."""
+    if op == "q":
+        st.save()
+    elif op == "Q":
+        st.restore()
+    elif op == "gs" and operands:
+        _ext_gstate(st, resources, str(operands[0]))
+    else:
+        return _colour(st, op, operands)
+    return True
+
+
 def _size(st: _State) -> float:
     m = _mul(st.tm, st.ctm)
     return abs(st.font_size) * math.sqrt(abs(m[0] * m[3] - m[1] * m[2]))
@@ -139,16 +152,10 @@ def _walk(owner, resources, st: _State, where: str, marks: list, depth: int) -> 
         if isinstance(inst, pikepdf.ContentStreamInlineImage):
             continue
         operands, op = inst.operands, str(inst.operator)
-        if op == "q":
-            st.save()
-        elif op == "Q":
-            st.restore()
+        if _track(st, resources, op, operands):
+            pass
         elif op == "cm" and len(operands) == 6:
             st.ctm = _mul(tuple(float(v) for v in operands), st.ctm)
-        elif _colour(st, op, operands):
-            pass
-        elif op == "gs" and operands:
-            _ext_gstate(st, resources, str(operands[0]))
         elif op == "BT":
             st.tm = (1.0, 0.0, 0.0, 1.0, 0.0, 0.0)
         elif op == "Tf" and len(operands) == 2:
@@ -210,13 +217,7 @@ def _fix(pdf: pikepdf.Pdf, owner, holder, st: _State, done: set, depth: int) -> 
             out.append(inst)
             continue
         operands, op = inst.operands, str(inst.operator)
-        if op == "q":
-            st.save()
-        elif op == "Q":
-            st.restore()
-        elif op == "gs" and operands:
-            _ext_gstate(st, resources, str(operands[0]))
-        elif _colour(st, op, operands):
+        if _track(st, resources, op, operands):
             pass
         elif op in TEXT_OPS or op in FILL_OPS or op in STROKE_OPS or op in BOTH_OPS:
             fills = op not in STROKE_OPS
@@ -239,8 +240,6 @@ def _fix(pdf: pikepdf.Pdf, owner, holder, st: _State, done: set, depth: int) -> 
                 _fix(pdf, form, form, _State(op_fill=None, op_stroke=None), done, depth + 1)
         out.append(inst)
     if changed:
-        data = pikepdf.unparse_content_stream(out)
-        if isinstance(owner, pikepdf.Page):
-            owner.obj.Contents = pdf.make_stream(data)
-        else:
-            owner.write(data)
+        from posterdeck.finish.colour import replace_content
+
+        replace_content(pdf, owner, out)
