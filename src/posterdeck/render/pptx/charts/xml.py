@@ -32,11 +32,16 @@ def _cache(tag: str, texts, format_code: str | None = None):
         fmt = _el("c:formatCode")
         fmt.text = format_code
         cache.append(fmt)
+    return _points(cache, texts)
+
+
+def _points(cache, texts):
+    """``cache`` (a chart cache element) holding the count and one point per text."""
     cache.append(_el("c:ptCount", val=len(texts)))
-    for i, t in enumerate(texts):
+    for i, text in enumerate(texts):
         pt = _el("c:pt", idx=i)
         v = _el("c:v")
-        v.text = t
+        v.text = text
         pt.append(v)
         cache.append(pt)
     return cache
@@ -156,15 +161,7 @@ def cell_labels(series, ref: str, texts, lang: str, size_pt: float, rgb_hex: str
     f = _c15("f")
     f.text = ref
     rng.append(f)
-    cache = _c15("dlblRangeCache")
-    cache.append(_el("c:ptCount", val=len(texts)))
-    for i, text in enumerate(texts):
-        pt = _el("c:pt", idx=i)
-        v = _el("c:v")
-        v.text = text
-        pt.append(v)
-        cache.append(pt)
-    rng.append(cache)
+    rng.append(_points(_c15("dlblRangeCache"), texts))
     ext_list, ext = _el("c:extLst"), _el("c:ext", uri=SER_EXT)
     ext.append(rng)
     ext_list.append(ext)
