@@ -83,7 +83,22 @@ class Count(Strict):
         return v
 
 
-class Estimate(Strict):
+class _Measured(Strict):
+    """A value in a unit (an estimate, a number): the unit as written, its declaration attached
+    by loading when it is one of the study's own."""
+
+    unit: str | None = None
+    """percent (or %), months, weeks, days, years, ratio, count, or a unit declared under units:; none: no unit."""
+
+    _unit_def: Unit | None = PrivateAttr(default=None)  # a declared unit's labels, set by loading
+
+    @field_validator("unit", mode="before")
+    @classmethod
+    def _alias(cls, v):
+        return _unit(v)
+
+
+class Estimate(_Measured):
     """A point estimate, e.g. a landmark survival rate or a hazard ratio, with an optional 95% CI
     and the number of patients it rests on."""
 
@@ -91,8 +106,6 @@ class Estimate(Strict):
     """The kind of result (optional; value makes an estimate)."""
     value: float
     """The point estimate."""
-    unit: str | None = None
-    """percent (or %), months, weeks, days, years, ratio, count, or a unit declared under units:; none: no unit."""
     ci: tuple[float, float] | None = None
     """The 95% CI: [low, high]; the value must lie inside it."""
     n: PatientCount | None = Field(default=None, ge=0)
@@ -103,13 +116,6 @@ class Estimate(Strict):
     """Decimals to print; default: the most written in value and ci."""
     label: str = ""
     """What the estimate is, in words (for reviewers and change reports)."""
-
-    _unit_def: Unit | None = PrivateAttr(default=None)  # a declared unit's labels, set by loading
-
-    @field_validator("unit", mode="before")
-    @classmethod
-    def _alias(cls, v):
-        return _unit(v)
 
     @model_validator(mode="after")
     def _inside(self):
@@ -135,26 +141,17 @@ class PValue(Strict):
     """Decimals to print; default: as written (0.01 -> 2)."""
 
 
-class Number(Strict):
+class Number(_Measured):
     """A plain number with an optional unit, e.g. a median follow-up in months."""
 
     kind: Literal["number"] = "number"
     """The kind of result (optional; number makes a number)."""
     number: float
     """The number."""
-    unit: str | None = None
-    """percent (or %), months, weeks, days, years, ratio, count, or a unit declared under units:; none: no unit."""
     decimals: int | None = Field(default=None, ge=0, le=4)
     """Decimals to print; default: as written (34 -> 0, 34.0 -> 1)."""
     label: str = ""
     """What the number is, in words (for reviewers and change reports)."""
-
-    _unit_def: Unit | None = PrivateAttr(default=None)  # a declared unit's labels, set by loading
-
-    @field_validator("unit", mode="before")
-    @classmethod
-    def _alias(cls, v):
-        return _unit(v)
 
 
 Leaf = Union[Count, Estimate, PValue, Number]
