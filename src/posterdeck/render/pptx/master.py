@@ -13,8 +13,7 @@ from lxml import etree
 from pptx.oxml.ns import qn
 
 from posterdeck.pagemodel import Area, Document
-
-EMU_PER_PT = 12700
+from posterdeck.render.pptx.units import emu
 A = "http://schemas.openxmlformats.org/drawingml/2006/main"
 # theme colour slots <- posterdeck colour names (the first one the theme has), and the
 # schemeClr value a run or fill uses to refer to each slot: a colour of the theme that fills a
@@ -27,10 +26,6 @@ SCHEME_REF = {"text": "tx1", "background": "bg1", "callout": "bg2", "primary": "
               "accent": "accent3", "primary_light": "accent4", "grey": "accent5", "rule": "accent6", "link": "hlink"}
 _ORDER = ("dk1", "lt1", "dk2", "lt2", "accent1", "accent2", "accent3", "accent4", "accent5", "accent6", "hlink",
           "folHlink")
-
-
-def emu(points: float) -> int:
-    return int(round(points * EMU_PER_PT))
 
 
 def scheme_ref(doc: Document, name: str) -> str:

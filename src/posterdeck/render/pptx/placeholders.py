@@ -28,9 +28,9 @@ def slide_number(slide, layout, box, doc, emu, colour) -> None:
     tf = ph.text_frame
     tf.margin_left = tf.margin_right = tf.margin_top = tf.margin_bottom = 0
     p = tf.paragraphs[0]
-    from pptx.enum.text import PP_ALIGN
+    from posterdeck.render.pptx.units import alignment
 
-    p.alignment = {"left": PP_ALIGN.LEFT, "center": PP_ALIGN.CENTER, "right": PP_ALIGN.RIGHT}[para.align]
+    p.alignment = alignment(para.align)
     fld = OxmlElement("a:fld")
     fld.set("id", "{B6F15528-21DE-4FAA-801E-634DDDAF4B2B}")
     fld.set("type", "slidenum")

@@ -3,11 +3,11 @@ from __future__ import annotations
 
 from posterdeck.pagemodel import Document, Table
 from posterdeck.render.pptx import xml
-from posterdeck.render.pptx.units import colour, emu, rgb
+from posterdeck.render.pptx.units import alignment, colour, emu, rgb
 
 
 def add_table(slide, t: Table, doc: Document) -> None:
-    from pptx.enum.text import MSO_ANCHOR, PP_ALIGN
+    from pptx.enum.text import MSO_ANCHOR
     from pptx.util import Pt
 
     n_rows, n_cols = len(t.rows), len(t.col_widths)
@@ -21,7 +21,6 @@ def add_table(slide, t: Table, doc: Document) -> None:
         table.columns[j].width = emu(w)
     for i, h in enumerate(t.row_heights):
         table.rows[i].height = emu(h)
-    align = {"left": PP_ALIGN.LEFT, "center": PP_ALIGN.CENTER, "right": PP_ALIGN.RIGHT}
     for i, row in enumerate(t.rows):
         for j, cell in enumerate(row):
             if cell is None:  # covered by a spanning cell: its empty paragraph as small as the text
@@ -42,7 +41,7 @@ def add_table(slide, t: Table, doc: Document) -> None:
             tf = target.text_frame
             tf.word_wrap = True
             p = tf.paragraphs[0]
-            p.alignment = align[cell.align]
+            p.alignment = alignment(cell.align)
             p.line_spacing = Pt(cell.size * t.leading)
             for k, line in enumerate(cell.keep or cell.lines):  # the lines as composed: a break between them
                 if k:

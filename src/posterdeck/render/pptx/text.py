@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from posterdeck.pagemodel import Document, Rect, TextBox
 from posterdeck.render.pptx import xml
-from posterdeck.render.pptx.units import colour, emu
+from posterdeck.render.pptx.units import alignment, colour, emu
 
 
 def add_rect(slide, box: Rect, doc: Document) -> None:
@@ -31,7 +31,7 @@ def add_rect(slide, box: Rect, doc: Document) -> None:
 def add_text(slide, box: TextBox, doc: Document, shape=None, font: str = "+mn-lt") -> None:
     """``box`` as a text box, or into ``shape`` (a placeholder set to the box's geometry); runs in
     the theme's body font (``+mn-lt``, titles ``+mj-lt``) and colours."""
-    from pptx.enum.text import MSO_ANCHOR, MSO_AUTO_SIZE, PP_ALIGN
+    from pptx.enum.text import MSO_ANCHOR, MSO_AUTO_SIZE
     from pptx.util import Pt
 
     if shape is None:
@@ -47,10 +47,9 @@ def add_text(slide, box: TextBox, doc: Document, shape=None, font: str = "+mn-lt
     tf.vertical_anchor = MSO_ANCHOR.BOTTOM if box.anchor == "bottom" else MSO_ANCHOR.TOP
     pad = emu(box.padding)
     tf.margin_left = tf.margin_right = tf.margin_top = tf.margin_bottom = pad
-    align = {"left": PP_ALIGN.LEFT, "center": PP_ALIGN.CENTER, "right": PP_ALIGN.RIGHT}
     for i, para in enumerate(box.paragraphs):
         p = tf.paragraphs[0] if i == 0 else tf.add_paragraph()
-        p.alignment = align[para.align]
+        p.alignment = alignment(para.align)
         p.line_spacing = Pt(para.leading)
         p.space_before = Pt(para.space_before) if i else Pt(0)
         p.space_after = Pt(0)

@@ -35,3 +35,10 @@ def _theme_colours() -> dict:
     return {"tx1": T.TEXT_1, "bg1": T.BACKGROUND_1, "bg2": T.BACKGROUND_2, "accent1": T.ACCENT_1,
             "accent2": T.ACCENT_2, "accent3": T.ACCENT_3, "accent4": T.ACCENT_4, "accent5": T.ACCENT_5,
             "accent6": T.ACCENT_6, "hlink": T.HYPERLINK}
+
+
+def alignment(name: str):
+    """A page-model alignment (left, center, right) as python-pptx's paragraph alignment."""
+    from pptx.enum.text import PP_ALIGN
+
+    return {"left": PP_ALIGN.LEFT, "center": PP_ALIGN.CENTER, "right": PP_ALIGN.RIGHT}[name]

@@ -5,6 +5,7 @@ from __future__ import annotations
 from pptx.oxml.ns import qn
 
 from posterdeck.pagemodel.charts import CI_WIDTH
+from posterdeck.render.pptx.units import emu
 from pptx.oxml.xmlchemy import OxmlElement
 
 
@@ -76,7 +77,7 @@ def error_bars(series, plus_ref: str, plus, minus_ref: str, minus, format_code: 
     bars.append(p)
     bars.append(m)
     sp = _el("c:spPr")
-    ln = _el("a:ln", w=int(round(CI_WIDTH * 12700)))
+    ln = _el("a:ln", w=emu(CI_WIDTH))
     fill = _el("a:solidFill")
     fill.append(_el("a:srgbClr", val=rgb_hex))
     ln.append(fill)
