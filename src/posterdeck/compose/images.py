@@ -6,10 +6,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from posterdeck.errors import InputError
-from posterdeck.pagemodel import Image
+from posterdeck.pagemodel import FAIL_PPI, PRINT_PPI, Image
 
 MM = 72 / 25.4
-PRINT_PPI, FAIL_PPI = 300, 150  # as the preflight: warn under 300 ppi, fail under 150
 
 
 @dataclass

@@ -11,6 +11,8 @@ from dataclasses import dataclass, field
 
 import pikepdf
 
+from posterdeck.pagemodel import FAIL_PPI, PRINT_PPI
+
 MM = 72 / 25.4
 CMYK_SPACES = {"/DeviceCMYK", "/DeviceGray"}
 RGB_SPACES = {"/DeviceRGB", "/CalRGB"}
@@ -379,7 +381,8 @@ class _Walker:
         if not w_px or w_pt <= 0 or h_pt <= 0:
             return
         ppi = min(w_px / (w_pt / 72), h_px / (h_pt / 72))
-        if ppi < 150:
-            self.err("resolution", obj, f"{ppi:.0f} ppi at its placed size; print needs 300 (fails under 150)")
-        elif ppi < 300:
-            self.err("resolution", obj, f"{ppi:.0f} ppi at its placed size; print needs 300", "warning")
+        if ppi < FAIL_PPI:
+            self.err("resolution", obj, f"{ppi:.0f} ppi at its placed size; print needs {PRINT_PPI} "
+                                        f"(fails under {FAIL_PPI})")
+        elif ppi < PRINT_PPI:
+            self.err("resolution", obj, f"{ppi:.0f} ppi at its placed size; print needs {PRINT_PPI}", "warning")

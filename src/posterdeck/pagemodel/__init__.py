@@ -145,6 +145,11 @@ class Image:
 Box = TextBox | Rect | Table | Chart | Image
 
 
+# the resolution a picture needs at its printed size: compose checks it where it places a
+# picture, the preflight on any PDF (a warning under PRINT_PPI, a failure under FAIL_PPI)
+PRINT_PPI, FAIL_PPI = 300, 150
+
+
 @dataclass(frozen=True)
 class PrintMarks:
     """Print geometry around the trim: the bleed, the slug that holds the crop marks, and the
