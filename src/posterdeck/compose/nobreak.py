@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import re
 
-NBSP, NBHY, WJ = "\u00a0", "\u2011", "\u2060"
+from posterdeck.pagemodel import NBHY, NBSP, WJ
 ALL = NBSP + NBHY + WJ
 GLUE = {"=", "<", ">", "\u2264", "\u2265", "\u00b1", "\u00d7"}
 CODE = re.compile(r"[A-Z0-9]+(?:-[A-Z0-9]+)+")

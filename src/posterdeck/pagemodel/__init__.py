@@ -145,6 +145,18 @@ class Image:
 Box = TextBox | Rect | Table | Chart | Image
 
 
+# The no-break characters compose writes into a span's text for a renderer that wraps text
+# itself (PowerPoint): no-break space, no-break hyphen, word joiner; "\n" is a forced break.
+NBSP, NBHY, WJ = "\u00a0", "\u2011", "\u2060"
+
+
+def plain_text(text: str) -> str:
+    """A span's text as a reader says it: the no-break characters as plain ones, no forced
+    breaks, no soft hyphens."""
+    return (text.replace(WJ, "").replace(NBSP, " ").replace(NBHY, "-").replace("\n", " ")
+            .replace("\u00ad", ""))
+
+
 # the resolution a picture needs at its printed size: compose checks it where it places a
 # picture, the preflight on any PDF (a warning under PRINT_PPI, a failure under FAIL_PPI)
 PRINT_PPI, FAIL_PPI = 300, 150

@@ -19,7 +19,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from posterdeck.pagemodel import Chart, Document, Image, Page, Paragraph, Rect, Span, Table, TextBox
+from posterdeck.pagemodel import Chart, Document, Image, Page, Paragraph, Rect, Span, Table, TextBox, plain_text
 
 HEADINGS = {"title": "H1", "heading": "H2", "headline": "H3"}
 LIST_ROLES = {"references"}  # every paragraph is an item of one list
@@ -40,10 +40,7 @@ class Node:
     url: str = ""  # Link
 
 
-def plain(text: str) -> str:
-    """Text as a reader says it: compose's no-break characters turned back into plain ones."""
-    return (text.replace("\u2060", "").replace("\u00a0", " ").replace("\u2011", "-").replace("\n", " ")
-            .replace("\u00ad", ""))
+plain = plain_text  # text as a reader says it: compose's no-break characters as plain ones
 
 
 def box_text(box: TextBox) -> str:
