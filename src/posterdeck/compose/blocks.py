@@ -214,7 +214,11 @@ class Row:
         return "\n".join(c.text() for c in self.children)
 
 
-def max_scale(block, width: float, height: float, ctx: Ctx, what: str, floor: float = 0.3,
+# the type scale at which every style is at its min_size: fitting never shrinks further
+FLOOR = 0.3
+
+
+def max_scale(block, width: float, height: float, ctx: Ctx, what: str, floor: float = FLOOR,
               ceiling: float = 1.0) -> float:
     """The largest type scale (``ceiling``, 1.0 unless the layout lets sparse text grow, down to
     the styles' minimum sizes) at which ``block`` fits."""
@@ -231,7 +235,7 @@ def max_scale(block, width: float, height: float, ctx: Ctx, what: str, floor: fl
                       hint="shorten the text, move a visual to another slide, or lower min_size in the layout")
 
 
-def largest_scale(fits, floor: float = 0.3, step: float = 0.0125, ceiling: float = 1.0):
+def largest_scale(fits, floor: float = FLOOR, step: float = 0.0125, ceiling: float = 1.0):
     """The largest scale on a grid of ``step`` between ``floor`` and ``ceiling`` for which ``fits``
     holds (``fits`` must be monotone), by bisection; None when even ``floor`` does not fit."""
     if fits(ceiling):

@@ -8,7 +8,7 @@ import math
 from dataclasses import dataclass
 
 from posterdeck.compose.balance import column_use, imbalance_warning, rebalance
-from posterdeck.compose.blocks import Ctx, Row, Stack, largest_scale
+from posterdeck.compose.blocks import FLOOR, Ctx, Row, Stack, largest_scale
 from posterdeck.compose.images import PictureBlock
 from posterdeck.compose.page import PageContent, word
 from posterdeck.compose.text import Citations, PageMarks
@@ -257,14 +257,14 @@ def _arrange(grid, flowing: list, flows: int, layout, ctx: Ctx, doc) -> Page:
         return out
 
     options = [rows_of(split) for split in splits(len(flowing), flows)]
-    scale = largest_scale(lambda s: any(fits(rows, s) for rows in options), 0.3)
+    scale = largest_scale(lambda s: any(fits(rows, s) for rows in options), FLOOR)
     if scale is None:
-        rows = min(options, key=lambda r: tallest(r, 0.3))
-        raise LayoutError(_overflow(fill_of(rows), width, avail - used(rows, 0.3)), Location(page=ctx.where),
+        rows = min(options, key=lambda r: tallest(r, FLOOR))
+        raise LayoutError(_overflow(fill_of(rows), width, avail - used(rows, FLOOR)), Location(page=ctx.where),
                           hint="shorten the text, lower min_size in the layout, or move a panel to another column")
     rows = min((r for r in options if fits(r, scale)), key=lambda r: tallest(r, scale))
     if isinstance(fill_of(rows), Row):  # a column left empty hands width to those that hold the type down
-        scale = rebalance(fill_of(rows), width, scale, lambda: largest_scale(lambda s: fits(rows, s), 0.3),
+        scale = rebalance(fill_of(rows), width, scale, lambda: largest_scale(lambda s: fits(rows, s), FLOOR),
                           lambda s: avail - used(rows, s))
     page = Page(pg.width, pg.height, "poster", background="background")
     taken = used(rows, scale)
@@ -318,7 +318,7 @@ def _overflow(block, width: float, room: float) -> str:
     """Name the column that does not fit, its panels and the start of its text."""
     columns = list(zip(block.children, block._widths(width))) if isinstance(block, Row) else [(block, width)]
     for col, w in columns:
-        need = col.min_height(w, 0.3)
+        need = col.min_height(w, FLOOR)
         if need > room:
             panels = [c.name for c in getattr(col, "children", []) if getattr(c, "name", "")]
             return (f"the poster column holding {', '.join(panels) or 'its panels'} overflows by "

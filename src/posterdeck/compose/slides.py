@@ -5,7 +5,7 @@ in between: text beside visuals, or visuals below the text where the layout asks
 """
 from __future__ import annotations
 
-from posterdeck.compose.blocks import Ctx, Row, Stack, TextBlock, largest_scale, max_scale
+from posterdeck.compose.blocks import FLOOR, Ctx, Row, Stack, TextBlock, largest_scale, max_scale
 from posterdeck.compose.images import PictureBlock
 from posterdeck.compose.page import PageContent, word
 from posterdeck.compose.tables import split_rows
@@ -14,7 +14,6 @@ from posterdeck.errors import LayoutError, Location
 from posterdeck.pagemodel import Area, Page, Rect, SlideFrame, SlideMaster
 from posterdeck.resolve.visuals import RTable
 
-FLOOR = 0.3  # the type scale at which every style is at its min_size (max_scale's floor)
 
 
 def compose_slides(doc, model, layout, fonts, colours, master: SlideMaster | None = None) -> list[Page]:
