@@ -111,7 +111,8 @@ def pieces(nodes, marks: PageMarks, uppercase: bool = False) -> list[Piece]:
         st = node.style
         if isinstance(node, Text):
             text = upper(node.text) if uppercase and not st.script else node.text
-            ref = f"value:{node.source}" if node.source else f"text:{node.ctx}" if node.ctx else ""
+            ref = (f"value:{node.source}" + (f"|{node.fmt}" if node.fmt else "") if node.source
+                   else f"text:{node.ctx}" if node.ctx else "")
             out.append(Piece(text, st.bold, st.italic, st.script, st.link, source=node.source, lang=node.lang, ref=ref))
             if node.source:
                 marks.sources.add(node.source)
@@ -309,9 +310,9 @@ def break_lines(spans: list[Span], width: float, fonts: Fonts, style: TextStyle,
     return out
 
 
-def _refs(spans: list[Span], fonts: Fonts) -> tuple[tuple[str, float, float], ...]:
+def _refs(spans: list[Span], fonts: Fonts) -> tuple[tuple[str, float, float, str], ...]:
     """Where on a line each ref's text stands, before the spans merge: (ref, x from the line's
-    start, x of its end), a space after a word left out."""
+    start, x of its end, its text), a space after a word left out."""
     out: list[list] = []
     x = 0.0
     for sp in spans:
@@ -321,10 +322,11 @@ def _refs(spans: list[Span], fonts: Fonts) -> tuple[tuple[str, float, float], ..
                 end -= (len(sp.text) - len(sp.text.rstrip(" "))) * fonts.width(" ", sp.font, sp.size)
             if out and out[-1][0] == sp.ref:
                 out[-1][2] = end
+                out[-1][3] += sp.text
             else:
-                out.append([sp.ref, x, end])
+                out.append([sp.ref, x, end, sp.text])
         x += sp.width
-    return tuple((r, round(a, 3), round(b, 3)) for r, a, b in out)
+    return tuple((r, round(a, 3), round(b, 3), t.strip(" ")) for r, a, b, t in out)
 
 
 

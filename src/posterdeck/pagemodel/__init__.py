@@ -29,8 +29,8 @@ class Line:
     spans: tuple[Span, ...]
     width: float
     baseline: float  # from the top of the text box
-    refs: tuple[tuple[str, float, float], ...] = ()  # provenance (renderers ignore it): (ref, x, x end)
-    # of each ref's text, from the line's start (spans of one style merge whatever they print)
+    refs: tuple[tuple[str, float, float, str], ...] = ()  # provenance (renderers ignore it): (ref, x,
+    # x end, text) of each ref's text, from the line's start (spans of one style merge whatever they print)
 
 
 @dataclass(frozen=True)

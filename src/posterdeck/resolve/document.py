@@ -237,7 +237,7 @@ class _Resolver(ChartResolver, TableResolver):
                     hint = exc.hint or suggest(node.path, self.model.leaves) or "see study.yaml for the paths"
                     self.err(path, str(exc), hint, src=src)
                     value = "??"
-                yield Text(value, node.style, source=node.path)
+                yield Text(value, node.style, source=node.path, fmt=node.fmt)
             elif isinstance(node, Cite):
                 for key in node.keys:
                     if key not in self.model.references:

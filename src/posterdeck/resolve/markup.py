@@ -29,6 +29,7 @@ class Text:
     style: Style = Style()
     source: str = ""  # the study data path a placeholder rendered, for change reports
     lang: str = ""  # BCP 47 tag when the text is not in the target's language (a fallback to the source)
+    fmt: str = field(default="", compare=False, repr=False)  # the format of the placeholder that printed it
     ctx: str = field(default="", compare=False, repr=False)  # the context of the text it belongs to
     # ('sections.crcri.summary'), for review items; set by the resolver, not part of what prints
 
