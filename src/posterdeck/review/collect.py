@@ -212,10 +212,8 @@ class _Facts:
         src = self.model.sources["content"]
         out = []
         for i, claim in enumerate(self.model.content.claims):
-            says = _words(claim.says)
-            named = set(claim.texts)
-            places = [ctx for ctx in shown if ctx in self.texts and
-                      (says in _words(self.texts[ctx][0]) or ctx in named or ctx.removesuffix(".text") in named)]
+            everywhere = self.places(claim)  # the fingerprint covers them all: the same on every page
+            places = [c for c in everywhere if c in shown]
             if not places:
                 continue
             places.sort(key=lambda c: list(found).index(f"text:{c}"))
@@ -235,9 +233,18 @@ class _Facts:
             out.append(Item(key=f"claim:{claim.id}", kind="claim", label=claim.says,
                             shown=" / ".join(_plain(w) for w in wording), where=str(src.where(("claims", i))),
                             details=tuple(details),
-                            fingerprint=fingerprint("claim", claim.says, claim.holds, wording),
+                            fingerprint=fingerprint("claim", claim.says, claim.holds,
+                                                    [self.texts[c][1] for c in everywhere]),
                             language=self.target.language, marks=tuple(marks)))
         return out
+
+    def places(self, claim) -> list[str]:
+        """The contexts of the texts that state a claim: their source wording contains its
+        ``says`` (case, markup and punctuation aside), or its ``texts:`` names them."""
+        says = _words(claim.says)
+        named = set(claim.texts)
+        return sorted(ctx for ctx, (source, _, _) in self.texts.items()
+                      if says in _words(source) or ctx in named or ctx.removesuffix(".text") in named)
 
     def footnotes(self, found: dict, notes: dict) -> list[Item]:
         out = []
@@ -262,10 +269,13 @@ class _Facts:
             ctx = ref[5:]
             sid = ctx.split(".", 1)[1]
             source, wording, where = self.texts.get(ctx, ("", "", ""))
+            # a market's statement is worded per market: approved per target; the deck's per language
+            market = sid in {s.id for s in self.target.market.statements}
             out.append(Item(key=f"statement:{sid}", kind="statement", label=sid, shown=_plain(wording),
                             where=str(where), details=(("statement", sid), ("text", _plain(wording)),
                                                        ("defined at", str(where))),
-                            fingerprint=fingerprint("statement", wording), language=self.target.language,
+                            fingerprint=fingerprint("statement", wording),
+                            language=self.target.tag if market else self.target.language,
                             marks=tuple(f.marks)))
         return out
 
