@@ -134,3 +134,14 @@ def test_the_outputs_are_the_same_with_provenance(built):
         text = "".join(s.text for s in ln.spans)
         for ref, x0, x1, piece in ln.refs:
             assert piece in text and 0 <= x0 <= x1 <= ln.width + 0.01, (ref, piece, text)
+
+
+def test_a_claim_naming_an_unknown_text_is_an_error_at_its_line(project_copy):
+    from posterdeck.api import load_deck
+    from posterdeck.errors import PosterdeckError
+
+    line = project_copy.replace("data/inovate-salvage/content.yaml", "texts: [sections.rationale.body.3]",
+                                "texts: [sections.rationale.body.30]")
+    with pytest.raises(PosterdeckError) as err:
+        load_deck(project_copy.deck)
+    assert f"content.yaml:{line}" in str(err.value) and "'sections.rationale.body.30' names no text" in str(err.value)
