@@ -241,10 +241,14 @@ class _Facts:
     def places(self, claim) -> list[str]:
         """The contexts of the texts that state a claim: their source wording contains its
         ``says`` (case, markup and punctuation aside), or its ``texts:`` names them."""
-        says = _words(claim.says)
-        named = set(claim.texts)
-        return sorted(ctx for ctx, (source, _, _) in self.texts.items()
-                      if says in _words(source) or ctx in named or ctx.removesuffix(".text") in named)
+        key = (claim.id, id(self.texts))
+        memo = self.__dict__.setdefault("_places", {})
+        if key not in memo:  # asked on every page
+            says = _words(claim.says)
+            named = set(claim.texts)
+            memo[key] = sorted(ctx for ctx, (source, _, _) in self.texts.items()
+                               if says in _words(source) or ctx in named or ctx.removesuffix(".text") in named)
+        return memo[key]
 
     def footnotes(self, found: dict, notes: dict) -> list[Item]:
         out = []
