@@ -12,7 +12,7 @@ import yaml
 
 from conftest import DATA, LAYOUTS_DIR, ROOT, run_cli
 
-KINDS = ["deck", "study", "content", "references", "glossary", "market", "layout", "theme"]
+KINDS = ["deck", "study", "content", "references", "glossary", "market", "layout", "theme", "approvals"]
 
 
 @pytest.fixture(scope="module")

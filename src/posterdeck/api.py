@@ -64,6 +64,9 @@ def check(deck_dir: Path, fit: bool = False, strict: bool = False, allow_outside
     from posterdeck.resolve.target import make_target
 
     model = load_deck(deck_dir, allow_outside)
+    from posterdeck.review.approvals import load as load_approvals
+
+    load_approvals(model.folder)  # approvals.yaml's errors at their file:line, as a build finds them
     warnings = lint(model)
     errors: dict[str, PosterdeckError] = {}
     for tag in model.info.targets:
@@ -102,7 +105,7 @@ def targets_of(model: "Model", wanted: list[str] | None) -> list[str]:
 
 def build_target(model: "Model", tag: str, out: Path, strict: bool = False,
                  helper: "ChartHelper | None" = None, pptx_template: Path | None = None,
-                 fingerprint: dict | None = None) -> TargetResult:
+                 fingerprint: dict | None = None, require_approved: bool = False) -> TargetResult:
     """Compose and render one target; once all of its files rendered, replace the target's folder
     by them and their manifest, all at once (output.publish). With a ``helper``, the charts of
     each document are drawn there while this process goes on. ``pptx_template``: the company
@@ -115,7 +118,8 @@ def build_target(model: "Model", tag: str, out: Path, strict: bool = False,
     from posterdeck.resolve.target import make_target
 
     start = time.perf_counter()
-    fp = fingerprint or manifest.fingerprint(model.folder, tag, options(strict, str(pptx_template or "")))
+    fp = fingerprint or manifest.fingerprint(model.folder, tag, options(strict, str(pptx_template or ""),
+                                                                        require_approved))
     target = make_target(tag, model.info, model.markets)
     drawing = {}
     if helper is not None:
@@ -141,6 +145,7 @@ def build_target(model: "Model", tag: str, out: Path, strict: bool = False,
 
     master = deck_master(model, pptx_template) if "deck" in model.layouts else None
     docs = compose(model, target, strict=strict, on_ready=ready, master=master)
+    approval = approval_check(model, target, docs, require_approved)  # before painting: fails fast
     files: dict[str, bytes] = {}
     pages = {}
     if "deck" in docs:  # first: the PPTX needs no matplotlib, so the helper has time to draw
@@ -183,14 +188,51 @@ def build_target(model: "Model", tag: str, out: Path, strict: bool = False,
 
     files = {name: files[name] for name in sorted(files, key=OUTPUTS.index)}  # one order, whatever order they were made in
     written = publish(out / model.name / tag, files, manifest.content(fp, files, time.perf_counter() - start))
-    warnings = []  # the resolver's, shared by the documents, then each document's own (a template's font)
+    warnings = [approval] if approval else []  # first: a build shows its first few warnings
+    # then the resolver's, shared by the documents, then each document's own (a template's font)
     for d in docs.values():
         warnings.extend(w for w in d.warnings if w not in warnings)
     return TargetResult(model.name, tag, written, pages, time.perf_counter() - start, list(warnings))
 
 
+def approval_check(model: "Model", target, docs: dict, require_approved: bool = False) -> str:
+    """With an approvals.yaml (or ``require_approved``): the build's warning line saying how many
+    items shown changed or are new since approval ('' when all are approved); with
+    ``require_approved``, an error listing them instead (review.approvals)."""
+    from posterdeck.review import approvals
+
+    if not require_approved and not approvals.path_of(model.folder).is_file():
+        return ""
+    from posterdeck.review.items import collect
+
+    found = approvals.load(model.folder)
+    review = approvals.mark(collect(model, target, docs), found)
+    if require_approved:
+        approvals.require(review, found, model.folder)
+        return ""
+    return approvals.summary(review, found)
+
+
+def reviews(model: "Model", tags: list[str]) -> list:
+    """The review items of the targets ``tags``, marked against the deck's approvals.yaml."""
+    from posterdeck.compose.build import compose
+    from posterdeck.loading.pptx_template import deck_master
+    from posterdeck.resolve.target import make_target
+    from posterdeck.review import approvals
+    from posterdeck.review.items import collect
+
+    found = approvals.load(model.folder)
+    master = deck_master(model) if "deck" in model.layouts else None
+    out = []
+    for tag in tags:
+        target = make_target(tag, model.info, model.markets)
+        out.append(approvals.mark(collect(model, target, compose(model, target, master=master)), found))
+    return out
+
+
 def build(deck_dir: Path, targets: list[str] | None = None, out: Path = Path("output"),
-          strict: bool = False, pptx_template: Path | None = None, allow_outside=()) -> list[TargetResult]:
+          strict: bool = False, pptx_template: Path | None = None, allow_outside=(),
+          require_approved: bool = False) -> list[TargetResult]:
     """Build every target of one deck. Nothing is written for a target that fails."""
     from posterdeck.output import check_folder, recover
 
@@ -198,7 +240,8 @@ def build(deck_dir: Path, targets: list[str] | None = None, out: Path = Path("ou
     check_folder(out)
     recover(out / model.name)
     template = checked_template(pptx_template)
-    return [build_target(model, tag, out, strict, pptx_template=template) for tag in targets_of(model, targets)]
+    return [build_target(model, tag, out, strict, pptx_template=template, require_approved=require_approved)
+            for tag in targets_of(model, targets)]
 
 
 def checked_template(path: Path | None) -> Path | None:
@@ -212,7 +255,7 @@ def checked_template(path: Path | None) -> Path | None:
 
 
 def build_job(folder: str, tag: str, out: str, strict: bool, helper: "ChartHelper | None" = None,
-              pptx_template: str = "", allow_outside: tuple = ()) -> tuple:
+              pptx_template: str = "", allow_outside: tuple = (), require_approved: bool = False) -> tuple:
     """One target in a worker process. Returns ("ok", TargetResult) or ("error", [messages], exit
     code): errors travel as text, since their locations and hints do not survive pickling."""
     from posterdeck.errors import ErrorList, PosterdeckError
@@ -220,20 +263,22 @@ def build_job(folder: str, tag: str, out: str, strict: bool, helper: "ChartHelpe
     from posterdeck import manifest
 
     try:
-        fp = manifest.fingerprint(Path(folder), tag, options(strict, pptx_template))
+        fp = manifest.fingerprint(Path(folder), tag, options(strict, pptx_template, require_approved))
         model = cached_model(folder, allow_outside)
         result = build_target(model, tag, Path(out), strict, helper, Path(pptx_template) if pptx_template else None,
-                              fingerprint=fp)
+                              fingerprint=fp, require_approved=require_approved)
         return ("ok", result)
     except PosterdeckError as exc:
         errors = exc.errors if isinstance(exc, ErrorList) else [exc]
         return ("error", [str(e) for e in errors], exc.exit_code)
 
 
-def options(strict: bool, pptx_template: str = "") -> dict:
+def options(strict: bool, pptx_template: str = "", require_approved: bool = False) -> dict:
     """The build options a target's outputs depend on (the manifest's key); a template given on
     the command line counts with its content, so editing it rebuilds."""
     opts: dict = {"strict": strict}
+    if require_approved:  # a build that may fail on approvals is not the same build
+        opts["require_approved"] = True
     if pptx_template:
         from posterdeck.manifest import _sha
 

@@ -47,10 +47,13 @@ ALLOW_OUTSIDE = click.option(
               help="Print the (deck, target) pairs and their shard (of --shard's N, else 1) as JSON; build nothing.")
 @click.option("--no-cache", "no_cache", is_flag=True,
               help="Neither read nor write the cache of drawn charts and parsed hyphenation patterns.")
+@click.option("--require-approved", "require_approved", is_flag=True,
+              help="Fail when an item shown (value, claim, citation, footnote, statement) is not approved as it "
+                   "stands in the deck's approvals.yaml (see posterdeck approve).")
 @ALLOW_OUTSIDE
 def build(decks: tuple[Path, ...], targets: tuple[str, ...], out: Path, strict: bool, force: bool, watch: bool,
           jobs: int, quiet: bool, pptx_template: Path | None, shard: str | None, show_plan: bool, no_cache: bool,
-          allow_outside: tuple[Path, ...]) -> None:
+          require_approved: bool, allow_outside: tuple[Path, ...]) -> None:
     """Build poster.pdf, poster-screen.pdf, deck.pptx and deck.pdf for every target of the DECKS
     (default: every deck under data/), in parallel worker processes. Targets whose inputs did not
     change since their last build are skipped (see --force)."""
@@ -79,8 +82,9 @@ def build(decks: tuple[Path, ...], targets: tuple[str, ...], out: Path, strict: 
     folders = _folders(decks)
     from posterdeck import api
 
-    global _ALLOWED
+    global _ALLOWED, _REQUIRE_APPROVED
     _ALLOWED = tuple(str(p) for p in allow_outside)
+    _REQUIRE_APPROVED = require_approved
     try:
         template = str(api.checked_template(pptx_template) or "")
     except PosterdeckError as e:
@@ -99,6 +103,7 @@ def build(decks: tuple[Path, ...], targets: tuple[str, ...], out: Path, strict: 
 
 
 _ALLOWED: tuple[str, ...] = ()  # --allow-outside of this build, for every deck and worker
+_REQUIRE_APPROVED = False  # --require-approved of this build, for every deck and worker
 
 
 def _build_once(folders, targets, out: Path, strict: bool, force: bool, jobs: int, console, quiet: bool,
@@ -121,7 +126,8 @@ def _build_once(folders, targets, out: Path, strict: bool, force: bool, jobs: in
             declared = manifest.deck_targets(folder)
             tags = [t for t in declared if (not targets or t in targets)
                     and (only is None or (folder.resolve().name, t) in only)]
-            stale_of[folder] = [t for t in tags if force or not manifest.up_to_date(out, folder, t, api.options(strict, template))]
+            stale_of[folder] = [t for t in tags if force or not manifest.up_to_date(
+                out, folder, t, api.options(strict, template, _REQUIRE_APPROVED))]
             fresh.extend((folder.name, t) for t in tags if t not in stale_of[folder])
             if not stale_of[folder] and not (targets and set(targets) - set(declared)):
                 del stale_of[folder]
@@ -239,7 +245,7 @@ def _run(plan: list, out: Path, strict: bool, jobs: int, console, helper=None, t
         here = plan if workers <= 1 else plan[:1] if helper is not None else []
         for folder, tag in here:
             progress.update(task, description=f"building {Path(folder).name} {tag}")
-            results.append(api.build_job(folder, tag, str(out), strict, helper, template, _ALLOWED))
+            results.append(api.build_job(folder, tag, str(out), strict, helper, template, _ALLOWED, _REQUIRE_APPROVED))
             progress.advance(task)
         rest = plan[len(here):]
         if not rest:
@@ -257,7 +263,8 @@ def _run(plan: list, out: Path, strict: bool, jobs: int, console, helper=None, t
             # the workers are forked at the first submit: with the progress bar's thread stopped,
             # so that no lock it might hold (the terminal's) is copied locked into them
             progress.stop()
-            futures = {pool.submit(api.build_job, folder, tag, str(out), strict, None, template, _ALLOWED): (folder, tag)
+            futures = {pool.submit(api.build_job, folder, tag, str(out), strict, None, template, _ALLOWED,
+                                   _REQUIRE_APPROVED): (folder, tag)
                        for folder, tag in rest}
             progress.start()
             for fut in as_completed(futures):
@@ -451,6 +458,57 @@ def _folders(decks) -> list[Path]:
         sys.exit(e.exit_code)
 
 
+@main.command("approve")
+@click.argument("deck", type=click.Path(path_type=Path, file_okay=False))
+@click.option("--target", "-t", "targets", multiple=True, help="BCP 47 target, e.g. en-GB (repeatable; default: all).")
+@click.option("--by", default=None, help="Who approves (default: git config user.name).")
+@click.option("--item", "items", multiple=True,
+              help="Approve only the items with this key (repeatable; shell patterns: 'value:results.crcri.*').")
+@ALLOW_OUTSIDE
+def approve_command(deck: Path, targets: tuple[str, ...], by: str | None, items: tuple[str, ...],
+                    allow_outside: tuple[Path, ...]) -> None:
+    """Record the review items of DECK (every value, claim, citation, footnote and statement its
+    pages show, in each target's language) as approved as they stand now, in DECK/approvals.yaml,
+    with who and today's date. An item approved before is approved anew; others keep their entry."""
+    from posterdeck import api
+    from posterdeck.errors import UsageError
+    from posterdeck.review.approvals import approve
+
+    try:
+        (folder,) = api.discover([deck])
+        who = by or _git_user()
+        if not who:
+            raise UsageError("who approves? no --by NAME and no git config user.name",
+                             hint="posterdeck approve DECK --by 'Jane Doe'")
+        model = api.load_deck(folder, allow_outside)
+        tags = api.targets_of(model, list(targets) or None)
+        done = approve(folder, api.reviews(model, tags), who, items)
+        if items and not done:
+            raise UsageError(f"no item of {model.name} ({', '.join(tags)}) matches {', '.join(items)}",
+                             hint="item keys look like value:results.crcri.ino_s1, claim:ID, citation:KEY; "
+                                  "see posterdeck diff or the review pack")
+    except PosterdeckError as e:
+        _report(e)
+        sys.exit(e.exit_code)
+    except OSError as exc:
+        from posterdeck.output import output_error
+
+        _report(output_error(exc, folder))
+        sys.exit(output_error(exc, folder).exit_code)
+    click.echo(f"{model.name}: approved {len(done)} item(s) of {', '.join(tags)} as {who}: "
+               f"{folder / 'approvals.yaml'}")
+
+
+def _git_user() -> str:
+    import subprocess
+
+    try:
+        res = subprocess.run(["git", "config", "user.name"], capture_output=True, text=True, timeout=10)
+    except (OSError, subprocess.SubprocessError):
+        return ""
+    return res.stdout.strip() if res.returncode == 0 else ""
+
+
 @main.command("diff")
 @click.argument("old")
 @click.argument("new")
@@ -488,6 +546,8 @@ def diff_command(old: str, new: str, out: Path, no_thumbnails: bool, project: Pa
     for d in diffs:
         click.echo(f"{d.deck}: {len(d.values)} value(s), {len(d.texts)} text(s), "
                    f"{len(d.refs_added) + len(d.refs_removed)} reference(s) and {len(d.pages)} page(s) changed")
+        if d.approvals is not None:
+            click.echo(f"{d.deck}: {len(d.approvals)} item(s) shown need re-approval (approvals.yaml)")
     click.echo(f"report: {out / 'changes.md'} and {out / 'changes.html'}")
 
 

@@ -61,6 +61,9 @@ class DeckDiff:
     pages: list[PageChange] = field(default_factory=list)
     note: str = ""
     claims: list[FailedClaim] = field(default_factory=list)
+    # with an approvals.yaml in the new version: (target, item key, "changed"/"new", pages), the
+    # items shown that need (re-)approval; None without approvals
+    approvals: list[tuple[str, str, str, list[str]]] | None = None
 
 
 def resolve_side(spec: str, workdir: Path) -> Path:
@@ -240,10 +243,24 @@ def _deck_diff(name: str, old_dir: Path, new_dir: Path, thumbnails: bool, projec
         if v.path.startswith("populations."):
             pop = v.path.split(".", 1)[1]
             changed_paths.update(p for p, leaf in new.leaves.items() if getattr(leaf, "N", None) == pop)
+    from posterdeck.review import approvals as review_approvals
+
+    approved = review_approvals.load(new_dir)
+    if approved is not None:
+        out.approvals = []
     for tag in new.info.targets:
+        if approved is None and tag not in old.info.targets:
+            continue
+        target = make_target(tag, new.info, new.markets)
+        docs_new = compose(new, target)
+        if approved is not None:  # every target of the new version, old or new: what must be approved again
+            from posterdeck.review.items import collect
+
+            review = review_approvals.mark(collect(new, target, docs_new), approved)
+            out.approvals += [(tag, key, status, pages)
+                              for key, (status, pages) in review_approvals.pending(review).items()]
         if tag not in old.info.targets:
             continue
-        docs_new = compose(new, make_target(tag, new.info, new.markets))
         docs_old = compose(old, make_target(tag, old.info, old.markets))
         for kind, doc in docs_new.items():
             if kind == "poster-screen":  # the screen poster of a print layout: poster.pdf speaks for it
@@ -331,10 +348,18 @@ def _claim_lines(diffs: list[DeckDiff]) -> list[str]:
     return lines + [""]
 
 
+def _approval_lines(d: DeckDiff) -> list[str]:
+    if d.approvals is None:
+        return []
+    lines = [f"### Needs re-approval ({len(d.approvals)} item(s) shown, not approved as they stand)", ""]
+    lines += [f"- **{status}** `{key}` ({tag}): {', '.join(dict.fromkeys(pages))}" for tag, key, status, pages in d.approvals]
+    return lines + ["", "Approve them after review with `posterdeck approve` (see README, Approvals).", ""]
+
+
 def markdown(diffs: list[DeckDiff]) -> str:
     lines = ["# posterdeck change report", ""] + _claim_lines(diffs)
     for d in diffs:
-        lines += [f"## {d.deck}", ""]
+        lines += [f"## {d.deck}", ""] + _approval_lines(d)
         lines += [f"### Values ({len(d.values)} changed)", ""]
         if d.values:
             lines += ["| value | old | new | shown on |", "|---|---|---|---|"]
@@ -369,7 +394,13 @@ def html_report(diffs: list[DeckDiff]) -> str:
                   f"{esc(c.message)}</li>" for c in claims]
         parts.append("</ul>")
     for d in diffs:
-        parts.append(f"<h2>{esc(d.deck)}</h2><h3>Values ({len(d.values)} changed)</h3>")
+        parts.append(f"<h2>{esc(d.deck)}</h2>")
+        if d.approvals is not None:
+            parts.append(f"<h3>Needs re-approval ({len(d.approvals)})</h3><ul>")
+            parts += [f"<li class='reapprove'><strong>{esc(status)}</strong> <code>{esc(key)}</code> ({esc(tag)}): "
+                      f"{esc(', '.join(dict.fromkeys(pages)))}</li>" for tag, key, status, pages in d.approvals]
+            parts.append("</ul>")
+        parts.append(f"<h3>Values ({len(d.values)} changed)</h3>")
         if d.values:
             parts.append("<table><tr><th>value</th><th>old</th><th>new</th><th>shown on</th></tr>")
             for v in d.values:

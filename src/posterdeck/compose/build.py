@@ -30,7 +30,7 @@ def compose(model, target: Target, strict: bool = False,
     meta = dict(title=shorten(plain(doc.title)), author=shorten(model.info.product), subject=shorten(model.info.title),
                 keywords=shorten(target.job_code), language=target.tag,
                 date=f"{model.info.date_of_preparation}-01", fonts=files, font_name=model.theme.family(target.language).name,
-                colours=colours)
+                colours=colours, texts=dict(doc.wording))
     out, errors = {}, []
     if "poster" in model.layouts:
         errors.extend(_profile_check(model, strict, doc.warnings))

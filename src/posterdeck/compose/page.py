@@ -113,7 +113,8 @@ class PageContent:
         done = 0
         while done < len(self.marks.notes):  # footnote bodies may hold footnotes of their own
             letter, body = self.marks.notes[done]
-            items.append(([Piece(letter, script="sup"), Piece(" ")] + pieces(body, self.marks), "footer", 0))
+            items.append(([Piece(letter, script="sup", ref=f"note:{letter}"), Piece(" ")] + pieces(body, self.marks),
+                          "footer", 0))
             done += 1
         refs = [n for n in self.marks.cited]
         by_number = {n: k for k, n in self.marks.citations.order.items()}

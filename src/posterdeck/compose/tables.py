@@ -62,9 +62,11 @@ class TableBlock:
             font = "bold" if level == "soc" else "regular"
             indent = st.size if nested and level == "pt" else 0.0
             fill = band if level == "soc" else ""
+            paths = t.cell_paths[i] if i < len(t.cell_paths) else ()
+            refs = [f"value:{p}" if p else "" for p in paths] + [""] * (len(cells) - len(paths))
             rows.append((self._cell(term, st, font, "", width=stub_w - 2 * pad - indent, indent=indent, fill=fill),
-                         *(self._cell(c, st, font, "", width=w - 2 * pad, align="center", fill=fill)
-                           for c, w in zip(cells, cols))))
+                         *(self._cell(c, st, font, "", width=w - 2 * pad, align="center", fill=fill, ref=ref)
+                           for c, w, ref in zip(cells, cols, refs))))
         heights = tuple(max(len(c.lines) for c in r if c) * st.size * lead + 2 * pad for r in rows)
         return widths, heights, tuple(rows), pad, lead, (2 if t.groups else 1)
 
@@ -100,7 +102,7 @@ class TableBlock:
                 raise _TooNarrow()
         return stub_w, cols
 
-    def _cell(self, text, st, font, kind, width=None, colspan=1, align="left", indent=0.0, fill="", color=""):
+    def _cell(self, text, st, font, kind, width=None, colspan=1, align="left", indent=0.0, fill="", color="", ref=""):
         color = "on_primary" if kind == "header" else (color or st.color)
         fill = "primary" if kind == "header" else fill
         if width is None or not text:
@@ -109,7 +111,7 @@ class TableBlock:
             lines = _lines(text, TextStyle(st.size, st.leading, font == "bold", False, color), width,
                            self.ctx.fonts, self.ctx.where, self.ctx.language)
         return Cell(lines=lines, font=font, size=st.size, color=color, fill=fill, align=align, indent=indent,
-                    colspan=colspan, keep=keep_lines(lines, self.ctx.fonts.nobreak()))
+                    colspan=colspan, keep=keep_lines(lines, self.ctx.fonts.nobreak()), ref=ref)
 
     def min_height(self, width, scale) -> float:
         try:

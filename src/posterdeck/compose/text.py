@@ -15,7 +15,7 @@ from posterdeck.compose.nobreak import GLUE, rewrite
 from posterdeck.fonts import missing_glyphs, register
 from posterdeck.pagemodel import Line, Paragraph, Span
 from posterdeck.resolve.markup import Cite, Note, Text
-from posterdeck.resolve.references import superscript_numbers
+from posterdeck.resolve.references import superscript, superscript_numbers
 
 SUP_SCALE = 0.62
 
@@ -30,6 +30,8 @@ class Piece:
     marker: bool = False
     source: str = ""  # the study data path this text shows, if any
     lang: str = ""  # the text's language when not the document's (see markup.Text.lang)
+    ref: str = ""  # what the piece prints, for review (pagemodel.Span.ref): "value:PATH", "text:CONTEXT",
+    # "cite:KEY@LOCATOR;KEY" (a citation marker), "note:LETTER" (a footnote marker)
 
 
 @dataclass
@@ -64,12 +66,16 @@ class PageMarks:
         self.notes.append((letter, note.body))
         return letter
 
-    def cite(self, keys) -> str:
+    def cite(self, keys, locators=()) -> str:
+        """The superscript of a citation: numbered by key (one reference, one number, whatever
+        its locator), with what the references' style prints of each locator (AMA: pages)."""
         nums = [self.citations.number(k) for k in keys]
         for n in nums:
             if n not in self.cited:
                 self.cited.append(n)
-        return superscript_numbers(nums)
+        if not any(locators):
+            return superscript_numbers(nums)
+        return superscript([(n, loc.ama() if loc else "") for n, loc in zip(nums, locators)])
 
 
 def _letters(i: int) -> str:
@@ -105,18 +111,26 @@ def pieces(nodes, marks: PageMarks, uppercase: bool = False) -> list[Piece]:
         st = node.style
         if isinstance(node, Text):
             text = upper(node.text) if uppercase and not st.script else node.text
-            out.append(Piece(text, st.bold, st.italic, st.script, st.link, source=node.source, lang=node.lang))
+            ref = (f"value:{node.source}" + (f"|{node.fmt}" if node.fmt else "") if node.source
+                   else f"text:{node.ctx}" if node.ctx else "")
+            out.append(Piece(text, st.bold, st.italic, st.script, st.link, source=node.source, lang=node.lang, ref=ref))
             if node.source:
                 marks.sources.add(node.source)
             continue
-        label = marks.cite(node.keys) if isinstance(node, Cite) else marks.letter(node)
+        if isinstance(node, Cite):
+            label = marks.cite(node.keys, node.locators)
+            ref = "cite:" + ";".join(k + (f"@{node.locator(i).text()}" if node.locator(i) else "")
+                                     for i, k in enumerate(node.keys))
+        else:
+            label = marks.letter(node)
+            ref = f"note:{label}"
         if out and out[-1].marker:
             label = "," + label
         elif out and out[-1].text.endswith(" ") and not out[-1].script:
             # a marker hugs the word before it
             out[-1] = Piece(out[-1].text.rstrip(" "), out[-1].bold, out[-1].italic, out[-1].script, out[-1].link,
-                            lang=out[-1].lang)
-        out.append(Piece(label, st.bold, st.italic, "sup", "", marker=True))
+                            lang=out[-1].lang, ref=out[-1].ref)
+        out.append(Piece(label, st.bold, st.italic, "sup", "", marker=True, ref=ref))
     return _paper_links(out, marks) if marks.print_links else out
 
 
@@ -144,7 +158,7 @@ def _paper_links(ps: list[Piece], marks: PageMarks) -> list[Piece]:
         j = i
         while j < len(ps) and ps[j].link == link:
             p = ps[j]
-            out.append(Piece(p.text, p.bold, p.italic, p.script, "", p.marker, p.source, p.lang))
+            out.append(Piece(p.text, p.bold, p.italic, p.script, "", p.marker, p.source, p.lang, p.ref))
             j += 1
         shown = "".join(p.text for p in ps[i:j])
         if _bare(link) in _bare(shown).replace(" ", ""):
@@ -245,7 +259,7 @@ def make_spans(ps: list[Piece], style: TextStyle, fonts: Fonts, where: str) -> l
         size = min(max(style.size * SUP_SCALE, style.min_script), style.size) if p.script else style.size
         fonts.check_glyphs(p.text, variant, where)
         spans.append(Span(p.text, variant, size, "link" if p.link and not p.marker else style.color,
-                          p.script, p.link, fonts.width(p.text, variant, size), p.lang))
+                          p.script, p.link, fonts.width(p.text, variant, size), p.lang, p.ref))
     return spans
 
 
@@ -291,8 +305,28 @@ def break_lines(spans: list[Span], width: float, fonts: Fonts, style: TextStyle,
     lead = style.size * style.leading
     for i, ln in enumerate(lines):
         merged = _merge(ln, fonts)
-        out.append(Line(tuple(merged), sum(s.width for s in merged), baseline=lead * i + style.size * 0.95))
+        out.append(Line(tuple(merged), sum(s.width for s in merged), baseline=lead * i + style.size * 0.95,
+                        refs=_refs(ln, fonts)))
     return out
+
+
+def _refs(spans: list[Span], fonts: Fonts) -> tuple[tuple[str, float, float, str], ...]:
+    """Where on a line each ref's text stands, before the spans merge: (ref, x from the line's
+    start, x of its end, its text), a space after a word left out."""
+    out: list[list] = []
+    x = 0.0
+    for sp in spans:
+        if sp.ref:
+            end = x + sp.width
+            if sp.text.endswith(" "):
+                end -= (len(sp.text) - len(sp.text.rstrip(" "))) * fonts.width(" ", sp.font, sp.size)
+            if out and out[-1][0] == sp.ref:
+                out[-1][2] = end
+                out[-1][3] += sp.text
+            else:
+                out.append([sp.ref, x, end, sp.text])
+        x += sp.width
+    return tuple((r, round(a, 3), round(b, 3), t.strip(" ")) for r, a, b, t in out)
 
 
 
@@ -316,11 +350,12 @@ def _glue(words: list[list[Span]], fonts: Fonts) -> list[list[Span]]:
     return out
 
 
-def _span(sp: Span, text: str, fonts: Fonts, width: float | None = None) -> Span:
+def _span(sp: Span, text: str, fonts: Fonts, width: float | None = None, ref: str | None = None) -> Span:
     """``sp``'s style with other text; ``width`` when the caller knows it (widths add up: the
     fonts are measured glyph by glyph, without kerning)."""
     return Span(text, sp.font, sp.size, sp.color, sp.script, sp.link,
-                fonts.width(text, sp.font, sp.size) if width is None else width, sp.lang)
+                fonts.width(text, sp.font, sp.size) if width is None else width, sp.lang,
+                sp.ref if ref is None else ref)
 
 
 def _with_space(sp: Span, fonts: Fonts) -> Span:
@@ -332,7 +367,9 @@ def _merge(spans: list[Span], fonts: Fonts) -> list[Span]:
     for sp in spans:
         if out and (out[-1].font, out[-1].size, out[-1].color, out[-1].script, out[-1].link, out[-1].lang) == \
                 (sp.font, sp.size, sp.color, sp.script, sp.link, sp.lang):
-            out[-1] = _span(out[-1], out[-1].text + sp.text, fonts, out[-1].width + sp.width)
+            # spans of one style merge whatever they print: the line's refs keep where each stands
+            out[-1] = _span(out[-1], out[-1].text + sp.text, fonts, out[-1].width + sp.width,
+                            out[-1].ref if out[-1].ref == sp.ref else "")
         else:
             out.append(sp)
     if out and out[-1].text.endswith(" "):
@@ -516,7 +553,7 @@ def _keep(spans: list[Span], lines: list[Line], have: str) -> tuple[Span, ...]:
     for sp in spans:
         text = "".join(chars[at:at + len(sp.text)])
         at += len(sp.text)
-        out.append(Span(text, sp.font, sp.size, sp.color, sp.script, sp.link, sp.width, sp.lang))
+        out.append(Span(text, sp.font, sp.size, sp.color, sp.script, sp.link, sp.width, sp.lang, sp.ref))
     return tuple(out)
 
 

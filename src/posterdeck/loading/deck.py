@@ -183,9 +183,11 @@ def load_deck(folder: Path, home: Path | None = None, claims: bool = True, allow
                  references=references, glossary=glossary, markets=markets, layouts=layouts, theme=theme,
                  theme_dir=theme_dir, sources=sources, pptx_template=pptx_template, fence=fence)
     if claims and content is not None and study is not None and not errors:
-        from posterdeck.resolve.claims import check_claims
+        from posterdeck.resolve.claims import check_claim_texts, check_claims
 
         errors.extend(check_claims(model))
+        if not errors:
+            errors.extend(check_claim_texts(model))
     collect(errors)
     return model
 

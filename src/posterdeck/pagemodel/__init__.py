@@ -20,6 +20,8 @@ class Span:
     link: str = ""
     width: float = 0.0
     lang: str = ""  # BCP 47 tag of text in another language than the document's (a fallback to the source)
+    ref: str = ""  # provenance, for review (renderers ignore it): what the span prints, "value:PATH",
+    # "text:CONTEXT", "cite:KEY@LOCATOR;KEY", "note:LETTER"; "" for a span that merged several
 
 
 @dataclass(frozen=True)
@@ -27,6 +29,8 @@ class Line:
     spans: tuple[Span, ...]
     width: float
     baseline: float  # from the top of the text box
+    refs: tuple[tuple[str, float, float, str], ...] = ()  # provenance (renderers ignore it): (ref, x,
+    # x end, text) of each ref's text, from the line's start (spans of one style merge whatever they print)
 
 
 @dataclass(frozen=True)
@@ -90,6 +94,7 @@ class Cell:
     indent: float = 0.0
     colspan: int = 1
     keep: tuple[str, ...] = ()  # the lines with compose's no-break characters (compose.nobreak), for PPTX
+    ref: str = ""  # provenance (renderers ignore it): "value:PATH" of a cell that prints a study value
 
 
 @dataclass(frozen=True)
@@ -250,4 +255,6 @@ class Document:
     colours: dict  # theme colour name -> Colour (cmyk, rgb)
     print_spec: object = None  # schema.layout.PrintSpec of a print document, else None
     warnings: list = field(default_factory=list)  # what the build should tell (missing translations, ...)
+    texts: dict = field(default_factory=dict)  # provenance (renderers ignore it): context -> (source wording,
+    # wording as this target shows it, errors.Location), for every text the pages show (review items)
     master: SlideMaster | None = None  # slide decks: the master and layouts to build the PPTX on

@@ -72,6 +72,29 @@ def check_claims(model) -> list[ContentError]:
     return errors
 
 
+def check_claim_texts(model) -> list[ContentError]:
+    """A claim's ``texts:`` names texts by their context (review items place it there): each must
+    be the context of a text of the deck, as the catalogue has them."""
+    if not any(c.texts for c in model.content.claims):
+        return []
+    from posterdeck.errors import PosterdeckError
+    from posterdeck.i18n import template
+
+    try:
+        known = {ctx for ctx, *_ in template(model)}
+    except PosterdeckError:  # the content's own errors: the build reports them where they are
+        return []
+    src = model.sources["content"]
+    errors = []
+    for i, claim in enumerate(model.content.claims):
+        for j, ctx in enumerate(claim.texts):
+            if ctx not in known and f"{ctx}.text" not in known:
+                errors.append(ContentError(f"claim {claim.id!r}: texts: {ctx!r} names no text of the deck", src.where(
+                    ("claims", i, "texts", j)), hint=suggest(ctx, sorted(known)) or "name a text by its context, as "
+                    "in the catalogue: sections.ID.body.N, sections.ID.summary, overview.body.N"))
+    return errors
+
+
 def _evaluate(rule: str, leaves) -> tuple[bool, str]:
     m = _EXCLUDES.match(rule)
     if m:

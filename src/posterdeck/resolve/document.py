@@ -68,6 +68,8 @@ class RDocument:
     images: dict = field(default_factory=dict)  # content image id -> RImage, for image:ID panels
     locations: dict = field(default_factory=dict)  # context ('title', 'sections.crcri.headline') -> Location
     overview_speaker_notes: tuple[Nodes, ...] = ()  # the overview slide's notes page
+    wording: dict = field(default_factory=dict)  # context -> (source text, text as the target shows it
+    # before its values are filled in, Location): what review items fingerprint and place claims by
 
     def collation(self, term: str):
         return _collation_key(term)
@@ -87,6 +89,7 @@ class _Resolver(ChartResolver, TableResolver):
         self.locations: dict = {}  # context -> Location of the source text
         self.shown: list[str] = []  # every text as the target shows it: which glossary terms the deck uses
         self.fallen: list[str] = []  # texts shown in the source language for want of a translation
+        self.wording: dict = {}  # context -> (source, shown, Location), see RDocument.wording
         ci = "CI"
         if "CI" in model.glossary.glossary and self.translating and translations is not None:
             ci = translations.get("glossary-term.CI", "CI") or "CI"
@@ -172,8 +175,9 @@ class _Resolver(ChartResolver, TableResolver):
         self.errors.append(cls(message, (src or self.src).where(path), hint=hint))
 
     def text(self, raw: str, path: tuple, footnotes: dict[str, str] | None = None, src: Source | None = None,
-             translate: bool = True) -> Nodes:
+             translate: bool = True, context: str = "") -> Nodes:
         fallen = len(self.fallen)
+        source = raw
         if translate:
             raw = self.tr(raw, path, src)
         elif self.recorder is None:
@@ -185,6 +189,10 @@ class _Resolver(ChartResolver, TableResolver):
             return (Text(raw),)
         self.check_links(nodes, path, src)
         out = tuple(self._nodes(nodes, path, footnotes or {}, src))
+        ctx = context or self.context(path)
+        out = with_context(out, ctx)
+        if raw and raw.strip():
+            self.wording.setdefault(ctx, (source, raw, (src or self.src).where(path)))
         if len(self.fallen) > fallen:  # shown in the source language: tagged so (spell-check, screen readers)
             out = tag_language(out, language_tag(self.model.info.source_language))
         self.shown.append(_all_text(out))  # with its values printed ('95% CI' comes from a placeholder)
@@ -229,7 +237,7 @@ class _Resolver(ChartResolver, TableResolver):
                     hint = exc.hint or suggest(node.path, self.model.leaves) or "see study.yaml for the paths"
                     self.err(path, str(exc), hint, src=src)
                     value = "??"
-                yield Text(value, node.style, source=node.path)
+                yield Text(value, node.style, source=node.path, fmt=node.fmt)
             elif isinstance(node, Cite):
                 for key in node.keys:
                     if key not in self.model.references:
@@ -396,7 +404,7 @@ class _Resolver(ChartResolver, TableResolver):
                                    f"{self.target.market.code} nor the deck gives",
                              f"add it to deck.yaml: market_links: {{{self.target.market.code}: {{{name}: https://...}}}} "
                              f"(or links: for every market)", InputError, src=src)
-                nodes = self.text(raw, path, src=src, translate=False)
+                nodes = self.text(raw, path, src=src, translate=False, context=f"statements.{st.id}")
                 if shown_in:
                     nodes = tag_language(nodes, language_tag(shown_in))
                 if st.link:
@@ -468,7 +476,21 @@ def resolve(model: Model, target: Target, translations=None, strict: bool = Fals
     doc.cited = r.cited
     doc.warnings = r.warnings
     doc.locations = r.locations
+    doc.wording = r.wording
     return doc
+
+
+def with_context(nodes: tuple, ctx: str) -> tuple:
+    """The text nodes (inline footnote bodies too) marked as belonging to the text ``ctx``; nodes
+    that already belong to one (a footnote by id, resolved as a text of its own) keep theirs."""
+    out = []
+    for n in nodes:
+        if isinstance(n, Text) and not n.ctx:
+            n = replace(n, ctx=ctx)
+        elif isinstance(n, Note) and n.body and not n.ref:
+            n = replace(n, body=with_context(n.body, ctx))
+        out.append(n)
+    return tuple(out)
 
 
 def language_tag(language: str) -> str:

@@ -9,6 +9,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 
 from posterdeck.resolve import markup
+from posterdeck.resolve.locators import written as cited
 from posterdeck.resolve.markup import Cite, Note, Placeholder, Text
 
 # characters the parser prints as they are when they do not pair up: more of them in a translation
@@ -20,7 +21,7 @@ _LONE = "^~[]*"
 class Facts:
     placeholders: Counter = field(default_factory=Counter)  # '{{ path | fmt }}'
     order: list = field(default_factory=list)  # the placeholders as they come in the text
-    citations: Counter = field(default_factory=Counter)  # '[@key]'
+    citations: Counter = field(default_factory=Counter)  # '[@key]', '[@key, page 743]'
     notes: Counter = field(default_factory=Counter)  # '[^id]'
     inline_notes: int = 0
     links: Counter = field(default_factory=Counter)  # the addresses of the links, once each
@@ -41,7 +42,8 @@ def _walk(nodes, out: Facts) -> None:
             out.placeholders[written] += 1
             out.order.append(written)
         elif isinstance(n, Cite):
-            out.citations.update(f"[@{k}]" for k in n.keys)
+            # with its locator ('[@a, page 743]'): a translation keeps where in the source it points
+            out.citations.update(cited(k, n.locator(i)) for i, k in enumerate(n.keys))
         elif isinstance(n, Note):
             if n.ref:
                 out.notes[f"[^{n.ref}]"] += 1
@@ -84,7 +86,7 @@ def differences(source: str, translation: str) -> list[str]:
         return [f"its markup does not parse: {exc}"]
     problems = (_compare("placeholders print study data: the same paths and formats", src.placeholders,
                          tr.placeholders)
-                + _compare("citations", src.citations, tr.citations)
+                + _compare("citations and their locators", src.citations, tr.citations)
                 + _compare("footnote markers", src.notes, tr.notes)
                 + _compare("link addresses", src.links, tr.links))
     if src.placeholders == tr.placeholders and _distinct(src.order) != _distinct(tr.order):

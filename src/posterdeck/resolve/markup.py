@@ -2,6 +2,7 @@
 
     **bold**  *italic*  ^superscript^  ~subscript~  [text](url)
     [@key]  [@a; @b]          citations, numbered in order of first use
+    [@a, p. 743; @b, fig. 2]  citations with pandoc locators (resolve.locators)
     ^[footnote text]  [^id]   footnotes, lettered a, b, c per page
     {{ path | format }}       a value of the study data, formatted for the target
     \\*                        a literal character
@@ -28,12 +29,21 @@ class Text:
     style: Style = Style()
     source: str = ""  # the study data path a placeholder rendered, for change reports
     lang: str = ""  # BCP 47 tag when the text is not in the target's language (a fallback to the source)
+    fmt: str = field(default="", compare=False, repr=False)  # the format of the placeholder that printed it
+    ctx: str = field(default="", compare=False, repr=False)  # the context of the text it belongs to
+    # ('sections.crcri.summary'), for review items; set by the resolver, not part of what prints
 
 
 @dataclass(frozen=True)
 class Cite:
     keys: tuple[str, ...]
     style: Style = Style()
+    locators: tuple = ()  # one resolve.locators.Locator per key (empty: none given)
+
+    def locator(self, i: int):
+        from posterdeck.resolve.locators import Locator
+
+        return self.locators[i] if i < len(self.locators) else Locator()
 
 
 @dataclass(frozen=True)
@@ -125,11 +135,9 @@ class _Parser:
                 m = _CITE.match(s, i)
                 if not m:
                     raise MarkupError("unclosed citation '[@'", "write [@key] or [@a; @b]")
-                keys = tuple(k.strip().lstrip("@") for k in m.group(1).split(";"))
-                if not all(keys) or not all(k.strip().startswith("@") for k in m.group(1).split(";")):
-                    raise MarkupError(f"malformed citation {m.group(0)!r}", "write [@a; @b]")
+                keys, locators = _citation(m.group(0), m.group(1))
                 self.flush()
-                self.out.append(Cite(keys, self.style))
+                self.out.append(Cite(keys, self.style, locators if any(locators) else ()))
                 i = m.end()
                 continue
             if s.startswith("[^", i):
@@ -175,6 +183,30 @@ class _Parser:
         if self.style.bold or self.style.italic:
             raise MarkupError("unclosed ** or *", "every **bold** and *italic* needs its closing marker")
         return self.out
+
+
+_KEY = re.compile(r"@([^\s,;]+)\s*(?:,(.*))?$", re.S)
+
+
+def _citation(whole: str, inner: str) -> tuple[tuple[str, ...], tuple]:
+    """The keys of ``[@a, p. 4; @b]`` and a locator per key (resolve.locators)."""
+    from posterdeck.resolve.locators import Locator, LocatorError, parse as parse_locator
+
+    keys, locators = [], []
+    for part in inner.split(";"):
+        m = _KEY.match(part.strip())
+        if not m:
+            raise MarkupError(f"malformed citation {whole!r}",
+                              "write [@a; @b], with a locator after a comma: [@a, p. 743; @b, fig. 2]")
+        keys.append(m.group(1))
+        if m.group(2) is None:
+            locators.append(Locator())
+            continue
+        try:
+            locators.append(parse_locator(m.group(2)))
+        except LocatorError as exc:
+            raise MarkupError(f"citation {whole!r}: {exc}", exc.hint) from None
+    return tuple(keys), tuple(locators)
 
 
 def _matching(s: str, start: int) -> int:

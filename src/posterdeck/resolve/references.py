@@ -87,3 +87,28 @@ def superscript_numbers(numbers: list[int]) -> str:
             out.extend(str(n) for n in nums[i:j + 1])
         i = j + 1
     return ",".join(out)
+
+
+def superscript(cited: list[tuple[int, str]]) -> str:
+    """Numbers with what AMA prints of their locators: [(1, "(p743)"), (2, ""), (3, "")] ->
+    '1(p743),2,3'. A number with a page locator stands alone; the others collapse as in
+    ``superscript_numbers`` ([(1, ""), (2, ""), (3, "")] -> '1–3')."""
+    pages = {n for n, at in cited if at}
+    if not pages:
+        return superscript_numbers([n for n, _ in cited])
+    out: list[tuple[int, str]] = []
+    for n, at in sorted(set(cited)):
+        if at or n not in pages:
+            out.append((n, at))
+    parts, run = [], []
+    for n, at in out:
+        if at:
+            if run:
+                parts.append(superscript_numbers(run))
+                run = []
+            parts.append(f"{n}{at}")
+        else:
+            run.append(n)
+    if run:
+        parts.append(superscript_numbers(run))
+    return ",".join(parts)

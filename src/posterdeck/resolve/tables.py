@@ -53,18 +53,20 @@ class TableResolver:
                      "give one format per column; '' leaves a column to the default of each cell")
         col_formats = self._column_formats(tid, spec, data)
         study_src = self.model.sources["study"]
-        rows, row_paths = [], []
+        rows, row_paths, cell_paths = [], [], []
         for r, row in enumerate(data.rows):
             term = self.tr(row.term, ("tables", spec.data, "rows"), study_src,
                            context=f"study.tables.{spec.data}.{row.term}")
             if row.level == "group":
                 rows.append((term, (), row.level))
                 row_paths.append(())
+                cell_paths.append(())
                 continue
-            cells, shown = [], []
+            cells, shown, at_cell = [], [], []
             for c, (col, raw) in enumerate(zip(data.columns, row.values)):
                 at = ("tables", spec.data, "rows", r, row_key_name(data, r), c)
                 ref = cell_ref(raw, cell_path(spec.data, data, r, col))
+                at_cell.append(ref.path if ref.kind not in ("empty", "text") else "")
                 if ref.kind == "empty":
                     cells.append("")
                 elif ref.kind == "text":
@@ -81,13 +83,15 @@ class TableResolver:
                     shown.append(ref.path)
             rows.append((term, tuple(cells), row.level))
             row_paths.append(tuple(shown))
+            cell_paths.append(tuple(at_cell))
         pops = tuple(f"populations.{c}" for c in data.columns if c in self.model.study.populations)
         return RTable(id=tid, stub_heading=self.plain(spec.stub_heading, base + ("stub_heading",)),
                       groups=tuple((self.plain(g.label, base + ("column_groups", i)), g.span)
                                    for i, g in enumerate(spec.column_groups)),
                       columns=tuple(self.plain(c, base + ("columns", i)) for i, c in enumerate(spec.columns)),
                       rows=tuple(rows), caption=self.text(spec.caption, base + ("caption",)),
-                      paths=(f"tables.{spec.data}",) + pops, row_paths=tuple(row_paths))
+                      paths=(f"tables.{spec.data}",) + pops, row_paths=tuple(row_paths),
+                      cell_paths=tuple(cell_paths))
 
     def _column_formats(self, tid: str, spec, data) -> list[str]:
         """The format of each column ('' for none). A column's format applies to the cells it

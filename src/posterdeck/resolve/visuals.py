@@ -30,6 +30,7 @@ class RTable:
     type: str = "table"
     paths: tuple[str, ...] = ()  # the table and the populations of its columns
     row_paths: tuple[tuple[str, ...], ...] = ()  # per row: the data paths its cells show
+    cell_paths: tuple[tuple[str, ...], ...] = ()  # per row, per cell: the data path it shows ('' for text)
 
     def texts(self, rows: range | None = None) -> list[str]:
         """Every text of the table, or of its headers and the rows ``rows`` (a part of it)."""

@@ -72,17 +72,9 @@ class TargetReview:
 
 def collect(model, target, docs: dict) -> TargetReview:
     """The review items of one target from its composed documents (compose.build.compose's
-    result). Provisional: the study values each page shows, without marks; the collector of
-    claims, citations, footnotes, statements and their places replaces it."""
-    review = TargetReview(model.name, target.tag, target.language)
-    for output in ("poster", "deck"):
-        doc = docs.get(output)
-        if doc is None:
-            continue
-        for i, page in enumerate(doc.pages):
-            pr = PageReview(output, i, page.name)
-            for path in page.sources:
-                pr.items.append(Item(key=f"value:{path}", kind="value", label=path, shown=path,
-                                     details=(("study path", path),)))
-            review.pages.append(pr)
-    return review
+    result): for each page of the poster (the screen poster's pages, as printed) and each slide,
+    every value, citation, claim, footnote and statement it shows, with its marks on the page
+    and its fingerprint (see review.collect)."""
+    from posterdeck.review.collect import collect_items
+
+    return collect_items(model, target, docs)

@@ -257,6 +257,10 @@ class Claim(Strict):
     """The claim in words, as reviewers know it."""
     holds: list[str] = Field(min_length=1)
     """The comparisons it rests on, e.g. 'results.crcri.ino_s1 > results.crcri.ino_s2' or 'results.os_hr.overall excludes 1'."""
+    texts: list[str] = Field(default_factory=list)
+    """Where the claim is stated in other words than ``says``, by the texts' contexts (as in the
+    catalogue: 'sections.rationale.body.3'). A text whose wording contains ``says`` (case and
+    markup aside) states it without being named here. Review items only."""
 
 
 class Content(Strict):

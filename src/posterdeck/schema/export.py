@@ -17,6 +17,7 @@ from pathlib import Path
 
 from pydantic import BaseModel
 
+from posterdeck.schema.approvals import ApprovalsFile
 from posterdeck.schema.content import Content
 from posterdeck.schema.deck import DeckFile
 from posterdeck.schema.glossary import Glossary
@@ -37,6 +38,8 @@ KINDS: dict[str, tuple[type[BaseModel], str]] = {
     "market": (MarketFile, "a market file (data/shared/markets/XX.yaml): statements, links and job-code rule"),
     "layout": (LayoutFile, "a layout (layouts/*.yaml): page geometry, bands and columns, type scale, print"),
     "theme": (ThemeFile, "a theme (layouts/themes/*.yaml): colours in CMYK and RGB, and fonts"),
+    "approvals": (ApprovalsFile, "approvals.yaml: the review items approved, with who, when and the fingerprint "
+                                 "of what was approved (written by posterdeck approve)"),
 }
 
 _LEAF_KEYS = ("value", "n", "p", "number")  # how the loader tells a result from a group (loading.study)

@@ -1,0 +1,43 @@
+"""approvals.yaml: what reviewers approved, item by item (written by `posterdeck approve`)."""
+from __future__ import annotations
+
+import datetime
+
+from pydantic import Field, field_validator
+
+from posterdeck.schema.base import Strict
+
+
+class Approval(Strict):
+    """One review item approved as it stood, in one language."""
+
+    item: str = Field(min_length=3, pattern=r"^(value|citation|claim|footnote|statement):.+$")
+    """The item's key: value:PATH, citation:KEY (or citation:KEY@LOCATOR), claim:ID, footnote:CONTEXT, statement:ID."""
+    language: str = ""
+    """The language whose wording was approved; '' for an item that reads the same in every language (a value, a citation); a target tag (en-GB) for a market's statement."""
+    fingerprint: str = Field(pattern=r"^[0-9a-f]{16}$")
+    """What the reviewer saw, as posterdeck fingerprints it: a changed value, wording, reference or locator no longer matches, and the item needs approval again."""
+    by: str = Field(min_length=1)
+    """Who approved it."""
+    date: str
+    """When it was approved: an ISO date, 2026-11-29."""
+    shown: str = ""
+    """The item as it was shown when approved, for people reading this file (not compared)."""
+
+    @field_validator("date", mode="before")
+    @classmethod
+    def _iso(cls, v):
+        if isinstance(v, datetime.date):
+            return v.isoformat()
+        try:
+            datetime.date.fromisoformat(str(v))
+        except ValueError:
+            raise ValueError(f"{v!r} is not an ISO date (YYYY-MM-DD)") from None
+        return str(v)
+
+
+class ApprovalsFile(Strict):
+    """data/<deck>/approvals.yaml."""
+
+    approvals: list[Approval] = Field(default_factory=list)
+    """One entry per item and language, as `posterdeck approve` writes them."""
