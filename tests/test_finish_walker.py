@@ -90,3 +90,20 @@ def test_checks_see_nested_forms():
     ua = check_ua(data)
     untagged = [f for f in ua.errors if f.rule == "content"]
     assert untagged and all(f.obj == "form /B" for f in untagged)  # the first /A, outside the Artifact
+
+
+def test_painters_import_nothing_from_finish():
+    """Finishing runs around the painters (api.pdf_file), never inside them."""
+    import ast
+    from pathlib import Path
+
+    import posterdeck
+
+    render = Path(posterdeck.__file__).parent / "render"
+    found = []
+    for path in render.rglob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text())):
+            names = [node.module or ""] if isinstance(node, ast.ImportFrom) else \
+                [a.name for a in node.names] if isinstance(node, ast.Import) else []
+            found += [f"{path.name}: {n}" for n in names if n.startswith("posterdeck.finish")]
+    assert found == []

@@ -106,3 +106,14 @@ def chart_to_cmyk(data: bytes, colours: dict, icc_profile: str = "") -> bytes:
     out = io.BytesIO()
     pdf.save(out, deterministic_id=True)
     return out.getvalue()
+
+
+class CmykCharts:
+    """The charts of a print document as the painter takes them: ``charts`` (anything whose
+    result() is the charts' PDF) converted to CMYK (chart_to_cmyk) when the painter asks."""
+
+    def __init__(self, charts, colours: dict, icc_profile: str = ""):
+        self.charts, self.colours, self.icc_profile = charts, colours, icc_profile
+
+    def result(self) -> bytes:
+        return chart_to_cmyk(self.charts.result(), self.colours, self.icc_profile)

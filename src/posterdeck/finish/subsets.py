@@ -63,3 +63,4 @@ def rename_subsets(pdf: pikepdf.Pdf) -> None:
         for d in descriptors:
             if TAGGED.match(str(d.get("/FontName", ""))):
                 d.FontName = new
+
