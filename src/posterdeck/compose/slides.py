@@ -73,8 +73,9 @@ def _speaker_notes(notes) -> str:
 def own_master(layout) -> SlideMaster:
     """posterdeck's own master when there is no company template: one frame for every kind of
     slide, made from the slide layout (the title in the top margin's band, the body below it,
-    a footer line at the foot). Slides place their own title and body as they always did; these
-    rectangles are where a new slide's placeholders stand when a user adds one in PowerPoint."""
+    a footer line at the foot, in date / footer / number thirds). Slides place their own title and
+    body as they always did; these rectangles are where a new slide's placeholders stand when a
+    user adds one in PowerPoint."""
     pg, m = layout.page, layout.page.margins
     width = pg.width - m.left - m.right
     t = layout.styles["title"]
@@ -82,8 +83,10 @@ def own_master(layout) -> SlideMaster:
     foot = layout.styles["footer"].size * layout.styles["footer"].leading * 2
     top = title.y + title.h + 2 * layout.panel_padding
     body = Area(m.left, top, width, pg.height - m.bottom - foot - layout.panel_padding - top)
-    footer = Area(m.left, pg.height - m.bottom - foot, width, foot)
-    frame = SlideFrame(layout="Title and Content", title=title, body=body, footer=footer)
+    # the footer line in thirds, as PowerPoint's own layouts have them: date, footer, slide number
+    third, y = width / 3, pg.height - m.bottom - foot
+    frame = SlideFrame(layout="Title and Content", title=title, body=body, footer=Area(m.left + third, y, third, foot),
+                       date=Area(m.left, y, third, foot), number=Area(m.left + 2 * third, y, third, foot))
     return SlideMaster(frames={role: frame for role in ("overview", "section", "references")},
                        size=(pg.width, pg.height))
 
