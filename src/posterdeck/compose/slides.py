@@ -46,7 +46,7 @@ def compose_slides(doc, model, layout, fonts, colours, master: SlideMaster | Non
             if closing:
                 body = Stack([body, closing], gap=layout.styles["body"].size)
         footer = pc.footer()
-        page = _place(layout, ctx, title, body, footer, name, pc, colours, layout.slides.grow, frame=frame,
+        page = _place(layout, ctx, title, body, footer, name, pc, layout.slides.grow, frame=frame,
                       number=_number(pc, len(pages) + 1), **place)
         page.role = kind
         page.speaker_notes = _speaker_notes(doc.overview_speaker_notes if kind == "overview" else ())
@@ -128,7 +128,7 @@ def _section_slides(doc, model, layout, fonts, colours, citations, section, numb
     ctx, title, body, footer, pc, name = slide(None)
     width = frame.body.w if frame is not None else layout.page.width - layout.page.margins.left - layout.page.margins.right
     if split is None or body.min_height(width, FLOOR) <= _room(layout, ctx, title, footer, pc, frame) + 0.01:
-        return [done(_place(layout, ctx, title, body, footer, name, pc, colours, grow, **numbered(pc, 0)), 0)]
+        return [done(_place(layout, ctx, title, body, footer, name, pc, grow, **numbered(pc, 0)), 0)]
 
     def fits_at(scale: float):
         def fits(start: int, stop: int, first: bool) -> bool:
@@ -139,7 +139,7 @@ def _section_slides(doc, model, layout, fonts, colours, citations, section, numb
     levels = [level for _, _, level in split.rows]
     parts = split_rows(levels, fits_at(FLOOR))
     if parts is None:  # not even one row fits beside the rest: the overflow error as before
-        return [done(_place(layout, ctx, title, body, footer, name, pc, colours, grow, **numbered(pc, 0)), 0)]
+        return [done(_place(layout, ctx, title, body, footer, name, pc, grow, **numbered(pc, 0)), 0)]
     # the fewest slides at the smallest sizes; then the largest type that keeps that many
     scale = largest_scale(lambda s: (p := split_rows(levels, fits_at(s))) is not None and len(p) <= len(parts),
                           FLOOR) or FLOOR
@@ -147,7 +147,7 @@ def _section_slides(doc, model, layout, fonts, colours, citations, section, numb
     pages = []
     for index, part in enumerate(parts):
         ctx, title, body, footer, pc, name = slide(part, index)
-        pages.append(done(_place(layout, ctx, title, body, footer, name, pc, colours, scale=scale,
+        pages.append(done(_place(layout, ctx, title, body, footer, name, pc, scale=scale,
                                  **numbered(pc, index)), index))
     return pages
 
@@ -252,7 +252,7 @@ def _room(layout, ctx: Ctx, title: TextBlock, footer: TextBlock, pc: PageContent
     return _frame(layout, ctx, title, footer, _Logo(layout, pc, width, frame), frame)["avail"]
 
 
-def _place(layout, ctx: Ctx, title: TextBlock, body, footer: TextBlock, name: str, pc: PageContent, colours,
+def _place(layout, ctx: Ctx, title: TextBlock, body, footer: TextBlock, name: str, pc: PageContent,
            grow: float = 1.0, scale: float | None = None, frame: SlideFrame | None = None,
            size: tuple[float, float] | None = None, number: TextBlock | None = None) -> Page:
     """The slide: ``body`` at the largest type scale that fits (up to ``grow``), or at ``scale``.

@@ -358,7 +358,7 @@ class _Resolver(ChartResolver, TableResolver):
             if vid in self.model.content.charts:
                 visuals.append(self.chart(vid))
             elif vid in self.model.content.tables:
-                visuals.append(self.table(vid, base))
+                visuals.append(self.table(vid))
             elif vid in self.model.content.images:
                 img = self.image(vid)
                 if img is not None:
