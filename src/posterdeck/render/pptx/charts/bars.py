@@ -19,7 +19,7 @@ def chart_data(chart) -> CIChartData:
     data.categories = list(chart.categories)
     for s in chart.series:
         data.add_ci_series(s.name, s.values, s.cis if chart.error_bars else None,
-                           s.decimals or None, s.labels or None)
+                           s.decimals or None, s.labels)
     return data
 
 
