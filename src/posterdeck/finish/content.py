@@ -72,7 +72,14 @@ class State:
         return abs(self.font_size) * math.sqrt(abs(m[0] * m[3] - m[1] * m[2]))
 
     def track(self, op: str, operands, resources) -> bool:
-        """Follow one operator; True when it was a state operator."""
+        """Follow one operator; True when it was a state operator (one with operands that are
+        not numbers where numbers belong is passed over: the checks report what they find)."""
+        try:
+            return self._track(op, operands, resources)
+        except (TypeError, ValueError):
+            return True
+
+    def _track(self, op: str, operands, resources) -> bool:
         if op == "q":
             self.saved.append(tuple(getattr(self, k) for k in self.SAVED))
         elif op == "Q":
