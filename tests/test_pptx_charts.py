@@ -195,8 +195,9 @@ def test_error_bars_follow_replace_data(german, tmp_path):
     chart = frame.chart
     data = CIChartData(number_format="0.0", decimal_mark=",", affixes=("", NBSP + "%"))
     data.categories = ["S1", "S2"]
-    data.add_ci_series("BESPONSA", [30.2, 20.1], [(21.4, 39.9), (12.0, 30.5)], decimals=[1, 1])
-    data.add_ci_series("SC", [10.0, 12.5], [(5.5, 16.0), None], decimals=[1, 1])
+    data.add_ci_series("BESPONSA", [30.2, 20.1], [(21.4, 39.9), (12.0, 30.5)], decimals=[1, 1],
+                       labels=["30,2\u00a0%", "20,1\u00a0%"])
+    data.add_ci_series("SC", [10.0, 12.5], [(5.5, 16.0), None], decimals=[1, 1], labels=["10,0\u00a0%", "12,5\u00a0%"])
     replace_data(chart, data)
     out = tmp_path / "edited.pptx"
     prs.save(str(out))
@@ -221,6 +222,18 @@ def test_error_bars_follow_replace_data(german, tmp_path):
     assert " 0 invalid" in run.stdout, run.stdout[-2000:]
 
 
+def test_ci_chart_data_prints_no_number_itself():
+    """Labels come from resolve (the target's formats): CIChartData asks for them rather than
+    format numbers its own way; values are rounded half up, as resolve rounds what it prints."""
+    from posterdeck.render.pptx.charts import CIChartData
+
+    data = CIChartData(number_format="0.0")
+    with pytest.raises(TypeError, match="labels="):
+        data.add_ci_series("A", [30.2, 20.1])
+    data.add_ci_series("A", [2.25, 20.1], [(1.15, 3.35), None], decimals=[1, 1], labels=["2.3%", "20.1%"])
+    assert list(list(data)[0].values) == [2.3, 20.1] and data.extras[0]["cis"][0] == (1.2, 3.4)
+
+
 def test_plain_replace_data_keeps_the_error_bar_references(german, tmp_path):
     """python-pptx's own chart.replace_data() with a CIChartData: the error bars keep pointing at
     the same cells, which now hold the new distances (what "Edit Data" recalculates from)."""
@@ -231,8 +244,8 @@ def test_plain_replace_data_keeps_the_error_bar_references(german, tmp_path):
     before = [err_bars(s)["plus"][0] for s in chart._chartSpace.findall(".//" + qn("c:ser"))]
     data = CIChartData(number_format="0.0", decimal_mark=",")
     data.categories = ["S1", "S2"]
-    data.add_ci_series("BESPONSA", [30.2, 20.1], [(21.4, 39.9), (12.0, 30.5)])
-    data.add_ci_series("SC", [10.0, 12.5], [(5.5, 16.0), (6.0, 20.0)])
+    data.add_ci_series("BESPONSA", [30.2, 20.1], [(21.4, 39.9), (12.0, 30.5)], labels=["30,2", "20,1"])
+    data.add_ci_series("SC", [10.0, 12.5], [(5.5, 16.0), (6.0, 20.0)], labels=["10", "12,5"])
     chart.replace_data(data)
     sers = chart._chartSpace.findall(".//" + qn("c:ser"))
     assert [err_bars(s)["plus"][0] for s in sers] == before

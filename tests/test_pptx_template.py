@@ -86,6 +86,22 @@ def test_own_master_is_16_9_in_exact_emu_without_a_4_3_type(own):
     assert "screen4x3" not in xml
 
 
+def test_own_masters_footer_placeholders_stand_where_compose_put_them(own):
+    """compose's own master decides the date / footer / number areas; the painter only uses them."""
+    from posterdeck.compose.slides import own_master
+    from posterdeck.loading.deck import load_deck
+
+    frame = own_master(load_deck(AURORA).layouts["deck"]).frames["section"]
+    assert frame.date.x < frame.footer.x < frame.number.x and frame.date.w == frame.footer.w == frame.number.w
+    prs = Presentation(own / "deck.pptx")
+    placed = {ph.placeholder_format.type: ph for ph in prs.slide_master.placeholders}
+    from pptx.enum.shapes import PP_PLACEHOLDER as P
+
+    for kind, area in ((P.DATE, frame.date), (P.FOOTER, frame.footer), (P.SLIDE_NUMBER, frame.number)):
+        ph = placed[kind]
+        assert (ph.left, ph.top, ph.width, ph.height) == tuple(round(v * 12700) for v in (area.x, area.y, area.w, area.h))
+
+
 def test_app_xml_counts_and_names_the_slides(own):
     prs = Presentation(own / "deck.pptx")
     app = etree.fromstring(zipfile.ZipFile(own / "deck.pptx").read("docProps/app.xml"))

@@ -31,7 +31,7 @@ def _compose(deck_dir: Path, tag: str, strict: bool = False, allow_outside=()):
 @pytest.fixture(scope="module")
 def built():
     """tag -> (print poster bytes, screen poster bytes, the print poster's page model)."""
-    from posterdeck.render.pdf import render_pdf
+    from posterdeck.api import pdf_file as render_pdf  # painted and finished, as the build writes it
 
     out = {}
     for tag in ("en-NL", "el-GR"):
@@ -181,7 +181,7 @@ def _subsets(data: bytes) -> dict[str, str]:
 
 def test_subset_tags_differ_between_languages_and_stay_between_builds(built):
     from posterdeck.compose.build import compose  # noqa: F401 (the same import path as the build)
-    from posterdeck.render.pdf import render_pdf
+    from posterdeck.api import pdf_file as render_pdf  # painted and finished, as the build writes it
 
     en, el = _subsets(built["en-NL"][0]), _subsets(built["el-GR"][0])
     for fonts in (en, el):
@@ -241,7 +241,7 @@ def _x4(project_copy, profile: Path, condition: str = "FOGRA39"):
 def test_an_x4_build_with_a_swop_profile_labelled_fogra39_warns_and_fails_strict(project_copy):
     from posterdeck.errors import PosterdeckError
     from posterdeck.finish.preflight import preflight
-    from posterdeck.render.pdf import render_pdf
+    from posterdeck.api import pdf_file as render_pdf  # painted and finished, as the build writes it
 
     line = _x4(project_copy, ICC / "default_cmyk.icc")
     deck = project_copy.root / "data" / "inovate-salvage"

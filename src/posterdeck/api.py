@@ -114,7 +114,7 @@ def build_target(model: "Model", tag: str, out: Path, strict: bool = False,
     from posterdeck import manifest
     from posterdeck.compose.build import compose
     from posterdeck.loading.pptx_template import deck_master
-    from posterdeck.render.pdf import chart_specs, render_pdf
+    from posterdeck.render.pdf import chart_specs
     from posterdeck.resolve.target import make_target
 
     start = time.perf_counter()
@@ -157,7 +157,7 @@ def build_target(model: "Model", tag: str, out: Path, strict: bool = False,
         if poster.print_spec is not None:
             from posterdeck.finish.preflight import preflight
 
-            files["poster.pdf"] = render_pdf(poster, mode="print", charts=drawing.get("poster"))
+            files["poster.pdf"] = pdf_file(poster, mode="print", charts=drawing.get("poster"))
             report = preflight(files["poster.pdf"], poster.print_spec.standard, poster.print_spec.total_ink)
             # posterdeck's own black overprints everywhere: a knockout is a bug here, not a remark
             failed = report.errors + [f for f in report.warnings if f.rule == "overprint"]
@@ -169,12 +169,12 @@ def build_target(model: "Model", tag: str, out: Path, strict: bool = False,
                     "run posterdeck preflight on the file for the full report")
             screen = docs.get("poster-screen", poster)  # composed apart when its links differ from paper's
             charts = drawing.get("poster-screen") or (drawing.get("poster") if chart_specs(screen) == chart_specs(poster) else None)
-            files["poster-screen.pdf"] = render_pdf(screen, mode="screen", charts=charts)
+            files["poster-screen.pdf"] = pdf_file(screen, mode="screen", charts=charts)
         else:
-            files["poster.pdf"] = render_pdf(poster, charts=drawing.get("poster"))
+            files["poster.pdf"] = pdf_file(poster, charts=drawing.get("poster"))
         pages["poster"] = len(poster.pages)
     if "deck" in docs:
-        files["deck.pdf"] = render_pdf(docs["deck"], charts=drawing.get("deck"))
+        files["deck.pdf"] = pdf_file(docs["deck"], charts=drawing.get("deck"))
         pages["deck"] = len(docs["deck"].pages)
     screen = [name for name in ("poster-screen.pdf", "deck.pdf") if name in files]
     if "poster" in docs and docs["poster"].print_spec is None:
@@ -228,6 +228,42 @@ def reviews(model: "Model", tags: list[str]) -> list:
         target = make_target(tag, model.info, model.markets)
         out.append(approvals.mark(collect(model, target, compose(model, target, master=master)), found))
     return out
+
+
+def pdf_file(doc, mode: str = "screen", charts=None) -> bytes:
+    """One PDF output of ``doc``: painted (render/pdf, which only paints the page model), then
+    finished (finish/). Print: the pictures and charts given to the painter in CMYK, and after
+    painting the subset tags, overprint and PDF/X keys; screen: the subset tags, given to the
+    painter to run before its save. ``charts``:
+    as render_pdf's (drawn here when None)."""
+    from posterdeck.render.pdf import render_pdf
+
+    if mode != "print":
+        from posterdeck.finish.subsets import rename_subsets
+
+        return render_pdf(doc, mode, charts, before_save=rename_subsets)  # no second save
+    if doc.print_spec is None:
+        raise ValueError("a print PDF needs a layout with a print: section")
+    from posterdeck.finish.colour import CmykCharts
+    from posterdeck.finish.pdfx import finish_print
+    from posterdeck.finish.pictures import print_pictures
+
+    charts = CmykCharts(charts or _Drawn(doc), doc.colours, doc.print_spec.icc_profile)
+    data = render_pdf(doc, "print", charts=charts, pictures=print_pictures(doc))
+    return finish_print(data, doc, doc.print_spec)
+
+
+class _Drawn:
+    """The charts of ``doc`` drawn when asked (matplotlib, in this process)."""
+
+    def __init__(self, doc):
+        self.doc = doc
+
+    def result(self) -> bytes:
+        from posterdeck.charts.mpl import charts_pdf
+        from posterdeck.render.pdf import chart_specs
+
+        return charts_pdf(chart_specs(self.doc))
 
 
 def build(deck_dir: Path, targets: list[str] | None = None, out: Path = Path("output"),

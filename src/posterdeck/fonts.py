@@ -85,3 +85,13 @@ def has_glyph(ch: str, path: str) -> bool:
 def missing_glyphs(text: str, path: str) -> set[str]:
     cmap = _cmap(path)
     return {ch for ch in text if ord(ch) not in cmap and not ch.isspace() and ch not in "\u00ad"}
+
+
+def glyphs_problem(missing: set[str], font: str, text: str) -> tuple[str, str]:
+    """The error for the characters ``missing`` from ``font`` in ``text``: (message, hint), the
+    same whether resolve finds them (the target's font) or compose does (a text it made)."""
+    chars = ", ".join(f"{c!r} (U+{ord(c):04X})" for c in sorted(missing))
+    return (f"the font {font} has no glyph for {chars} in {text.strip()[:60]!r}",
+            "remove the character, or give the theme a font that covers it (fonts_by_language: for a "
+            "language's script)")
+

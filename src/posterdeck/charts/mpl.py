@@ -109,7 +109,7 @@ def figure(chart, w: float, h: float, sizes: tuple[float, float], rgb: dict[str,
         ax = fig.add_axes((left / w, font_size * 2.6 / h, max(w - left - 4, 1) / w, max(axis_pts, 1.0) / h))
         fig.patch.set_visible(False)  # the panel behind shows through; no transparency is used
         ax.patch.set_visible(False)
-        _bars(ax, chart, rgb, fp, fp_small, axis_pts=max(axis_pts, 1.0))
+        _bars(ax, chart, rgb, fp, fp_small)
         value_axis = ax.xaxis if horizontal else ax.yaxis
         cat_axis = ax.yaxis if horizontal else ax.xaxis
         if chart.value_title:
@@ -152,16 +152,20 @@ def _fit(fig, ax, title) -> None:
 
 
 
-def _bars(ax, chart, rgb, fp, fp_small, axis_pts: float = 200.0) -> None:
+def _bars(ax, chart, rgb, fp, fp_small) -> None:
+    """The bars, error bars and data labels, with the gap, label places and colours resolve
+    decided and the thin segments compose moved out (``beside``)."""
     n_cat = len(chart.categories)
     n_ser = len(chart.series)
     stacked = chart.type.startswith("stacked")
     horizontal = chart.type.endswith("_bar")
-    width = 0.6 if stacked else 0.8 / n_ser
+    bars_per_category = 1 if stacked else n_ser
+    width = 1 / (bars_per_category + chart.gap)  # one bar's, in categories
+    group = width * bars_per_category
     bottoms = [0.0] * n_cat
     positions = list(range(n_cat))
     for j, s in enumerate(chart.series):
-        pos = positions if stacked else [p - 0.4 + width * (j + 0.5) for p in positions]
+        pos = positions if stacked else [p - group / 2 + width * (j + 0.5) for p in positions]
         colour = rgb[s.color]
         kw = dict(color=colour, edgecolor="white", linewidth=0.5, label=s.name)
         if horizontal:
@@ -179,28 +183,28 @@ def _bars(ax, chart, rgb, fp, fp_small, axis_pts: float = 200.0) -> None:
             else:
                 ax.errorbar(pos, s.values, yerr=[lo, hi], **err)
         if chart.data_labels:
-            text_colour = "white" if stacked else rgb["text"]
-            where = "center" if stacked else "edge"
+            text_colour = rgb[chart.label_colour]
             labels = list(s.labels)
-            if chart.error_bars and not stacked:
-                # keep labels clear of the error bars: put them inside the bar's base
+            if chart.label_place == "base":
+                # clear of the error bars: inside the bar's base
                 for b, lab in zip(bars, labels):
                     x = b.get_x() + b.get_width() / 2
                     if horizontal:
                         ax.text(b.get_width() * 0.04, b.get_y() + b.get_height() / 2, lab, va="center",
-                                ha="left", fontproperties=fp_small, color="white")
+                                ha="left", fontproperties=fp_small, color=text_colour)
                     else:
                         ax.text(x, b.get_height() * 0.04, lab, ha="center", va="bottom", fontproperties=fp_small,
-                                color="white")
+                                color=text_colour)
             else:
-                span = chart.axis_max - chart.axis_min
-                room = [v / span * axis_pts >= fp_small.get_size() * 1.6 for v in s.values]
-                inside = [lab if fits or not stacked else "" for lab, fits in zip(labels, room)]
-                for t in ax.bar_label(bars, labels=inside, label_type=where, padding=0 if stacked else 2):
+                beside = [bool(d) for d in s.beside] or [False] * len(labels)
+                inside = ["" if out else lab for lab, out in zip(labels, beside)]
+                centre = chart.label_place == "centre"
+                for t in ax.bar_label(bars, labels=inside, label_type="center" if centre else "edge",
+                                      padding=0 if centre else 2):
                     t.set_fontproperties(fp_small)
                     t.set_color(text_colour)
-                for b, lab, fits in zip(bars, labels, room):  # a thin segment: its label beside the bar
-                    if stacked and not fits:
+                for b, lab, out in zip(bars, labels, beside):  # a thin segment: its label beside the bar
+                    if out:
                         if horizontal:
                             ax.text(b.get_x() + b.get_width() / 2, b.get_y() + b.get_height() + 0.02, lab,
                                     ha="center", va="top", fontproperties=fp_small, color=rgb["text"])

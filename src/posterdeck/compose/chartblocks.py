@@ -69,6 +69,32 @@ def bar_chart_max(chart, width: float, fs: float) -> float:
     return bar_chart_width(chart, width, fs) * chart.aspect
 
 
+def thin_segments(chart, w: float, h: float, fs: float, small: float, fonts):
+    """``chart`` with the labels of stacked segments too thin to hold them (under 1.6 label
+    sizes along the value axis) moved out beside their bar: right of a column, below a
+    horizontal bar; each label's ``beside`` is how far its centre moves, in points. The plot
+    area is the one matplotlib starts from (the slot less the axis titles, title and legend)."""
+    if not chart.type.startswith("stacked") or not chart.data_labels:
+        return chart
+    horizontal = chart.type.endswith("_bar")
+    reserved = fs * (2.6 + (1.7 if chart.title else 0) + (1.7 if chart.legend and len(chart.series) > 1 else 0))
+    axis = max(w * 0.6 if horizontal else h - reserved, 1.0)  # the value axis
+    across = max(h - reserved if horizontal else w - fs * 4.5 - 4, 1.0)  # the category axis
+    category = across / max(len(chart.categories), 1)
+    half_bar = category / (1 + chart.gap) / 2
+    span = chart.axis_max - chart.axis_min
+
+    def shift(value: float, text: str) -> float:
+        if value / span * axis >= small * 1.6:
+            return 0.0
+        if horizontal:
+            return round(half_bar + 0.02 * category + small * 0.6, 2)
+        return round(half_bar + 0.03 * category + fonts.width(text, "regular", small) / 2, 2)
+
+    return replace(chart, series=tuple(replace(s, beside=tuple(shift(v, t) for v, t in zip(s.values, s.labels)))
+                                       for s in chart.series))
+
+
 @dataclass
 class ChartBlock:
     """A bar or column chart (painted whole by the renderers)."""
@@ -96,8 +122,9 @@ class ChartBlock:
         most = max(self.max_height(width, scale), self.min_height(width, scale))
         w = bar_chart_width(self.chart, width, fs) if h >= most - 0.5 else width
         h = min(h, most)
-        return [Chart(x + (width - w) / 2, y, w, h, self.chart, fs, name=f"chart:{self.chart.id}",
-                      label_size=label_size(self.ctx, fs))]
+        small = label_size(self.ctx, fs)
+        chart = thin_segments(self.chart, w, h, fs, small, self.ctx.fonts)
+        return [Chart(x + (width - w) / 2, y, w, h, chart, fs, name=f"chart:{self.chart.id}", label_size=small)]
 
     def text(self) -> str:
         return "\n".join(t for t in self.chart.texts() if t)

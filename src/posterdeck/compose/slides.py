@@ -46,7 +46,7 @@ def compose_slides(doc, model, layout, fonts, colours, master: SlideMaster | Non
             if closing:
                 body = Stack([body, closing], gap=layout.styles["body"].size)
         footer = pc.footer()
-        page = _place(layout, ctx, title, body, footer, name, pc, colours, layout.slides.grow, frame=frame,
+        page = _place(layout, ctx, title, body, footer, name, pc, layout.slides.grow, frame=frame,
                       number=_number(pc, len(pages) + 1), **place)
         page.role = kind
         page.speaker_notes = _speaker_notes(doc.overview_speaker_notes if kind == "overview" else ())
@@ -73,8 +73,9 @@ def _speaker_notes(notes) -> str:
 def own_master(layout) -> SlideMaster:
     """posterdeck's own master when there is no company template: one frame for every kind of
     slide, made from the slide layout (the title in the top margin's band, the body below it,
-    a footer line at the foot). Slides place their own title and body as they always did; these
-    rectangles are where a new slide's placeholders stand when a user adds one in PowerPoint."""
+    a footer line at the foot, in date / footer / number thirds). Slides place their own title and
+    body as they always did; these rectangles are where a new slide's placeholders stand when a
+    user adds one in PowerPoint."""
     pg, m = layout.page, layout.page.margins
     width = pg.width - m.left - m.right
     t = layout.styles["title"]
@@ -82,8 +83,10 @@ def own_master(layout) -> SlideMaster:
     foot = layout.styles["footer"].size * layout.styles["footer"].leading * 2
     top = title.y + title.h + 2 * layout.panel_padding
     body = Area(m.left, top, width, pg.height - m.bottom - foot - layout.panel_padding - top)
-    footer = Area(m.left, pg.height - m.bottom - foot, width, foot)
-    frame = SlideFrame(layout="Title and Content", title=title, body=body, footer=footer)
+    # the footer line in thirds, as PowerPoint's own layouts have them: date, footer, slide number
+    third, y = width / 3, pg.height - m.bottom - foot
+    frame = SlideFrame(layout="Title and Content", title=title, body=body, footer=Area(m.left + third, y, third, foot),
+                       date=Area(m.left, y, third, foot), number=Area(m.left + 2 * third, y, third, foot))
     return SlideMaster(frames={role: frame for role in ("overview", "section", "references")},
                        size=(pg.width, pg.height))
 
@@ -125,7 +128,7 @@ def _section_slides(doc, model, layout, fonts, colours, citations, section, numb
     ctx, title, body, footer, pc, name = slide(None)
     width = frame.body.w if frame is not None else layout.page.width - layout.page.margins.left - layout.page.margins.right
     if split is None or body.min_height(width, FLOOR) <= _room(layout, ctx, title, footer, pc, frame) + 0.01:
-        return [done(_place(layout, ctx, title, body, footer, name, pc, colours, grow, **numbered(pc, 0)), 0)]
+        return [done(_place(layout, ctx, title, body, footer, name, pc, grow, **numbered(pc, 0)), 0)]
 
     def fits_at(scale: float):
         def fits(start: int, stop: int, first: bool) -> bool:
@@ -136,7 +139,7 @@ def _section_slides(doc, model, layout, fonts, colours, citations, section, numb
     levels = [level for _, _, level in split.rows]
     parts = split_rows(levels, fits_at(FLOOR))
     if parts is None:  # not even one row fits beside the rest: the overflow error as before
-        return [done(_place(layout, ctx, title, body, footer, name, pc, colours, grow, **numbered(pc, 0)), 0)]
+        return [done(_place(layout, ctx, title, body, footer, name, pc, grow, **numbered(pc, 0)), 0)]
     # the fewest slides at the smallest sizes; then the largest type that keeps that many
     scale = largest_scale(lambda s: (p := split_rows(levels, fits_at(s))) is not None and len(p) <= len(parts),
                           FLOOR) or FLOOR
@@ -144,7 +147,7 @@ def _section_slides(doc, model, layout, fonts, colours, citations, section, numb
     pages = []
     for index, part in enumerate(parts):
         ctx, title, body, footer, pc, name = slide(part, index)
-        pages.append(done(_place(layout, ctx, title, body, footer, name, pc, colours, scale=scale,
+        pages.append(done(_place(layout, ctx, title, body, footer, name, pc, scale=scale,
                                  **numbered(pc, index)), index))
     return pages
 
@@ -249,7 +252,7 @@ def _room(layout, ctx: Ctx, title: TextBlock, footer: TextBlock, pc: PageContent
     return _frame(layout, ctx, title, footer, _Logo(layout, pc, width, frame), frame)["avail"]
 
 
-def _place(layout, ctx: Ctx, title: TextBlock, body, footer: TextBlock, name: str, pc: PageContent, colours,
+def _place(layout, ctx: Ctx, title: TextBlock, body, footer: TextBlock, name: str, pc: PageContent,
            grow: float = 1.0, scale: float | None = None, frame: SlideFrame | None = None,
            size: tuple[float, float] | None = None, number: TextBlock | None = None) -> Page:
     """The slide: ``body`` at the largest type scale that fits (up to ``grow``), or at ``scale``.

@@ -12,7 +12,7 @@ from functools import lru_cache
 
 from posterdeck.errors import LayoutError, Location
 from posterdeck.compose.nobreak import GLUE, rewrite
-from posterdeck.fonts import missing_glyphs, register
+from posterdeck.fonts import glyphs_problem, missing_glyphs, register
 from posterdeck.pagemodel import Line, Paragraph, Span
 from posterdeck.resolve.markup import Cite, Note, Text
 from posterdeck.resolve.references import superscript, superscript_numbers
@@ -232,9 +232,8 @@ class Fonts:
             raise bad
         missing = missing_glyphs(text, self.files[variant])
         if missing:
-            chars = ", ".join(f"{c!r} (U+{ord(c):04X})" for c in sorted(missing))
-            raise LayoutError(f"no glyph for {chars} in {self.files[variant]} in text {text[:60]!r}",
-                              Location(page=where), hint="use a font that covers this script in the theme")
+            message, hint = glyphs_problem(missing, os.path.basename(self.files[variant]), text)
+            raise LayoutError(message, Location(page=where), hint=hint)
         self._checked.add((text, variant))
 
 

@@ -6,6 +6,8 @@ import io
 
 import pikepdf
 
+from posterdeck.finish.content import State, Stream, Walker, resource_dicts
+
 OPS = {"rg": "k", "RG": "K"}
 GREY_OPS = {"g": "k", "G": "K"}
 
@@ -61,58 +63,42 @@ def image_to_cmyk(im, profile: str = ""):
     return im.convert("CMYK")
 
 
-def convert_stream(pdf: pikepdf.Pdf, owner, cmyk: CmykMap) -> None:
-    """Rewrite rg/RG (and grey g/G) operators of one content stream (a page or a form XObject) as k/K."""
-    ops = pikepdf.parse_content_stream(owner)
-    rgb_space: dict[str, bool] = {}
-    out = []
-    changed = False
-    for operands, op in ops:
-        name = str(op)
-        if name in OPS:
+class _ToCmyk(Walker):
+    """Rewrites rg/RG (and grey g/G) operators as k/K, and RGB colour spaces as CMYK, in pages
+    and every form they paint (each once)."""
+
+    once = True
+
+    def __init__(self, pdf: pikepdf.Pdf, cmyk: CmykMap):
+        super().__init__(pdf)
+        self.cmyk = cmyk
+
+    def operator(self, op: str, operands, st: State, stream: Stream) -> list | None:
+        cmyk = self.cmyk
+        if op in OPS:
             c = cmyk(*(float(v) for v in operands))
-            out.append(pikepdf.ContentStreamInstruction([round(v, 4) for v in c], pikepdf.Operator(OPS[name])))
-            changed = True
-        elif name in GREY_OPS and len(operands) == 1:
+            return [pikepdf.ContentStreamInstruction([round(v, 4) for v in c], pikepdf.Operator(OPS[op]))]
+        if op in GREY_OPS and len(operands) == 1:
             # matplotlib writes neutral colours (its text, black) as grey: through the same map, so
             # the theme's near-black text colour is solid K and white stays no ink
             v = float(operands[0])
             c = cmyk(v, v, v)
-            out.append(pikepdf.ContentStreamInstruction([round(x, 4) for x in c], pikepdf.Operator(GREY_OPS[name])))
-            changed = True
-        elif name in ("cs", "CS") and operands and str(operands[0]) == "/DeviceRGB":
-            out.append(pikepdf.ContentStreamInstruction([pikepdf.Name("/DeviceCMYK")], op))
-            rgb_space["fill" if name == "cs" else "stroke"] = True
-            changed = True
-        elif name in ("sc", "scn", "SC", "SCN") and len(operands) == 3 and rgb_space.get("fill" if name.islower() else "stroke"):
+            return [pikepdf.ContentStreamInstruction([round(x, 4) for x in c], pikepdf.Operator(GREY_OPS[op]))]
+        if op in ("cs", "CS") and operands and str(operands[0]) == "/DeviceRGB":
+            return [pikepdf.ContentStreamInstruction([pikepdf.Name("/DeviceCMYK")], pikepdf.Operator(op))]
+        if op in ("sc", "scn", "SC", "SCN") and len(operands) == 3 \
+                and (st.fill_space if op.islower() else st.stroke_space) == "/DeviceRGB":
             c = cmyk(*(float(v) for v in operands))
-            out.append(pikepdf.ContentStreamInstruction([round(v, 4) for v in c], op))
-            changed = True
-        else:
-            out.append(pikepdf.ContentStreamInstruction(operands, op))
-    if changed:
-        replace_content(pdf, owner, out)
-
-
-def replace_content(pdf: pikepdf.Pdf, owner, instructions: list) -> None:
-    """Write ``instructions`` as the content of ``owner``: a page's contents or a form's stream."""
-    data = pikepdf.unparse_content_stream(instructions)
-    if isinstance(owner, pikepdf.Page):
-        owner.obj.Contents = pdf.make_stream(data)
-    else:
-        owner.write(data)
+            return [pikepdf.ContentStreamInstruction([round(v, 4) for v in c], pikepdf.Operator(op))]
+        return None
 
 
 def chart_to_cmyk(data: bytes, colours: dict, icc_profile: str = "") -> bytes:
     """A matplotlib chart PDF with every colour in CMYK and no alpha keys in its graphics states."""
     cmyk = CmykMap(colours, icc_profile)
     pdf = pikepdf.open(io.BytesIO(data))
-    for page in pdf.pages:
-        convert_stream(pdf, page, cmyk)
-        res = page.obj.get("/Resources", pikepdf.Dictionary())
-        for form in res.get("/XObject", pikepdf.Dictionary()).values():
-            if form.get("/Subtype") == "/Form":
-                convert_stream(pdf, form, cmyk)
+    _ToCmyk(pdf, cmyk).pages()
+    for res in resource_dicts(pdf):
         for gs in res.get("/ExtGState", pikepdf.Dictionary()).values():
             for key in ("/CA", "/ca"):
                 if key in gs and float(gs[key]) >= 1:
@@ -120,3 +106,14 @@ def chart_to_cmyk(data: bytes, colours: dict, icc_profile: str = "") -> bytes:
     out = io.BytesIO()
     pdf.save(out, deterministic_id=True)
     return out.getvalue()
+
+
+class CmykCharts:
+    """The charts of a print document as the painter takes them: ``charts`` (anything whose
+    result() is the charts' PDF) converted to CMYK (chart_to_cmyk) when the painter asks."""
+
+    def __init__(self, charts, colours: dict, icc_profile: str = ""):
+        self.charts, self.colours, self.icc_profile = charts, colours, icc_profile
+
+    def result(self) -> bytes:
+        return chart_to_cmyk(self.charts.result(), self.colours, self.icc_profile)

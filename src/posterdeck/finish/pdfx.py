@@ -21,9 +21,13 @@ VERSIONS = {"x1a": ("PDF/X-1:2001", "PDF/X-1a:2001", "1.3"), "x4": ("PDF/X-4", N
 
 
 def finish_print(data: bytes, doc, spec) -> bytes:
+    """The painted print PDF ``data`` of ``doc`` finished: subset tags from their content, black
+    overprinting, page boxes, Info keys, the output intent, XMP (PDF/X-4) and version."""
     from posterdeck.finish.overprint import apply_overprint
+    from posterdeck.finish.subsets import rename_subsets
 
     pdf = pikepdf.open(io.BytesIO(data))
+    rename_subsets(pdf)
     apply_overprint(pdf)
     for page, model in zip(pdf.pages, doc.pages):
         pm = model.print

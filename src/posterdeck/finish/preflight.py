@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 
 import pikepdf
 
+from posterdeck.finish.content import State, Stream, Walker
 from posterdeck.pagemodel import FAIL_PPI, PRINT_PPI
 
 MM = 72 / 25.4
@@ -63,8 +64,7 @@ def preflight(data: bytes, standard: str = "x1a", total_ink: float = 300.0) -> R
         _annotations(page, number, report)
         if standard == "x1a" and page.obj.get("/Group") is not None and page.obj.Group.get("/S") == "/Transparency":
             report.add("error", "transparency", number, "page group", "a transparency group; PDF/X-1a allows none")
-        walker = _Walker(pdf, report, number, standard, total_ink)
-        walker.walk(page, page.obj.get("/Resources", pikepdf.Dictionary()), _identity(), "page content")
+        _Checks(pdf, report, number, standard, total_ink).walk(page, page.obj, State(), "page content")
     _overprint(pdf, report)
     return report
 
@@ -186,77 +186,56 @@ def _annotations(page, number: int, report: Report) -> None:
             report.add("error", "annotations", number, f"annotation {sub}", "an annotation inside the bleed box")
 
 
-def _identity():
-    return (1.0, 0.0, 0.0, 1.0, 0.0, 0.0)
-
-
-def _mul(a, b):
-    """a then b: the matrix product of two PDF matrices [a b c d e f]."""
-    return (a[0] * b[0] + a[1] * b[2], a[0] * b[1] + a[1] * b[3],
-            a[2] * b[0] + a[3] * b[2], a[2] * b[1] + a[3] * b[3],
-            a[4] * b[0] + a[5] * b[2] + b[4], a[4] * b[1] + a[5] * b[3] + b[5])
-
-
-class _Walker:
-    """Walks content streams (pages, forms, patterns) with the CTM, checking colour, graphics
-    states, images and fonts."""
+class _Checks(Walker):
+    """Checks the content streams of one page (forms and tiling patterns included, at every
+    place they are painted): colour, graphics states, images and fonts."""
 
     def __init__(self, pdf, report: Report, page: int, standard: str, total_ink: float):
-        self.pdf, self.report, self.page, self.standard, self.total_ink = pdf, report, page, standard, total_ink
+        super().__init__(pdf)
+        self.report, self.page, self.standard, self.total_ink = report, page, standard, total_ink
         self.seen_fonts: set = set()
 
     def err(self, rule, obj, message, severity="error"):
         self.report.add(severity, rule, self.page, obj, message)
 
-    def walk(self, owner, resources, ctm, label: str, depth: int = 0) -> None:
-        if depth > 12:
-            return
-        try:
-            instructions = pikepdf.parse_content_stream(owner)
-        except pikepdf.PdfError as exc:
-            self.err("syntax", label, f"content stream cannot be parsed: {exc}")
-            return
-        self._fonts(resources, label)
-        self._colour_spaces(resources, label)
-        self._ext_gstates(resources, label)
-        stack = []
-        fill_space = stroke_space = "/DeviceGray"
-        for inst in instructions:
-            if isinstance(inst, pikepdf.ContentStreamInlineImage):
-                self._inline_image(inst, ctm, label)
-                continue
-            operands, op = inst.operands, str(inst.operator)
-            if op == "q":
-                stack.append(ctm)
-            elif op == "Q":
-                ctm = stack.pop() if stack else ctm
-            elif op == "cm" and len(operands) == 6:
-                ctm = _mul(tuple(float(v) for v in operands), ctm)
-            elif op in ("rg", "RG"):
-                self.err("colour", label, f"RGB colour operator '{op}' ({' '.join(str(float(v)) for v in operands)})")
-            elif op in ("k", "K"):
-                ink = sum(float(v) for v in operands) * 100
-                if ink > self.total_ink + 0.01:
-                    self.err("total-ink", label, f"total ink {ink:.0f}% exceeds {self.total_ink:.0f}%")
-            elif op in ("cs", "CS") and operands:
-                name = str(operands[0])
-                if op == "cs":
-                    fill_space = name
-                else:
-                    stroke_space = name
-                self._space_name(name, resources, label)
-            elif op in ("sc", "scn", "SC", "SCN"):
-                space = fill_space if op in ("sc", "scn") else stroke_space
-                if space == "/DeviceCMYK" and len(operands) == 4:
-                    ink = sum(float(v) for v in operands) * 100
-                    if ink > self.total_ink + 0.01:
-                        self.err("total-ink", label, f"total ink {ink:.0f}% exceeds {self.total_ink:.0f}%")
-                if operands and isinstance(operands[-1], pikepdf.Name):
-                    self._pattern(str(operands[-1]), resources, ctm, label, depth)
-            elif op == "Do" and operands:
-                self._xobject(str(operands[0]), resources, ctm, label, depth)
-            elif op == "sh" and operands:
-                self._shading(str(operands[0]), resources, label)
+    def unreadable(self, label: str, exc: Exception) -> None:
+        self.err("syntax", label, f"content stream cannot be parsed: {exc}")
+
+    def start(self, stream: Stream) -> None:
+        self._fonts(stream.resources, stream.label)
+        self._colour_spaces(stream.resources, stream.label)
+        self._ext_gstates(stream.resources, stream.label)
+
+    def inline_image(self, inst, st: State, stream: Stream) -> None:
+        iimage, label = inst.iimage, stream.label
+        cs = str(iimage.obj.get("/CS", iimage.obj.get("/ColorSpace", "")))
+        if cs in ("/RGB", "/DeviceRGB"):
+            self.err("colour", f"{label} inline image", "an RGB inline image")
+        self._resolution(int(iimage.width), int(iimage.height), st.ctm, f"{label} inline image")
+
+    def operator(self, op: str, operands, st: State, stream: Stream) -> None:
+        label, resources = stream.label, stream.resources
+        if op in ("rg", "RG"):
+            self.err("colour", label, f"RGB colour operator '{op}' ({' '.join(str(float(v)) for v in operands)})")
+        elif op in ("k", "K"):
+            self._ink(operands, label)
+        elif op in ("cs", "CS") and operands:
+            self._space_name(str(operands[0]), resources, label)
+        elif op in ("sc", "scn", "SC", "SCN"):
+            space = st.fill_space if op in ("sc", "scn") else st.stroke_space
+            if space == "/DeviceCMYK" and len(operands) == 4:
+                self._ink(operands, label)
+            if operands and isinstance(operands[-1], pikepdf.Name):
+                self._pattern(str(operands[-1]), st, stream)
+        elif op == "Do" and operands:
+            self._xobject(str(operands[0]), st, stream)  # a form is then walked by the walker
+        elif op == "sh" and operands:
+            self._shading(str(operands[0]), resources)
+
+    def _ink(self, operands, label: str) -> None:
+        ink = sum(float(v) for v in operands) * 100
+        if ink > self.total_ink + 0.01:
+            self.err("total-ink", label, f"total ink {ink:.0f}% exceeds {self.total_ink:.0f}%")
 
     def _space_name(self, name: str, resources, label: str) -> None:
         if name in CMYK_SPACES or name == "/Pattern":
@@ -325,32 +304,29 @@ class _Walker:
             elif "+" not in base[:8]:
                 self.err("fonts", obj, "embedded in full, not as a subset", "warning")
 
-    def _xobject(self, name, resources, ctm, label, depth) -> None:
-        xobjects = resources.get("/XObject", pikepdf.Dictionary())
-        if name not in xobjects:
-            self.err("syntax", label, f"Do {name}: no such XObject")
+    def _xobject(self, name, st: State, stream: Stream) -> None:
+        x = stream.xobject(name)
+        if x is None:
+            self.err("syntax", stream.label, f"Do {name}: no such XObject")
             return
-        x = xobjects[name]
         sub = str(x.get("/Subtype", ""))
         if sub == "/Image":
-            self._image(x, f"image {name}", ctm)
+            self._image(x, f"image {name}", st.ctm)
         elif sub == "/Form":
-            matrix = tuple(float(v) for v in x.get("/Matrix", [1, 0, 0, 1, 0, 0]))
             group = x.get("/Group")
             if group is not None and str(group.get("/S", "")) == "/Transparency" and self.standard == "x1a":
                 self.err("transparency", f"form {name}", "a transparency group")
-            self.walk(x, x.get("/Resources", resources), _mul(matrix, ctm), f"form {name}", depth + 1)
 
-    def _pattern(self, name, resources, ctm, label, depth) -> None:
-        patterns = resources.get("/Pattern", pikepdf.Dictionary())
+    def _pattern(self, name, st: State, stream: Stream) -> None:
+        patterns = stream.resources.get("/Pattern", pikepdf.Dictionary())
         if name in patterns:
             p = patterns[name]
             if int(p.get("/PatternType", 0)) == 1:
-                self.walk(p, p.get("/Resources", resources), ctm, f"pattern {name}", depth + 1)
+                self.walk(p, p, st.inner(), f"pattern {name}", stream.depth + 1, stream.resources)
             elif "/Shading" in p:
                 self._space(p.Shading.get("/ColorSpace"), f"pattern {name}")
 
-    def _shading(self, name, resources, label) -> None:
+    def _shading(self, name, resources) -> None:
         shadings = resources.get("/Shading", pikepdf.Dictionary())
         if name in shadings:
             self._space(shadings[name].get("/ColorSpace"), f"shading {name}")
@@ -367,13 +343,6 @@ class _Walker:
         if bpc > 8 and self.standard == "x1a":
             self.err("images", obj, f"{bpc} bits per component; PDF/X-1a allows 8 at most")
         self._resolution(int(img.get("/Width", 0)), int(img.get("/Height", 0)), ctm, obj)
-
-    def _inline_image(self, inst, ctm, label) -> None:
-        iimage = inst.iimage
-        cs = str(iimage.obj.get("/CS", iimage.obj.get("/ColorSpace", "")))
-        if cs in ("/RGB", "/DeviceRGB"):
-            self.err("colour", f"{label} inline image", "an RGB inline image")
-        self._resolution(int(iimage.width), int(iimage.height), ctm, f"{label} inline image")
 
     def _resolution(self, w_px: int, h_px: int, ctm, obj: str) -> None:
         w_pt = math.hypot(ctm[0], ctm[1])

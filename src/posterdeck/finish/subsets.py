@@ -10,6 +10,8 @@ import re
 
 import pikepdf
 
+from posterdeck.finish.content import resource_dicts
+
 TAGGED = re.compile(r"^/?[A-Z]{6}\+")
 
 
@@ -31,23 +33,12 @@ def _program(descriptor) -> bytes:
 def _fonts(pdf: pikepdf.Pdf):
     """Every font dictionary used by a page, form or tiling pattern, once."""
     seen: set = set()
-
-    def visit(resources, depth):
-        if resources is None or depth > 12:
-            return
+    for resources in resource_dicts(pdf):
         for font in resources.get("/Font", pikepdf.Dictionary()).values():
             key = font.objgen if font.is_indirect else id(font)
             if key not in seen:
                 seen.add(key)
                 yield font
-        for holder in ("/XObject", "/Pattern"):
-            for x in resources.get(holder, pikepdf.Dictionary()).values():
-                if isinstance(x, pikepdf.Stream) and x.objgen not in seen and "/Resources" in x:
-                    seen.add(x.objgen)
-                    yield from visit(x.Resources, depth + 1)
-
-    for page in pdf.pages:
-        yield from visit(page.obj.get("/Resources"), 0)
 
 
 def rename_subsets(pdf: pikepdf.Pdf) -> None:
@@ -72,3 +63,4 @@ def rename_subsets(pdf: pikepdf.Pdf) -> None:
         for d in descriptors:
             if TAGGED.match(str(d.get("/FontName", ""))):
                 d.FontName = new
+

@@ -18,10 +18,8 @@ import re
 
 import pikepdf
 
+from posterdeck.finish.content import PAINT_OPS, TEXT_OPS, State, Stream, Walker
 from posterdeck.finish.preflight import Report
-
-TEXT_OPS = {"Tj", "TJ", "'", '"'}
-PAINT_OPS = {"S", "s", "f", "F", "f*", "B", "B*", "b", "b*", "sh"}
 
 
 def check_ua(data: bytes) -> Report:
@@ -37,7 +35,7 @@ def check_ua(data: bytes) -> Report:
     for number, page in enumerate(pdf.pages, 1):
         index = page.obj.get("/StructParents")
         mcids = mapped.get(int(index), set()) if index is not None else set()
-        _Content(report, number, mcids).walk(page, page.obj.get("/Resources", pikepdf.Dictionary()), [], "page content")
+        _Content(pdf, report, number, mcids).walk(page, page.obj, State(), "page content")
         _annotations(page, number, report)
     return report
 
@@ -179,48 +177,28 @@ def _annotations(page, number: int, report: Report) -> None:
                        "not in the structure tree (no StructParent)")
 
 
-class _Content:
+class _Content(Walker):
     """Walks a page's content, forms included, with the stack of marked-content sequences."""
 
-    def __init__(self, report: Report, page: int, mcids: set[int]):
+    def __init__(self, pdf, report: Report, page: int, mcids: set[int]):
+        super().__init__(pdf)
         self.report, self.page, self.mcids = report, page, mcids
-        self.untagged = 0
 
-    def walk(self, owner, resources, stack: list, label: str, depth: int = 0) -> None:
-        if depth > 12:
-            return
-        try:
-            instructions = pikepdf.parse_content_stream(owner)
-        except pikepdf.PdfError as exc:
-            self.report.add("error", "content", self.page, label, f"content stream cannot be parsed: {exc}")
-            return
-        stack = list(stack)
-        for inst in instructions:
-            if isinstance(inst, pikepdf.ContentStreamInlineImage):
-                self._content(stack, label, "an inline image")
-                continue
-            op, operands = str(inst.operator), inst.operands
-            if op in ("BMC", "BDC"):
-                props = operands[1] if op == "BDC" and len(operands) > 1 else None
-                if isinstance(props, pikepdf.Name):
-                    props = resources.get("/Properties", pikepdf.Dictionary()).get(str(props))
-                mcid = int(props["/MCID"]) if isinstance(props, pikepdf.Dictionary) and "/MCID" in props else None
-                stack.append((str(operands[0]), mcid))
-            elif op == "EMC":
-                if stack:
-                    stack.pop()
-            elif op in TEXT_OPS:
-                self._content(stack, label, "text")
-            elif op in PAINT_OPS:
-                self._content(stack, label, "a path")
-            elif op == "Do" and operands:
-                x = resources.get("/XObject", pikepdf.Dictionary()).get(str(operands[0]))
-                if x is None:
-                    continue
-                if x.get("/Subtype") == "/Image":
-                    self._content(stack, label, f"image {operands[0]}")
-                elif x.get("/Subtype") == "/Form":
-                    self.walk(x, x.get("/Resources", resources), stack, f"form {operands[0]}", depth + 1)
+    def unreadable(self, label: str, exc: Exception) -> None:
+        self.report.add("error", "content", self.page, label, f"content stream cannot be parsed: {exc}")
+
+    def inline_image(self, inst, st: State, stream: Stream) -> None:
+        self._content(st.marks, stream.label, "an inline image")
+
+    def operator(self, op: str, operands, st: State, stream: Stream) -> None:
+        if op in TEXT_OPS:
+            self._content(st.marks, stream.label, "text")
+        elif op in PAINT_OPS or op == "sh":
+            self._content(st.marks, stream.label, "a path")
+        elif op == "Do" and operands:
+            x = stream.xobject(str(operands[0]))
+            if x is not None and x.get("/Subtype") == "/Image":
+                self._content(st.marks, stream.label, f"image {operands[0]}")
 
     def _content(self, stack: list, label: str, what: str) -> None:
         if any(tag == "/Artifact" for tag, _ in stack):

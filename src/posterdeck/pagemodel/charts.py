@@ -46,6 +46,9 @@ class RSeries:
     labels: tuple[str, ...] = ()  # the values as printed for the target, e.g. '78.4%', '7,7': the data
     # labels of both outputs (the PPTX's are workbook cells holding this text)
     decimals: tuple[int, ...] = ()  # each value's published decimals: its CI is rounded to them too
+    beside: tuple[float, ...] = ()  # compose: per label, 0 where it stands in its bar's segment, else
+    # how far (points, across the bars) its centre moves out beside the bar: a stacked segment too
+    # thin to hold its label (to the right of a column, below a horizontal bar)
 
 
 @dataclass(frozen=True)
@@ -74,6 +77,11 @@ class RChart:
     ticks: tuple[tuple[float, str], ...] = ()  # (value, label as the target prints it)
     tick_format: str = "0"  # Excel-style, the same ticks in the PPTX chart: '0', '0.0'
     affixes: tuple[str, str] = ("", "")  # what a label prints before and after its number: ('', '\u00a0%')
+    # the bars and their data labels, decided once in resolve and painted the same by both:
+    gap: float = 0.4  # between two categories' bars, a share of one bar's width (PowerPoint's gap width)
+    label_place: str = "end"  # "end": past the bar's end; "centre": in its segment (stacked);
+    # "base": inside the bar's base, clear of the error bars
+    label_colour: str = "text"  # the theme colour of the data labels (labels beside a bar: "text")
 
     def texts(self) -> list[str]:
         return [self.title, self.value_title, self.category_title, *self.categories,

@@ -42,16 +42,11 @@ def long_word(text: str) -> tuple[str, str] | None:
 
 def glyphs(text: str, theme, theme_dir: Path, language: str) -> tuple[str, str] | None:
     """The characters of ``text`` the regular font of ``language``'s family cannot draw."""
-    from posterdeck.fonts import font_files, missing_glyphs
+    from posterdeck.fonts import font_files, glyphs_problem, missing_glyphs
 
     path = font_files(theme, theme_dir, language)["regular"]
     try:
         missing = missing_glyphs(text, path)
     except Exception:  # a font that cannot be read was reported when the theme was loaded
         return None
-    if not missing:
-        return None
-    chars = ", ".join(f"{c!r} (U+{ord(c):04X})" for c in sorted(missing))
-    return (f"the font {theme.family(language).name} has no glyph for {chars} in {text.strip()[:60]!r}",
-            "remove the character, or give the theme a font that covers it (fonts_by_language: for a "
-            "language's script)")
+    return glyphs_problem(missing, theme.family(language).name, text) if missing else None

@@ -1,9 +1,10 @@
 """Content + study data + target -> a resolved document: placeholders filled, footnote references
 attached, citation keys and visual ids checked. Citations stay keys here; they are numbered by
-compose in the order the pages show them."""
-from __future__ import annotations
+compose in the order the pages show them.
 
-import re
+The resolver is put together from parts: texts and translation here, sections (sections.py),
+statements (statements.py), the glossary (glossary.py), charts (visuals.py), tables (tables.py)."""
+from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
 
@@ -12,42 +13,18 @@ from posterdeck.loading.deck import Model
 from posterdeck.loading.yamlsource import Source, suggest
 from posterdeck.resolve import markup, rtl
 from posterdeck.resolve.fidelity import HINT as FIDELITY_HINT, differences
+from posterdeck.resolve.glossary import GlossaryResolver
+from posterdeck.resolve.language import language_tag, tag_language
 from posterdeck.resolve.markup import Cite, Note, Placeholder, Text
+from posterdeck.resolve.sections import RPara, RSection, SectionResolver
+from posterdeck.resolve.statements import RStatement, StatementResolver
+from posterdeck.resolve.tables import TableResolver
 from posterdeck.resolve.target import Target
 from posterdeck.resolve.units import label_fallbacks, pick
 from posterdeck.resolve.values import ValueError_, render_value
-from posterdeck.resolve.images import read_image
-from posterdeck.resolve.tables import TableResolver
 from posterdeck.resolve.visuals import ChartResolver, RImage
-from posterdeck.schema.content import Paragraph
 
 Nodes = tuple  # a tuple of markup.Text / Cite / Note, no Placeholders
-
-
-@dataclass(frozen=True)
-class RPara:
-    nodes: Nodes
-    level: int = 0
-
-
-@dataclass(frozen=True)
-class RSection:
-    id: str
-    tab: str
-    headline: Nodes
-    summary: Nodes
-    highlights: tuple[Nodes, ...]
-    body: tuple[RPara, ...]
-    visuals: tuple  # pagemodel.charts.RChart / RKaplanMeier / RForest, RTable
-    notes: tuple[Nodes, ...]
-    speaker_notes: tuple[Nodes, ...] = ()
-
-
-@dataclass(frozen=True)
-class RStatement:
-    id: str
-    nodes: Nodes
-    placement: str
 
 
 @dataclass
@@ -75,7 +52,7 @@ class RDocument:
         return _collation_key(term)
 
 
-class _Resolver(ChartResolver, TableResolver):
+class _Resolver(ChartResolver, TableResolver, SectionResolver, StatementResolver, GlossaryResolver):
     def __init__(self, model: Model, target: Target, translations=None, recorder: list | None = None,
                  strict: bool = False):
         self.model, self.target = model, target
@@ -273,146 +250,9 @@ class _Resolver(ChartResolver, TableResolver):
             else:
                 yield node
 
-    def _statement_text(self, st, path, src, translatable: bool) -> tuple[str, str]:
-        """Market statements are written per language in the market file; product statements
-        of the content go through the catalogue like any other text. With the language the
-        text is in when it is not the target's ('' when it is)."""
-        if isinstance(st.text, str):
-            if not translatable:
-                return st.text, ""
-            fallen = len(self.fallen)
-            text = self.tr(st.text, path, src)
-            return text, (self.model.info.source_language if len(self.fallen) > fallen else "")
-        lang = self.target.language
-        if lang in st.text:
-            return st.text[lang], ""
-        used = self.target.market.language if self.target.market.language in st.text else next(iter(st.text))
-        self.warnings.append(f"{(src or self.src).where(path)}: statement {st.id!r} has no {lang} text; "
-                             f"the {self.target.market.language} text is used")
-        return st.text[used], used
-
-    def glossary(self):
-        """The glossary in the target's language: expansions and, where they differ, terms.
-
-        Only the terms the deck shows are translated (and so demanded by --strict and listed in
-        the catalogue); a shared glossary's other terms keep whatever translation they have.
-        A text shown in the source language for want of a translation keeps its abbreviations:
-        a source term the target renames (CI where German has KI) is listed with its source
-        expansion wherever such a text shows it."""
-        from posterdeck.resolve.glossary import term_pattern
-        from posterdeck.resolve.references import ama, short
-        from posterdeck.schema.glossary import Glossary
-
-        refs = [f(self.model.references[k]) for k in sorted(self.cited) for f in (ama, short)]
-        if self.recorder is None:
-            self.errors += rtl.check_references(self.model, sorted(self.cited), ama)
-        words = [self.lookup(f"words.{k}", w) or w for k, w in WORDS.items()]
-        shown = "\n".join(self.shown + refs + words + [self.target.job_line])  # not the glossary's own texts
-        fallen = "\n".join(self.fallen)
-        terms, source_terms = {}, {}
-        for term, expansion in self.model.glossary.glossary.items():
-            src = next((s for k, s in self.model.sources.items() if k.startswith("glossary:")
-                        and term in s.data.get("glossary", {})), self.src)
-            path = ("glossary", term)
-            local = self.lookup(f"glossary-term.{term}", term) or term
-            if not term_pattern(local).search(shown) and not term_pattern(term).search(shown):
-                terms.setdefault(local, self.lookup(f"glossary.{term}", expansion) or expansion)  # unused: no demand
-                continue
-            # an abbreviation often stays the same: no warning when it has no translation
-            local = self.tr(term, path, src, context=f"glossary-term.{term}", quiet=True)
-            terms[local] = self.tr(expansion, path, src, context=f"glossary.{term}")
-            if local != term and term_pattern(term).search(fallen):
-                source_terms[term] = expansion
-        for term, expansion in source_terms.items():
-            terms.setdefault(term, expansion)
-        return Glossary(glossary=terms, proper_names=self.model.glossary.proper_names)
-
     def plain(self, raw: str, path: tuple) -> str:
         return markup.plain(self.text(raw, path))
 
-    def paras(self, items, path: tuple, footnotes) -> tuple[RPara, ...]:
-        out = []
-        for i, item in enumerate(items):
-            if isinstance(item, Paragraph):
-                out.append(RPara(self.text(item.text, path + (i, "text"), footnotes), item.level))
-            else:
-                out.append(RPara(self.text(item, path + (i,), footnotes)))
-        return tuple(out)
-
-    def image(self, iid: str) -> RImage | None:
-        done = self.__dict__.setdefault("_images", {})  # a section's image and an image:ID panel: read once
-        if iid not in done:
-            spec = self.model.content.images[iid]
-            done[iid] = read_image(iid, self.model.folder, spec.file, self.plain(spec.alt, ("images", iid, "alt")),
-                                   self.src, ("images", iid, "file"), self.errors, self.model.fence)
-        return done[iid]
-
-    def logo(self) -> RImage | None:
-        """The deck's logo (deck.yaml logo:), its alt text translated like any text."""
-        logo = self.model.info.logo
-        if logo is None:
-            return None
-        deck_src = self.model.sources["deck"]
-        alt = self.tr(logo.alt, ("deck", "logo", "alt"), src=deck_src, context="deck.logo.alt")
-        return read_image("logo", self.model.folder, logo.file, alt, deck_src, ("deck", "logo", "file"), self.errors,
-                          self.model.fence)
-
-    def section(self, i: int) -> RSection:
-        s = self.model.content.sections[i]
-        base = ("sections", i)
-        fn = s.footnotes
-        visuals = []
-        for v_i, vid in enumerate(s.visuals):
-            if vid in self.model.content.charts:
-                visuals.append(self.chart(vid))
-            elif vid in self.model.content.tables:
-                visuals.append(self.table(vid, base))
-            elif vid in self.model.content.images:
-                img = self.image(vid)
-                if img is not None:
-                    visuals.append(img)
-            else:
-                self.err(base + ("visuals", v_i), f"section {s.id}: no chart or table {vid!r}",
-                         suggest(vid, [*self.model.content.charts, *self.model.content.tables, *self.model.content.images]) or "define it under charts: or tables:")
-        return RSection(
-            id=s.id, tab=self.tr(s.tab, base + ("tab",)),
-            headline=self.text(s.headline, base + ("headline",), fn),
-            summary=self.text(s.summary, base + ("summary",), fn),
-            highlights=tuple(self.text(h, base + ("highlights", j), fn) for j, h in enumerate(s.highlights)),
-            body=self.paras(s.body, base + ("body",), fn),
-            visuals=tuple(visuals),
-            notes=tuple(self.text(n, base + ("notes", j), fn) for j, n in enumerate(s.notes)),
-            speaker_notes=tuple(self.text(n, base + ("speaker_notes", j), fn) for j, n in enumerate(s.speaker_notes)))
-
-    def statements(self) -> list[RStatement]:
-        out = []
-        market_src = self.model.sources.get(f"market:{self.target.market.code}")
-        for where, items, src in (("content", self.model.content.statements, self.src),
-                                  ("market", self.target.market.statements, market_src)):
-            for i, st in enumerate(items):
-                path = ("statements", i) if where == "content" else ("market", "statements", i)
-                if st.markets and self.target.market.code not in st.markets:
-                    continue  # a product statement for other markets
-                raw, shown_in = self._statement_text(st, path, src, where == "content")
-                info = self.model.info
-                links = {**self.target.market.links, **info.links,
-                         **info.market_links.get(self.target.market.code, {})}
-                for name, url in links.items():
-                    raw = raw.replace("{{ link.%s }}" % name, url).replace("{{link.%s}}" % name, url)
-                for name in sorted(set(re.findall(r"\{\{\s*link\.(\w+)\s*\}\}", raw))):
-                    self.err(path, f"statement {st.id!r} needs the link {name!r}, which neither the market "
-                                   f"{self.target.market.code} nor the deck gives",
-                             f"add it to deck.yaml: market_links: {{{self.target.market.code}: {{{name}: https://...}}}} "
-                             f"(or links: for every market)", InputError, src=src)
-                nodes = self.text(raw, path, src=src, translate=False, context=f"statements.{st.id}")
-                if shown_in:
-                    nodes = tag_language(nodes, language_tag(shown_in))
-                if st.link:
-                    self.check_links((Text("", markup.Style(link=st.link)),), path + ("link",), src)
-                    nodes = tuple(replace(n, style=markup.Style(n.style.bold, n.style.italic, n.style.script, st.link))
-                                  if isinstance(n, Text) else n for n in nodes)
-                out.append(RStatement(st.id, nodes, st.placement))
-        return out
 
 
 def _own_text(nodes) -> str:
@@ -468,7 +308,7 @@ def resolve(model: Model, target: Target, translations=None, strict: bool = Fals
             r.err(("sections", i, "id"), f"section id {sid!r} is used twice")
     doc.logo = r.logo()
     doc.images = {iid: img for iid in c.images if (img := r.image(iid)) is not None}
-    doc.glossary = r.glossary()  # after the content: it looks for its terms in every text the target shows
+    doc.glossary = r.glossary(WORDS)  # after the content: it looks for its terms in every text the target shows
     r.unit_labels()
     doc.words = {key: r.tr(text, ("words", key), context=f"words.{key}") for key, text in WORDS.items()}
     doc.words.update(r.table_words())
@@ -489,29 +329,5 @@ def with_context(nodes: tuple, ctx: str) -> tuple:
             n = replace(n, ctx=ctx)
         elif isinstance(n, Note) and n.body and not n.ref:
             n = replace(n, body=with_context(n.body, ctx))
-        out.append(n)
-    return tuple(out)
-
-
-def language_tag(language: str) -> str:
-    """A full BCP 47 tag for a bare language ('en' -> 'en-US'), by CLDR's likely subtags."""
-    if "-" in language:
-        return language
-    from babel.core import get_global
-
-    likely = get_global("likely_subtags").get(language, "")
-    parts = likely.split("_")
-    region = next((p for p in parts[1:] if p.isupper() and len(p) == 2), "")
-    return f"{language}-{region}" if region else language
-
-
-def tag_language(nodes: tuple, tag: str) -> tuple:
-    """The text nodes (footnote bodies too) marked as written in ``tag``."""
-    out = []
-    for n in nodes:
-        if isinstance(n, Text) and not n.lang:
-            n = replace(n, lang=tag)
-        elif isinstance(n, Note) and n.body:
-            n = replace(n, body=tag_language(n.body, tag))
         out.append(n)
     return tuple(out)

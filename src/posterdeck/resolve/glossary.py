@@ -48,3 +48,44 @@ def undefined_abbreviations(text: str, glossary: Glossary) -> list[str]:
             continue
         found.append(token)
     return found
+
+
+class GlossaryResolver:
+    """The glossary's part of the resolver (resolve.document._Resolver): the glossary in the
+    target's language, from every text the target shows (the resolver's shown and fallen)."""
+
+    def glossary(self, words: dict):
+        """The glossary in the target's language: expansions and, where they differ, terms.
+
+        Only the terms the deck shows are translated (and so demanded by --strict and listed in
+        the catalogue); a shared glossary's other terms keep whatever translation they have.
+        A text shown in the source language for want of a translation keeps its abbreviations:
+        a source term the target renames (CI where German has KI) is listed with its source
+        expansion wherever such a text shows it. ``words``: the fixed words layouts print (they
+        may use a term too)."""
+        from posterdeck.resolve import rtl
+        from posterdeck.resolve.references import ama, short
+
+        refs = [f(self.model.references[k]) for k in sorted(self.cited) for f in (ama, short)]
+        if self.recorder is None:
+            self.errors += rtl.check_references(self.model, sorted(self.cited), ama)
+        words = [self.lookup(f"words.{k}", w) or w for k, w in words.items()]
+        shown = "\n".join(self.shown + refs + words + [self.target.job_line])  # not the glossary's own texts
+        fallen = "\n".join(self.fallen)
+        terms, source_terms = {}, {}
+        for term, expansion in self.model.glossary.glossary.items():
+            src = next((s for k, s in self.model.sources.items() if k.startswith("glossary:")
+                        and term in s.data.get("glossary", {})), self.src)
+            path = ("glossary", term)
+            local = self.lookup(f"glossary-term.{term}", term) or term
+            if not term_pattern(local).search(shown) and not term_pattern(term).search(shown):
+                terms.setdefault(local, self.lookup(f"glossary.{term}", expansion) or expansion)  # unused: no demand
+                continue
+            # an abbreviation often stays the same: no warning when it has no translation
+            local = self.tr(term, path, src, context=f"glossary-term.{term}", quiet=True)
+            terms[local] = self.tr(expansion, path, src, context=f"glossary.{term}")
+            if local != term and term_pattern(term).search(fallen):
+                source_terms[term] = expansion
+        for term, expansion in source_terms.items():
+            terms.setdefault(term, expansion)
+        return Glossary(glossary=terms, proper_names=self.model.glossary.proper_names)

@@ -32,7 +32,7 @@ def table_formats(leaf) -> list[str]:
 
 
 class TableResolver:
-    def table(self, tid: str, path: tuple) -> RTable:
+    def table(self, tid: str) -> RTable:
         spec = self.model.content.tables[tid]
         base = ("tables", tid)
         data = self.model.study.tables.get(spec.data)

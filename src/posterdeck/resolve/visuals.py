@@ -122,7 +122,8 @@ class ChartResolver:
                       value_format="0" + ("." + "0" * places if places else ""),
                       axis_min=lo, axis_max=hi, major_unit=step, ticks=ticks,
                       tick_format=axis_format(ticks),
-                      affixes=f.percent_affixes() if unit == "percent" else ("", ""))
+                      affixes=f.percent_affixes() if unit == "percent" else ("", ""),
+                      **bar_labels(spec.type, spec.error_bars))
 
     def colour(self, name: str, path: tuple) -> None:
         if name not in self.model.theme.colours:
@@ -319,4 +320,17 @@ def _alt_text(title: str, cats, series, spoken) -> str:
         parts.append(f"{s.name}: {vals}")
     return f"{title}. " + "; ".join(parts) + "."
 
+
+STACKED_GAP, CLUSTERED_GAP = 0.6, 0.4  # between categories, a share of one bar's width
+
+
+def bar_labels(kind: str, error_bars: bool) -> dict:
+    """The gap between a bar chart's categories and where its data labels stand, in which
+    colour: in the middle of a stacked segment and inside the base of a bar with error bars
+    (clear of them) in the colour on the bars, else past the bar's end in the text colour."""
+    stacked = kind.startswith("stacked")
+    inside = stacked or error_bars
+    return dict(gap=STACKED_GAP if stacked else CLUSTERED_GAP,
+                label_place="centre" if stacked else "base" if error_bars else "end",
+                label_colour="on_primary" if inside else "text")
 

@@ -1,5 +1,7 @@
 """Paint a page-model Document with reportlab. Charts are drawn by matplotlib into their own PDF
-and placed as form XObjects by pikepdf (vector, text as text). Output is deterministic."""
+and placed as form XObjects by pikepdf (vector, text as text). Output is deterministic.
+Finishing (print colours of charts and pictures, overprint, PDF/X keys, subset tags) is finish/'s,
+run around the painter by api.pdf_file."""
 from __future__ import annotations
 
 import io
@@ -32,18 +34,23 @@ def chart_specs(doc: Document) -> list[tuple]:
             for page in doc.pages for box in page.boxes if isinstance(box, Chart)]
 
 
-def render_pdf(doc: Document, mode: str = "screen", charts=None) -> bytes:
+def render_pdf(doc: Document, mode: str = "screen", charts=None, pictures: dict | None = None,
+               before_save=None) -> bytes:
     """Paint ``doc``. ``mode`` "print": CMYK from the theme, bleed and crop marks, no links,
-    overprinting black, PDF/X keys (the layout's print spec); "screen": RGB, trim size, links.
+    black text and rules set to overprint; "screen": RGB, trim size, links, tagged (PDF/UA-1).
     ``charts``: the charts already being drawn elsewhere (anything whose result() is the
-    charts_pdf() of chart_specs(doc)); by default they are drawn here."""
+    charts_pdf() of chart_specs(doc), in print already in CMYK); by default they are drawn here.
+    ``pictures``: print only, (path, backdrop) -> the picture to paint for an Image box (PIL
+    image, finish.pictures); a picture not in it is painted from its file. ``before_save(pdf)``:
+    the caller's finishing of the painted pikepdf.Pdf, run before the one save (api.pdf_file
+    gives the screen PDFs' subset tags so)."""
     from reportlab.pdfgen.canvas import Canvas
 
     printing = mode == "print"
     if printing and doc.print_spec is None:
         raise ValueError("a print PDF needs a layout with a print: section")
     names = {v: register(p) for v, p in doc.fonts.items()}
-    paint = Paint(doc, printing)
+    paint = Paint(doc, printing, pictures or {})
     tags = paint.tags = NoTags() if printing else Tagger(doc)  # screen PDFs are tagged (PDF/UA-1)
     first = doc.pages[0]
     buf = io.BytesIO()
@@ -94,10 +101,6 @@ def render_pdf(doc: Document, mode: str = "screen", charts=None) -> bytes:
     if slots:
         # all charts in one file: fonts subset once
         drawn = charts.result() if charts is not None else charts_pdf(chart_specs(doc))
-        if printing:
-            from posterdeck.finish.colour import chart_to_cmyk
-
-            drawn = chart_to_cmyk(drawn, doc.colours, doc.print_spec.icc_profile)
     structure = None  # screen: the structure tree the tagger recorded, written with the charts
     if isinstance(tags, Tagger):
         from functools import partial
@@ -105,19 +108,14 @@ def render_pdf(doc: Document, mode: str = "screen", charts=None) -> bytes:
         from posterdeck.render.pdf.structure import write_structure
 
         structure = partial(write_structure, doc=doc, root=tags.root)
-    data = _place_charts(buf.getvalue(), slots, drawn, doc.date, structure)
-    if printing:
-        from posterdeck.finish.pdfx import finish_print
-
-        data = finish_print(data, doc, doc.print_spec)
-    return data
+    return _place_charts(buf.getvalue(), slots, drawn, doc.date, structure, before_save)
 
 
 class Paint:
     """Colours and pictures for one mode: RGB for screens, the theme's exact CMYK for print."""
 
-    def __init__(self, doc: Document, printing: bool):
-        self.doc, self.printing = doc, printing
+    def __init__(self, doc: Document, printing: bool, pictures: dict):
+        self.doc, self.printing, self.pictures = doc, printing, pictures
         self.overprint = False
         self.tags = NoTags()
 
@@ -145,27 +143,14 @@ class Paint:
             self.overprint = on
 
     def image(self, path: str, backdrop: str = ""):
-        """The picture as painted: as is on screen; in print flattened onto its backdrop colour
-        (PDF/X-1a has no transparency) and converted to CMYK."""
-        if not self.printing:
+        """The picture as painted: its file on screen; in print the one finishing made (CMYK,
+        flattened onto its backdrop)."""
+        picture = self.pictures.get((path, backdrop)) if self.printing else None
+        if picture is None:
             return path
-        from PIL import Image as PILImage
         from reportlab.lib.utils import ImageReader
 
-        from posterdeck.finish.colour import image_to_cmyk
-
-        with PILImage.open(path) as im:
-            alpha = None
-            if im.mode in ("RGBA", "LA", "P", "PA"):
-                im = im.convert("RGBA")
-                alpha = im.split()[-1]
-            cmyk = image_to_cmyk(im.convert("RGB"), self.doc.print_spec.icc_profile)
-            if alpha is not None and alpha.getextrema()[0] < 255:
-                # flattened onto the backdrop's own CMYK, so the picture's clear parts match the band
-                c = self.doc.colours.get(backdrop)
-                ink = tuple(round(v * 2.55) for v in c.cmyk) if c is not None else (0, 0, 0, 0)
-                cmyk = PILImage.composite(cmyk, PILImage.new("CMYK", cmyk.size, ink), alpha)
-            return ImageReader(cmyk)
+        return ImageReader(picture)
 
 
 def _marks(c, page, flip) -> None:
@@ -269,7 +254,7 @@ def _table(c, t: Table, flip, paint, names) -> None:
     table.drawOn(c, t.x, flip.y(t.y, t.h))
 
 
-def _place_charts(pdf_bytes: bytes, slots, drawn: bytes, date: str, structure=None) -> bytes:
+def _place_charts(pdf_bytes: bytes, slots, drawn: bytes, date: str, structure=None, before_save=None) -> bytes:
     """Make page i of the charts PDF the form XObject /PDChart<i> that the painter placed in slot
     i (pikepdf), scaled to the slot by its Matrix, with deterministic names so that rebuilds
     stay byte-identical. ``structure(pdf)``: adds the structure tree of a tagged PDF."""
@@ -289,9 +274,8 @@ def _place_charts(pdf_bytes: bytes, slots, drawn: bytes, date: str, structure=No
     stamp = "D:" + datetime.fromisoformat(date).replace(tzinfo=timezone.utc).strftime("%Y%m%d%H%M%SZ")
     pdf.docinfo["/CreationDate"] = stamp
     pdf.docinfo["/ModDate"] = stamp
-    from posterdeck.finish.subsets import rename_subsets
-
-    rename_subsets(pdf)  # tags from each subset's glyphs, charts' subsets included
+    if before_save is not None:
+        before_save(pdf)
     if structure is not None:
         structure(pdf)
     out = io.BytesIO()

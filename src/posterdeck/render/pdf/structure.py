@@ -93,11 +93,11 @@ def write_structure(pdf: pikepdf.Pdf, doc: Document, root: Node) -> None:
     pdf.Root.Lang = String(doc.language)
     pdf.Root.ViewerPreferences = Dictionary(DisplayDocTitle=True)
     if any(n.title for n in root.kids if isinstance(n, Node) and n.type == "Sect") and len(pages) > 1:
-        _outlines(pdf, [(node.title, node.kids) for node, _ in sects], pages)
+        _outlines(pdf, [(node.title, node.kids) for node, _ in sects])
     pdf.Root.Metadata = pdf.make_stream(_xmp(doc).encode("utf-8"), Type=Name.Metadata, Subtype=Name.XML)
 
 
-def _outlines(pdf: pikepdf.Pdf, sects: list, pages: list) -> None:
+def _outlines(pdf: pikepdf.Pdf, sects: list) -> None:
     """A bookmark per slide (the deck), each opening its page."""
     with pdf.open_outline() as outline:
         for title, kids in sects:

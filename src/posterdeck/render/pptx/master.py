@@ -12,7 +12,7 @@ from xml.sax.saxutils import escape
 from lxml import etree
 from pptx.oxml.ns import qn
 
-from posterdeck.pagemodel import Area, Document
+from posterdeck.pagemodel import Document
 from posterdeck.render.pptx.units import emu
 A = "http://schemas.openxmlformats.org/drawingml/2006/main"
 # theme colour slots <- posterdeck colour names (the first one the theme has), and the
@@ -99,11 +99,8 @@ def _own_master(prs, doc: Document) -> None:
                 ext.set("cy", str(round(int(ext.get("cy")) * sy)))
     if doc.master is not None:
         frame = doc.master.frames["section"]
-        boxes = {"title": frame.title, "body": frame.body}
-        if frame.footer is not None:
-            f, third = frame.footer, frame.footer.w / 3
-            boxes.update(dt=Area(f.x, f.y, third, f.h), ftr=Area(f.x + third, f.y, third, f.h),
-                         sldNum=Area(f.x + 2 * third, f.y, third, f.h))
+        boxes = {"title": frame.title, "body": frame.body, "dt": frame.date, "ftr": frame.footer,
+                 "sldNum": frame.number}
         for ph in master.placeholders:
             area = boxes.get(ph._element.ph.get("type"))
             if area is not None:

@@ -45,7 +45,7 @@ def render_pptx(doc: Document) -> bytes:
             elif isinstance(box, TextBox):
                 if box.role == "title" and title_ph is not None and not title:
                     title = "".join(sp.text for p in box.paragraphs for sp in p.spans)
-                    add_text(slide, box, doc, placeholders.title(slide, title_ph, box, emu), font="+mj-lt")
+                    add_text(slide, box, doc, placeholders.title(title_ph, box, emu), font="+mj-lt")
                 elif box.role == "slide-number" and frame is not None and frame.number is not None:
                     placeholders.slide_number(slide, layout, box, doc, emu, colour)
                 else:

@@ -6,7 +6,7 @@ from pptx.oxml.ns import qn
 from pptx.oxml.xmlchemy import OxmlElement
 
 
-def title(slide, ph, box, emu):
+def title(ph, box, emu):
     """The layout's title placeholder, moved to the end of the shape tree (shapes paint and read
     in tree order: above the decoration drawn before it, before the content after it) and set
     to the box's geometry."""

@@ -7,6 +7,7 @@ from __future__ import annotations
 from posterdeck.render.pptx.charts import xml
 from posterdeck.render.pptx.charts.workbook import CIChartData
 
+POSITIONS = {"end": "outEnd", "centre": "ctr", "base": "inBase"}  # the page model's label places
 KINDS = {"clustered_column": "COLUMN_CLUSTERED", "stacked_column": "COLUMN_STACKED",
          "clustered_bar": "BAR_CLUSTERED", "stacked_bar": "BAR_STACKED"}
 
@@ -18,7 +19,7 @@ def chart_data(chart) -> CIChartData:
     data.categories = list(chart.categories)
     for s in chart.series:
         data.add_ci_series(s.name, s.values, s.cis if chart.error_bars else None,
-                           s.decimals or None, s.labels or None)
+                           s.decimals or None, s.labels)
     return data
 
 
@@ -40,7 +41,7 @@ def add_chart(slide, box, doc, emu, rgb):
     ch.font.color.rgb = rgb(doc, "text")
     stacked = chart.type.startswith("stacked")
     plot = ch.plots[0]
-    plot.gap_width = 60 if stacked else 40
+    plot.gap_width = round(chart.gap * 100)
     if stacked:
         plot.overlap = 100
     for s, series in zip(chart.series, plot.series):
@@ -48,10 +49,15 @@ def add_chart(slide, box, doc, emu, rgb):
         fill.solid()
         fill.fore_color.rgb = rgb(doc, s.color)
         series.invert_if_negative = False
-    inside = stacked or chart.error_bars
-    refresh(ch, data, label_rgb=str(rgb(doc, "on_primary") if inside else rgb(doc, "text")),
-            bar_rgb=str(rgb(doc, "text")), lang=doc.language, label_size=small if chart.data_labels else None,
-            position="ctr" if stacked else ("inBase" if chart.error_bars else "outEnd"))
+    refresh(ch, data, label_rgb=str(rgb(doc, chart.label_colour)), bar_rgb=str(rgb(doc, "text")), lang=doc.language,
+            label_size=small if chart.data_labels else None, position=POSITIONS[chart.label_place])
+    if chart.data_labels:  # the labels of thin segments beside their bar, in the text colour
+        horizontal = chart.type.endswith("_bar")
+        for s, series in zip(chart.series, plot.series):
+            for i, shift in enumerate(s.beside):
+                if shift:
+                    xml.move_label(series, i, 0.0 if horizontal else shift / box.w, shift / box.h if horizontal else 0.0,
+                                   str(rgb(doc, "text")))
     ch.has_legend = chart.legend and len(chart.series) > 1
     if ch.has_legend:
         ch.legend.position = XL_LEGEND_POSITION.TOP

@@ -45,7 +45,8 @@ class CIChartData(CategoryChartData):
     """Category chart data whose series carry 95% CIs, decimals and printed labels.
 
     ``decimal_mark`` is the target's decimal sign, ``affixes`` what a label prints before and
-    after its number (('', '\u00a0%') for a German percentage). Add series with add_ci_series(),
+    after its number (('', '\u00a0%') for a German percentage): the label cells' formulas print
+    an edited value so. Add series with add_ci_series(),
     then pass the object to posterdeck.render.pptx.charts.replace_data() to update a chart with
     its CIs and labels."""
 
@@ -57,20 +58,18 @@ class CIChartData(CategoryChartData):
 
     def add_ci_series(self, name: str, values, cis=None, decimals=None, labels=None, number_format=None):
         """A series; ``cis`` a (low, high) pair or None per value, ``decimals`` per value (the
-        values' own by default), ``labels`` the printed texts (made from the values by default)."""
-        values = list(values)
+        values' own by default), ``labels`` the texts printed on the bars, as the deck prints
+        them (resolve formats every number; this class formats none). Values and CIs are
+        rounded half up to their decimals, as resolve rounds what it prints."""
+        values, labels = list(values), list(labels) if labels is not None else None
+        if labels is None or len(labels) != len(values):
+            raise TypeError(f"series {name!r}: give labels=, one printed text per value (e.g. '30,2\u00a0%')")
         decimals = list(decimals) if decimals is not None else [_decimals_of(v) for v in values]
-        rounded = [round(float(v), d) for v, d in zip(values, decimals)]
-        series = self.add_series(name, rounded, number_format)
+        series = self.add_series(name, [_half_up(v, d) for v, d in zip(values, decimals)], number_format)
         cis = list(cis) if cis is not None else [None] * len(values)
-        cis = [(round(float(c[0]), d), round(float(c[1]), d)) if c else None for c, d in zip(cis, decimals)]
-        labels = list(labels) if labels is not None else [self.label(v, d) for v, d in zip(rounded, decimals)]
+        cis = [(_half_up(c[0], d), _half_up(c[1], d)) if c else None for c, d in zip(cis, decimals)]
         self.extras.append({"cis": cis, "decimals": decimals, "labels": labels})
         return series
-
-    def label(self, value: float, decimals: int) -> str:
-        before, after = self.affixes
-        return before + f"{value:.{decimals}f}".replace(".", self.decimal_mark) + after
 
     def has_cis(self, index: int) -> bool:
         return any(self.extras[index]["cis"])
@@ -81,6 +80,12 @@ class CIChartData(CategoryChartData):
     @property
     def _workbook_writer(self):
         return CIWorkbookWriter(self)
+
+
+def _half_up(value: float, decimals: int) -> float:
+    from posterdeck.loading.study import rounded
+
+    return float(rounded(float(value), decimals))
 
 
 def _decimals_of(value: float) -> int:

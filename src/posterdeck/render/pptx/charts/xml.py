@@ -169,6 +169,27 @@ def cell_labels(series, ref: str, texts, lang: str, size_pt: float, rgb_hex: str
     ser.append(ext_list)
 
 
+def move_label(series, index: int, dx: float, dy: float, rgb_hex: str) -> None:
+    """Move data label ``index`` of ``series`` by (dx, dy), fractions of the chart's size, from
+    where its position puts it, and colour its text ``rgb_hex``."""
+    for dlbl in series._element.find(qn("c:dLbls")).findall(qn("c:dLbl")):
+        if dlbl.find(qn("c:idx")).get("val") != str(index):
+            continue
+        layout, manual = _el("c:layout"), _el("c:manualLayout")
+        manual.append(_el("c:x", val=f"{dx:.5f}"))
+        manual.append(_el("c:y", val=f"{dy:.5f}"))
+        layout.append(manual)
+        dlbl.find(qn("c:idx")).addnext(layout)  # c:layout comes right after c:idx
+        for clr in dlbl.iter(qn("a:srgbClr")):
+            clr.set("val", rgb_hex)
+    # no leader line from the segment to its moved label (LibreOffice draws one by default)
+    ext_list = series._element.find(qn("c:dLbls") + "/" + qn("c:extLst"))
+    if ext_list is not None and ext_list.find(f".//{{{C15}}}showLeaderLines") is None:
+        ext = _el("c:ext", uri=DLBLS_EXT)  # its own: ISO 29500 allows one element per c:ext
+        ext.append(_c15("showLeaderLines", val=0))
+        ext_list.append(ext)
+
+
 def _c15(tag: str, **attrs):
     from pptx.oxml import oxml_parser
 
