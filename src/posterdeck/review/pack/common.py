@@ -1,0 +1,107 @@
+"""What the review PDF and the review HTML share: callout numbers, status words and colours,
+which built file shows each output's pages, and the page pictures (pdftoppm)."""
+from __future__ import annotations
+
+import subprocess
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+
+from posterdeck.errors import require_tool
+from posterdeck.review.items import Item, PageReview, TargetReview
+
+# status -> (words on the callout, colour): the colours tell the statuses apart in print (grey,
+# green, orange, blue differ in lightness too) and the words say it without colour
+STATUS = {
+    "approved": ("approved", "#1b7a3a"),
+    "changed": ("changed since approval", "#c2410c"),
+    "new": ("new, never approved", "#1d4ed8"),
+    "": ("no approvals recorded", "#5b6472"),
+}
+KINDS = ("value", "citation", "claim", "statement", "footnote")
+OUTPUT_NAMES = {"poster": "poster", "deck": "slide"}
+
+
+def status_of(item: Item) -> tuple[str, str]:
+    return STATUS.get(item.status, (item.status, STATUS[""][1]))
+
+
+@dataclass(frozen=True)
+class Callout:
+    number: int
+    item: Item
+    page: PageReview
+
+
+def callouts(review: TargetReview) -> list[list[Callout]]:
+    """The callouts of each page, numbered 1.. through the whole target (a number names one
+    callout in the PDF, the HTML and a reviewer's notes alike)."""
+    out, n = [], 0
+    for page in review.pages:
+        mine = []
+        for item in page.items:
+            n += 1
+            mine.append(Callout(n, item, page))
+        out.append(mine)
+    return out
+
+
+def page_title(page: PageReview) -> str:
+    what = f"{OUTPUT_NAMES.get(page.output, page.output)} {page.index + 1}"
+    if page.name.startswith(what):  # the page model names slides "slide 2 (rationale)"
+        return page.name
+    return what + (f": {page.name}" if page.name and page.name != page.output else "")
+
+
+def source_pdf(output: str, files: dict[str, bytes]) -> str:
+    """The built file whose pages are shown for ``output``: the screen poster (trim size, RGB,
+    no marks) when there is one, else the poster as built; the deck as PDF."""
+    if output == "poster":
+        return "poster-screen.pdf" if "poster-screen.pdf" in files else "poster.pdf"
+    return "deck.pdf"
+
+
+PIXELS = 3000  # the long side of a page picture at most: slides at 150 dpi, a poster legible when zoomed
+MAX_DPI = 150
+
+
+def dpi_for(width: float, height: float) -> int:
+    return max(24, min(MAX_DPI, int(PIXELS * 72 / max(width, height))))
+
+
+def render_pages(pdf: bytes, dpi: int) -> list[bytes]:
+    """Every page of ``pdf`` as PNG at ``dpi`` (pdftoppm, poppler)."""
+    exe = require_tool("pdftoppm", "the review pack (its page pictures)",
+                       "install poppler: apt install poppler-utils (Debian/Ubuntu), brew install poppler (macOS)")
+    with tempfile.TemporaryDirectory(prefix="posterdeck-review-") as tmp:
+        src = Path(tmp) / "in.pdf"
+        src.write_bytes(pdf)
+        run = subprocess.run([exe, "-png", "-r", str(dpi), str(src), str(Path(tmp) / "p")],
+                             capture_output=True, text=True, timeout=600)
+        if run.returncode != 0:
+            raise RuntimeError(f"pdftoppm failed: {run.stderr.strip()}")
+        # p-1.png or p-01.png ...: pdftoppm pads the number to the page count's digits
+        names = sorted(Path(tmp).glob("p-*.png"), key=lambda p: int(p.stem.rsplit("-", 1)[1]))
+        return [p.read_bytes() for p in names]
+
+
+@dataclass
+class Pictures:
+    """The page pictures of a target: (output, page index) -> PNG bytes, and their dpi."""
+
+    png: dict
+    dpi: dict
+
+    @classmethod
+    def of(cls, review: TargetReview, docs: dict, files: dict[str, bytes]) -> "Pictures":
+        png, dpi = {}, {}
+        for output in dict.fromkeys(p.output for p in review.pages):
+            doc = docs.get(output)
+            name = source_pdf(output, files)
+            if doc is None or name not in files:
+                continue
+            first = doc.pages[0]
+            dpi[output] = dpi_for(first.width, first.height)
+            for i, data in enumerate(render_pages(files[name], dpi[output])):
+                png[(output, i)] = data
+        return cls(png, dpi)
