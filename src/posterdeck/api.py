@@ -22,7 +22,7 @@ def load_deck(folder: Path, allow_outside=()) -> "Model":
     return load(folder, allow_outside=tuple(allow_outside))
 
 
-OUTPUTS = ["poster.pdf", "poster-screen.pdf", "deck.pptx", "deck.pdf"]
+OUTPUTS = ["poster.pdf", "poster-screen.pdf", "deck.pptx", "deck.pdf", "review.pdf", "review.html"]
 
 
 @dataclass
@@ -102,12 +102,13 @@ def targets_of(model: "Model", wanted: list[str] | None) -> list[str]:
 
 def build_target(model: "Model", tag: str, out: Path, strict: bool = False,
                  helper: "ChartHelper | None" = None, pptx_template: Path | None = None,
-                 fingerprint: dict | None = None) -> TargetResult:
+                 fingerprint: dict | None = None, review: bool = False) -> TargetResult:
     """Compose and render one target; once all of its files rendered, replace the target's folder
     by them and their manifest, all at once (output.publish). With a ``helper``, the charts of
     each document are drawn there while this process goes on. ``pptx_template``: the company
     PowerPoint template for this build (else the theme's). ``fingerprint``: the manifest's
-    inputs, taken before the build (by default here, before composing)."""
+    inputs, taken before the build (by default here, before composing). ``review``: the review
+    pack (review.pdf, review.html) is written into the same set."""
     from posterdeck import manifest
     from posterdeck.compose.build import compose
     from posterdeck.loading.pptx_template import deck_master
@@ -115,7 +116,7 @@ def build_target(model: "Model", tag: str, out: Path, strict: bool = False,
     from posterdeck.resolve.target import make_target
 
     start = time.perf_counter()
-    fp = fingerprint or manifest.fingerprint(model.folder, tag, options(strict, str(pptx_template or "")))
+    fp = fingerprint or manifest.fingerprint(model.folder, tag, options(strict, str(pptx_template or ""), review))
     target = make_target(tag, model.info, model.markets)
     drawing = {}
     if helper is not None:
@@ -179,6 +180,8 @@ def build_target(model: "Model", tag: str, out: Path, strict: bool = False,
 
         for name in screen:
             require_ua(files[name], f"{model.name}/{tag}/{name}")
+    if review:
+        files.update(review_pack(model, target, docs, files))
     from posterdeck.output import publish
 
     files = {name: files[name] for name in sorted(files, key=OUTPUTS.index)}  # one order, whatever order they were made in
@@ -189,8 +192,26 @@ def build_target(model: "Model", tag: str, out: Path, strict: bool = False,
     return TargetResult(model.name, tag, written, pages, time.perf_counter() - start, list(warnings))
 
 
+def review_pack(model: "Model", target, docs: dict, files: dict[str, bytes]) -> dict[str, bytes]:
+    """review.pdf and review.html of one target: its review items (review.items.collect) with
+    their approval statuses, shown on the pages of the built ``files``."""
+    from posterdeck.review.items import collect
+    from posterdeck.review.pack import write_pack
+
+    review = _statuses(collect(model, target, docs), model)
+    return write_pack(review, docs, files)
+
+
+def _statuses(review, model: "Model"):
+    """The review items marked approved / changed / new against the deck's recorded approvals.
+    The approvals (review.approvals.mark, another branch of #15) are connected here on merge;
+    until then every item's status stays "" (no approvals recorded)."""
+    return review
+
+
 def build(deck_dir: Path, targets: list[str] | None = None, out: Path = Path("output"),
-          strict: bool = False, pptx_template: Path | None = None, allow_outside=()) -> list[TargetResult]:
+          strict: bool = False, pptx_template: Path | None = None, allow_outside=(),
+          review: bool = False) -> list[TargetResult]:
     """Build every target of one deck. Nothing is written for a target that fails."""
     from posterdeck.output import check_folder, recover
 
@@ -198,7 +219,8 @@ def build(deck_dir: Path, targets: list[str] | None = None, out: Path = Path("ou
     check_folder(out)
     recover(out / model.name)
     template = checked_template(pptx_template)
-    return [build_target(model, tag, out, strict, pptx_template=template) for tag in targets_of(model, targets)]
+    return [build_target(model, tag, out, strict, pptx_template=template, review=review)
+            for tag in targets_of(model, targets)]
 
 
 def checked_template(path: Path | None) -> Path | None:
@@ -212,7 +234,7 @@ def checked_template(path: Path | None) -> Path | None:
 
 
 def build_job(folder: str, tag: str, out: str, strict: bool, helper: "ChartHelper | None" = None,
-              pptx_template: str = "", allow_outside: tuple = ()) -> tuple:
+              pptx_template: str = "", allow_outside: tuple = (), review: bool = False) -> tuple:
     """One target in a worker process. Returns ("ok", TargetResult) or ("error", [messages], exit
     code): errors travel as text, since their locations and hints do not survive pickling."""
     from posterdeck.errors import ErrorList, PosterdeckError
@@ -220,20 +242,23 @@ def build_job(folder: str, tag: str, out: str, strict: bool, helper: "ChartHelpe
     from posterdeck import manifest
 
     try:
-        fp = manifest.fingerprint(Path(folder), tag, options(strict, pptx_template))
+        fp = manifest.fingerprint(Path(folder), tag, options(strict, pptx_template, review))
         model = cached_model(folder, allow_outside)
         result = build_target(model, tag, Path(out), strict, helper, Path(pptx_template) if pptx_template else None,
-                              fingerprint=fp)
+                              fingerprint=fp, review=review)
         return ("ok", result)
     except PosterdeckError as exc:
         errors = exc.errors if isinstance(exc, ErrorList) else [exc]
         return ("error", [str(e) for e in errors], exc.exit_code)
 
 
-def options(strict: bool, pptx_template: str = "") -> dict:
+def options(strict: bool, pptx_template: str = "", review: bool = False) -> dict:
     """The build options a target's outputs depend on (the manifest's key); a template given on
-    the command line counts with its content, so editing it rebuilds."""
+    the command line counts with its content, so editing it rebuilds. ``review``: the set holds
+    the review pack (a build without it, after one with it, rebuilds, and the other way)."""
     opts: dict = {"strict": strict}
+    if review:
+        opts["review"] = True  # absent otherwise: the manifests of earlier builds stay valid
     if pptx_template:
         from posterdeck.manifest import _sha
 

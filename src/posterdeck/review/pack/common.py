@@ -61,28 +61,35 @@ def source_pdf(output: str, files: dict[str, bytes]) -> str:
     return "deck.pdf"
 
 
-PIXELS = 3000  # the long side of a page picture at most: slides at 150 dpi, a poster legible when zoomed
-MAX_DPI = 150
+PIXELS = 3000  # the long side of a page picture at most: slides at 120 dpi, a poster legible when zoomed
+MAX_DPI = 120
 
 
 def dpi_for(width: float, height: float) -> int:
     return max(24, min(MAX_DPI, int(PIXELS * 72 / max(width, height))))
 
 
-def render_pages(pdf: bytes, dpi: int) -> list[bytes]:
-    """Every page of ``pdf`` as PNG at ``dpi`` (pdftoppm, poppler)."""
+def render_pages(pdfs: dict[str, tuple[bytes, int]]) -> dict[str, list[bytes]]:
+    """Every page of each PDF as PNG at its dpi (pdftoppm, poppler; one process per PDF, run
+    side by side): name -> [PNG of page 1, ...]."""
     exe = require_tool("pdftoppm", "the review pack (its page pictures)",
                        "install poppler: apt install poppler-utils (Debian/Ubuntu), brew install poppler (macOS)")
     with tempfile.TemporaryDirectory(prefix="posterdeck-review-") as tmp:
-        src = Path(tmp) / "in.pdf"
-        src.write_bytes(pdf)
-        run = subprocess.run([exe, "-png", "-r", str(dpi), str(src), str(Path(tmp) / "p")],
-                             capture_output=True, text=True, timeout=600)
-        if run.returncode != 0:
-            raise RuntimeError(f"pdftoppm failed: {run.stderr.strip()}")
-        # p-1.png or p-01.png ...: pdftoppm pads the number to the page count's digits
-        names = sorted(Path(tmp).glob("p-*.png"), key=lambda p: int(p.stem.rsplit("-", 1)[1]))
-        return [p.read_bytes() for p in names]
+        runs = {}
+        for n, (name, (pdf, dpi)) in enumerate(pdfs.items()):
+            src = Path(tmp) / f"{n}.pdf"
+            src.write_bytes(pdf)
+            runs[name] = (n, subprocess.Popen([exe, "-png", "-r", str(dpi), str(src), str(Path(tmp) / f"p{n}")],
+                                              stdout=subprocess.DEVNULL, stderr=subprocess.PIPE))
+        out = {}
+        for name, (n, run) in runs.items():
+            _, err = run.communicate(timeout=600)
+            if run.returncode != 0:
+                raise RuntimeError(f"pdftoppm failed on {name}: {err.decode(errors='replace').strip()}")
+            # p0-1.png or p0-01.png ...: pdftoppm pads the number to the page count's digits
+            names = sorted(Path(tmp).glob(f"p{n}-*.png"), key=lambda p: int(p.stem.rsplit("-", 1)[1]))
+            out[name] = [p.read_bytes() for p in names]
+        return out
 
 
 @dataclass
@@ -94,7 +101,7 @@ class Pictures:
 
     @classmethod
     def of(cls, review: TargetReview, docs: dict, files: dict[str, bytes]) -> "Pictures":
-        png, dpi = {}, {}
+        dpi, wanted = {}, {}
         for output in dict.fromkeys(p.output for p in review.pages):
             doc = docs.get(output)
             name = source_pdf(output, files)
@@ -102,6 +109,20 @@ class Pictures:
                 continue
             first = doc.pages[0]
             dpi[output] = dpi_for(first.width, first.height)
-            for i, data in enumerate(render_pages(files[name], dpi[output])):
-                png[(output, i)] = data
+            wanted[output] = (files[name], dpi[output])
+        drawn = render_pages(wanted) if wanted else {}
+        png = {(output, i): data for output, pages in drawn.items() for i, data in enumerate(pages)}
         return cls(png, dpi)
+
+    def image(self, output: str, index: int):
+        """The page picture as a Pillow RGB image, decoded once (crops cut many from one page)."""
+        key = (output, index)
+        cache = self.__dict__.setdefault("_decoded", {})
+        if key not in cache:
+            import io
+
+            from PIL import Image
+
+            png = self.png.get(key)
+            cache[key] = None if png is None else Image.open(io.BytesIO(png)).convert("RGB")
+        return cache[key]

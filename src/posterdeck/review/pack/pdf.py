@@ -219,17 +219,15 @@ class _Crop(_flowable()):
         return self.w + 24, self.h + 6
 
     def draw(self):
-        from PIL import Image as PILImage
         from reportlab.lib.utils import ImageReader
 
         c = self.c
-        png = self.pictures.png.get((c.page.output, c.page.index))
-        if png is None:
+        im = self.pictures.image(c.page.output, c.page.index)
+        if im is None:
             return
         k = self.pictures.dpi[c.page.output] / 72.0
         x0, y0, x1, y1 = self.box
-        with PILImage.open(io.BytesIO(png)) as im:
-            cut = im.convert("RGB").crop((round(x0 * k), round(y0 * k), round(x1 * k), round(y1 * k)))
+        cut = im.crop((round(x0 * k), round(y0 * k), round(x1 * k), round(y1 * k)))
         canv, s = self.canv, self.s
         canv.drawImage(ImageReader(cut), 24, 0, self.w, self.h)
         canv.setStrokeColor("#9ca3af")
