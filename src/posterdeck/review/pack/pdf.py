@@ -86,7 +86,10 @@ def write_pdf(review: TargetReview, docs: dict, files: dict[str, bytes], picture
         story.append(Paragraph(escape(title), styles["title"]))
         story.append(NextPageTemplate("more"))
         if scale:
+            from reportlab.platypus import Spacer
+
             story.append(_Figure(pw * scale, ph * scale, scale, (name, page.index), mine, state, styles))
+            story.append(Spacer(1, 12))
         else:
             story.append(Paragraph("The page is not in this build's files.", styles["body"]))
         zoom = pictures if 0 < scale < ZOOM_BELOW else None

@@ -1,0 +1,241 @@
+"""The review pack (#15): review.pdf and review.html per target, read back as a reviewer would.
+
+The pack of the demo is built once through the command line (`posterdeck review`) with the
+collector of the build; a review with marks and every status is made by hand from the page
+model's text boxes, so that markers, zoomed crops and continuation sheets are exercised whatever
+the collector finds. The HTML is opened in a real headless Chromium in test_review_browser.py.
+"""
+from __future__ import annotations
+
+import json
+import re
+import shutil
+from html.parser import HTMLParser
+from pathlib import Path
+
+import pytest
+
+from conftest import DECK, DECK_DIR, TARGET, norm, pdftotext_pages, pypdf_pages, require_tool, run_cli
+
+KINDS = ("value", "citation", "claim", "statement", "footnote")
+STATUSES = ("approved", "changed", "new", "")
+
+
+@pytest.fixture(scope="module")
+def reviewed(tmp_path_factory) -> Path:
+    """The demo's en-NL target built by `posterdeck review`: its output folder."""
+    require_tool("pdftoppm")
+    out = tmp_path_factory.mktemp("review-out")
+    run = run_cli("review", "--target", TARGET, "--out", str(out), "--jobs", "1", str(DECK_DIR))
+    assert run.returncode == 0, run.stderr
+    assert "review pack:" in run.stdout
+    return out / DECK / TARGET
+
+
+def hand_review(docs: dict, poster_items: int = 40):
+    """A review whose items are the text boxes of the poster and of the first two slides, with
+    marks on their boxes, every kind and every status, several details rows each."""
+    from posterdeck.pagemodel import TextBox
+    from posterdeck.review.items import Item, Mark, PageReview, TargetReview
+
+    review = TargetReview(DECK, TARGET, "en")
+    k = 0
+    for output, index, most in (("poster", 0, poster_items), ("deck", 0, 6), ("deck", 1, 6)):
+        page = docs[output].pages[index]
+        pr = PageReview(output, index, page.name)
+        for box in [b for b in page.boxes if isinstance(b, TextBox) and b.paragraphs][:most]:
+            shown = "".join(s.text for s in box.paragraphs[0].spans)[:90]
+            pr.items.append(Item(
+                key=f"claim:hand-{k}", kind=KINDS[k % 5], label=f"hand item {k}", shown=shown,
+                where=f"data/{DECK}/content.yaml:{10 + k}",
+                details=(("study path", f"results.hand.{k}"), ("value", f"{k}.5%"), ("n/N", f"{k}/83"),
+                         ("reference", "Jabbour E, et al. 2020"), ("locator", "fig. 2")),
+                marks=(Mark(box.x, box.y, box.w, min(box.h, 80.0)),), status=STATUSES[k % 4],
+                approved="A. Reviewer, 2026-11-01" if STATUSES[k % 4] == "approved" else ""))
+            k += 1
+        review.pages.append(pr)
+    return review
+
+
+@pytest.fixture(scope="module")
+def hand_pack(reviewed, demo_docs):
+    from posterdeck.review.pack import write_pack
+
+    files = {n: (reviewed / n).read_bytes() for n in ("poster-screen.pdf", "poster.pdf", "deck.pdf")}
+    review = hand_review(demo_docs)
+    return review, write_pack(review, demo_docs, files), files
+
+
+# ------------------------------------------------------------------------------------ the build's pack
+
+def test_review_writes_the_pack_into_the_targets_set(reviewed):
+    manifest = json.loads((reviewed / ".posterdeck-manifest.json").read_text())
+    assert {"review.pdf", "review.html"} <= set(manifest["outputs"])
+    assert manifest["options"].get("review") is True
+    assert sorted(p.name for p in reviewed.iterdir() if not p.name.startswith(".")) == sorted(manifest["outputs"])
+
+
+def test_the_builds_pack_shows_every_item_of_the_collector(reviewed, demo_model, demo_docs):
+    from posterdeck.api import _statuses
+    from posterdeck.resolve.target import make_target
+    from posterdeck.review.items import collect
+
+    review = _statuses(collect(demo_model, make_target(TARGET, demo_model.info, demo_model.markets), demo_docs),
+                       demo_model)
+    items = review.items()
+    assert items, "the collector found nothing to review on the demo"
+    text = norm(" ".join(pdftotext_pages(reviewed / "review.pdf")))
+    for item in items:
+        assert norm(f"{item.kind}: {item.label}") in text, item.key
+    html = Pack.parse((reviewed / "review.html").read_text())
+    assert [c["data-key"] for c in html.callouts] == [i.key for i in items]
+    sheets = len(pdftotext_pages(reviewed / "review.pdf"))
+    assert len(review.pages) <= sheets <= len(review.pages) + len(items) // 4 + 1
+
+
+def test_the_built_pages_are_placed_in_the_pdf(reviewed, demo_docs):
+    """Each page's first sheet carries the built page itself (its text is the page's text)."""
+    pages = pdftotext_pages(reviewed / "review.pdf")
+    slides = pdftotext_pages(reviewed / "deck.pdf")
+    title = norm(slides[1]).split(" ")[:4]
+    assert any(" ".join(title) in norm(p) and "slide 2" in p for p in pages)
+    assert any(norm(pdftotext_pages(reviewed / "poster-screen.pdf")[0])[:60] in norm(p) for p in pages)
+
+
+def test_a_build_without_review_replaces_the_set_without_the_pack(reviewed, tmp_path):
+    out = tmp_path / "out"
+    shutil.copytree(reviewed.parent.parent, out / DECK)
+    run = run_cli("build", "--target", TARGET, "--out", str(out), "--jobs", "1", str(DECK_DIR))
+    assert run.returncode == 0, run.stderr
+    folder = out / DECK / TARGET
+    assert not (folder / "review.pdf").exists() and not (folder / "review.html").exists()
+    assert "review.pdf" not in json.loads((folder / ".posterdeck-manifest.json").read_text())["outputs"]
+
+
+def test_missing_pdftoppm_is_a_missing_tool_error(tmp_path, monkeypatch):
+    from posterdeck.errors import MissingToolError
+    from posterdeck.review.pack.common import render_pages
+
+    monkeypatch.setenv("PATH", str(tmp_path))
+    with pytest.raises(MissingToolError) as err:
+        render_pages({"deck.pdf": (b"%PDF-1.4", 72)})
+    assert err.value.exit_code == 3 and "pdftoppm" in str(err.value) and "poppler" in err.value.hint
+
+
+# ------------------------------------------------------------------------------------ by hand: marks
+
+def test_every_callout_is_in_the_pdf_with_its_rows_and_status(hand_pack):
+    review, pack, _ = hand_pack
+    from posterdeck.review.pack.common import status_of
+
+    pages = [norm(p) for p in pdftotext_pages_of(pack["review.pdf"])]
+    text = " ".join(pages)
+    for item in review.items():
+        assert norm(f"{item.kind}: {item.label} [{status_of(item)[0]}]") in text, item.key
+        assert norm(f"as shown: \u201c{item.shown}\u201d") in text, item.key
+        for name, value in item.details + (("where", item.where),):
+            assert norm(f"{name} {value}") in text, (item.key, name)
+    # the poster's 40 callouts do not fit beside it: they go on, on continuation sheets
+    assert any(p.startswith("poster 1 (continued)") for p in pages)
+    # and none is lost or cut: each number's callout head appears once
+    for item in review.items():
+        assert text.count(norm(f"{item.kind}: {item.label} [")) == 1
+
+
+def test_the_poster_callouts_have_zoomed_pictures(hand_pack):
+    """The poster, too small to read at sheet size, gets a zoomed picture in each callout; a
+    slide, legible as placed, none."""
+    import io
+
+    from pypdf import PdfReader
+
+    review, pack, _ = hand_pack
+    reader = PdfReader(io.BytesIO(pack["review.pdf"]))
+    texts = pypdf_pages(pack["review.pdf"])
+
+    def pictures(i: int) -> int:  # image XObjects drawn on the sheet itself (not inside a placed page)
+        xobjects = reader.pages[i]["/Resources"].get("/XObject", {})
+        return sum(1 for v in xobjects.values() if v.get_object().get("/Subtype") == "/Image")
+
+    poster = [i for i, t in enumerate(texts) if re.search(r"^poster 1", t, re.M)]
+    slides = [i for i, t in enumerate(texts) if re.search(r"^slide [12]\b", t, re.M)]
+    assert poster and slides
+    assert sum(pictures(i) for i in poster) == len(review.pages[0].items)
+    assert sum(pictures(i) for i in slides) == 0
+
+
+def test_the_pack_is_the_same_bytes_every_time(hand_pack, demo_docs):
+    from posterdeck.review.pack import write_pack
+
+    review, pack, files = hand_pack
+    again = write_pack(review, demo_docs, files)
+    assert again["review.pdf"] == pack["review.pdf"]
+    assert again["review.html"] == pack["review.html"]
+
+
+def test_the_html_links_markers_and_callouts_both_ways(hand_pack):
+    review, pack, _ = hand_pack
+    html = Pack.parse(pack["review.html"].decode())
+    items = review.items()
+    assert [c["data-key"] for c in html.callouts] == [i.key for i in items]
+    ids = html.ids
+    markers = html.markers
+    assert len(markers) == sum(len(i.marks) for i in items)
+    for m in markers:
+        assert m["href"].startswith("#c") and m["href"][1:] in ids
+    gotos = [a for a in html.links if "goto" in a.get("class", "")]
+    assert len(gotos) == len(items)
+    for a in gotos:
+        assert a["href"][1:] in ids and a["href"].startswith("#m")
+    # every marker sits on its page picture, where its item's mark is
+    for m, item in zip(markers, [i for i in items for _ in i.marks]):
+        left, top = (float(v) for v in re.findall(r"(?:left|top):([\d.]+)%", m["style"]))
+        assert 0 <= left <= 100 and 0 <= top <= 100, m
+
+
+def test_the_html_is_self_contained(hand_pack):
+    _, pack, _ = hand_pack
+    text = pack["review.html"].decode()
+    html = Pack.parse(text)
+    assert html.images and all(src.startswith("data:image/png;base64,") for src in html.images)
+    assert not re.search(r"""(?:src|href)\s*=\s*["'](?:https?:|//|file:)""", text)
+    assert "url(" not in text and "@import" not in text
+    assert "default-src 'none'" in text  # the browser refuses any request the file might make
+
+
+# ------------------------------------------------------------------------------------ helpers
+
+def pdftotext_pages_of(data: bytes) -> list[str]:
+    import tempfile
+
+    with tempfile.NamedTemporaryFile(suffix=".pdf") as fh:
+        fh.write(data)
+        fh.flush()
+        return pdftotext_pages(Path(fh.name))
+
+
+class Pack(HTMLParser):
+    """The parts of review.html the tests look at."""
+
+    def __init__(self):
+        super().__init__()
+        self.callouts, self.markers, self.links, self.images, self.ids = [], [], [], [], set()
+
+    @classmethod
+    def parse(cls, text: str) -> "Pack":
+        p = cls()
+        p.feed(text)
+        return p
+
+    def handle_starttag(self, tag, attrs):
+        a = dict(attrs)
+        if "id" in a:
+            self.ids.add(a["id"])
+        if tag == "li" and "callout" in a.get("class", ""):
+            self.callouts.append(a)
+        if tag == "a":
+            self.links.append(a)
+            if "marker" in a.get("class", ""):
+                self.markers.append(a)
+        if tag == "img":
+            self.images.append(a.get("src", ""))
