@@ -3,7 +3,8 @@
 The pack of the demo is built once through the command line (`posterdeck review`) with the
 collector of the build; a review with marks and every status is made by hand from the page
 model's text boxes, so that markers, zoomed crops and continuation sheets are exercised whatever
-the collector finds. The HTML is opened in a real headless Chromium in test_review_browser.py.
+the collector finds (the fixtures ``reviewed`` and ``hand_pack`` are in conftest.py, shared with
+the browser test). The HTML is opened in a real headless Chromium in test_review_browser.py.
 """
 from __future__ import annotations
 
@@ -15,56 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import DECK, DECK_DIR, TARGET, norm, pdftotext_pages, pypdf_pages, require_tool, run_cli
-
-KINDS = ("value", "citation", "claim", "statement", "footnote")
-STATUSES = ("approved", "changed", "new", "")
-
-
-@pytest.fixture(scope="module")
-def reviewed(tmp_path_factory) -> Path:
-    """The demo's en-NL target built by `posterdeck review`: its output folder."""
-    require_tool("pdftoppm")
-    out = tmp_path_factory.mktemp("review-out")
-    run = run_cli("review", "--target", TARGET, "--out", str(out), "--jobs", "1", str(DECK_DIR))
-    assert run.returncode == 0, run.stderr
-    assert "review pack:" in run.stdout
-    return out / DECK / TARGET
-
-
-def hand_review(docs: dict, poster_items: int = 40):
-    """A review whose items are the text boxes of the poster and of the first two slides, with
-    marks on their boxes, every kind and every status, several details rows each."""
-    from posterdeck.pagemodel import TextBox
-    from posterdeck.review.items import Item, Mark, PageReview, TargetReview
-
-    review = TargetReview(DECK, TARGET, "en")
-    k = 0
-    for output, index, most in (("poster", 0, poster_items), ("deck", 0, 6), ("deck", 1, 6)):
-        page = docs[output].pages[index]
-        pr = PageReview(output, index, page.name)
-        for box in [b for b in page.boxes if isinstance(b, TextBox) and b.paragraphs][:most]:
-            shown = "".join(s.text for s in box.paragraphs[0].spans)[:90]
-            pr.items.append(Item(
-                key=f"claim:hand-{k}", kind=KINDS[k % 5], label=f"hand item {k}", shown=shown,
-                where=f"data/{DECK}/content.yaml:{10 + k}",
-                details=(("study path", f"results.hand.{k}"), ("value", f"{k}.5%"), ("n/N", f"{k}/83"),
-                         ("reference", "Jabbour E, et al. 2020"), ("locator", "fig. 2")),
-                marks=(Mark(box.x, box.y, box.w, min(box.h, 80.0)),), status=STATUSES[k % 4],
-                approved="A. Reviewer, 2026-11-01" if STATUSES[k % 4] == "approved" else ""))
-            k += 1
-        review.pages.append(pr)
-    return review
-
-
-@pytest.fixture(scope="module")
-def hand_pack(reviewed, demo_docs):
-    from posterdeck.review.pack import write_pack
-
-    files = {n: (reviewed / n).read_bytes() for n in ("poster-screen.pdf", "poster.pdf", "deck.pdf")}
-    review = hand_review(demo_docs)
-    return review, write_pack(review, demo_docs, files), files
-
+from conftest import DECK, DECK_DIR, TARGET, norm, pdftotext_pages, pypdf_pages, run_cli
 
 # ------------------------------------------------------------------------------------ the build's pack
 
