@@ -144,3 +144,20 @@ def test_the_filters_hide_callouts_and_markers(browser, hand_html):
     browser.find_element(By.CSS_SELECTOR, '.filters input[value="status:approved"]').click()
     browser.find_element(By.CSS_SELECTOR, '.filters input[value="kind:claim"]').click()
     assert not browser.find_elements(By.CSS_SELECTOR, "li.callout.hidden")
+
+
+def test_zooming_a_page_keeps_its_markers_on_their_marks(browser, hand_html):
+    """The zoom button widens the page picture; the markers, placed in percent, follow it."""
+    from selenium.webdriver.common.by import By
+
+    review, path = hand_html
+    _open(browser, path)
+    sheet = browser.find_element(By.ID, "sheet-poster-1")
+    marker = browser.find_element(By.ID, "m12")
+    before = sheet.size["width"], marker.location["x"] - sheet.location["x"]
+    browser.find_element(By.CSS_SELECTOR, 'button.zoom[data-sheet="sheet-poster-1"]').click()
+    after = sheet.size["width"], marker.location["x"] - sheet.location["x"]
+    assert after[0] == pytest.approx(2.5 * before[0], rel=0.02)
+    assert after[1] == pytest.approx(2.5 * before[1], rel=0.05, abs=3)
+    marker.click()  # still clickable once zoomed
+    assert "active" in browser.find_element(By.ID, "c12").get_attribute("class").split()

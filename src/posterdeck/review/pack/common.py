@@ -126,3 +126,36 @@ class Pictures:
             png = self.png.get(key)
             cache[key] = None if png is None else Image.open(io.BytesIO(png)).convert("RGB")
         return cache[key]
+
+
+def place_markers(mine: list[Callout], width: float, height: float, size: float,
+                  digit: float) -> dict[tuple[int, int], tuple[float, float, float]]:
+    """Where each mark's numbered marker goes on its page, in page units: (number, mark index) ->
+    (left, top, marker width). A marker of height ``size`` (a digit ``digit`` wide) stands just
+    above and left of its mark's corner; where another marker already stands it moves to the
+    nearest free place near there, inside the page, so that dense pages keep every number
+    readable. Overlap remains only when no place near the mark is free."""
+    placed: dict[tuple[int, int], tuple[float, float, float]] = {}
+    taken: list[tuple[float, float, float, float]] = []
+
+    def free(x, y, w):
+        return all(x + w <= tx or tx + tw <= x or y + size <= ty or ty + size <= y for tx, ty, tw in
+                   ((a, b, c) for a, b, c, _ in taken))
+
+    for c in mine:
+        w = max(size, len(str(c.number)) * digit + size * 0.55)
+        for k, m in enumerate(c.item.marks):
+            ax, ay = m.x - 0.6 * w, m.y - 0.6 * size
+            steps = sorted(((i, j) for i in range(-3, 9) for j in range(-3, 5)), key=lambda t: (t[0] ** 2 + t[1] ** 2, t))
+            best = None
+            for i, j in steps:
+                x = min(max(0.0, ax + i * w * 1.08), max(0.0, width - w))
+                y = min(max(0.0, ay + j * size * 1.08), max(0.0, height - size))
+                if free(x, y, w):
+                    best = (x, y)
+                    break
+            if best is None:
+                best = (min(max(0.0, ax), max(0.0, width - w)), min(max(0.0, ay), max(0.0, height - size)))
+            placed[(c.number, k)] = (best[0], best[1], w)
+            taken.append((best[0], best[1], w, size))
+    return placed

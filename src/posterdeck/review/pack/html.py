@@ -8,7 +8,11 @@ import base64
 from html import escape
 
 from posterdeck.review.items import TargetReview
-from posterdeck.review.pack.common import KINDS, STATUS, Callout, Pictures, callouts, page_title, status_of
+from posterdeck.review.pack.common import (KINDS, STATUS, Callout, Pictures, callouts, page_title, place_markers,
+                                           status_of)
+
+NOMINAL = 800.0  # px: about the width a page picture gets in a 1400 px window
+MARKER = 22.0  # px: a marker's height (the CSS below)
 
 CSS = """
 :root{--ink:#111827;--muted:#5b6472;--line:#d1d5db}
@@ -21,10 +25,14 @@ header.top h1{font-size:17px;margin:0 0 4px}
 section.page{display:grid;grid-template-columns:minmax(0,3fr) minmax(300px,2fr);gap:16px;padding:16px;
  border-bottom:1px solid var(--line)}
 section.page h2{grid-column:1/-1;margin:0;font-size:16px}
-.sheet{position:relative;align-self:start;background:#fff;box-shadow:0 1px 4px rgba(0,0,0,.2)}
+section.page h2 span{font-weight:normal;color:var(--muted);font-size:13px}
+.frame{align-self:start;overflow:auto;max-height:calc(100vh - 140px);position:sticky;top:90px}
+.sheet{position:relative;background:#fff;box-shadow:0 1px 4px rgba(0,0,0,.2)}
+.sheet.zoom{width:250%}
+button.zoom{font:13px system-ui,sans-serif;margin-left:12px;vertical-align:middle}
 .sheet img{display:block;width:100%;height:auto}
 .box{position:absolute;border:2px solid var(--c);pointer-events:none}
-.marker{position:absolute;transform:translate(-70%,-70%);min-width:22px;height:22px;padding:0 5px;border-radius:11px;
+.marker{position:absolute;min-width:22px;height:22px;padding:0 5px;border-radius:11px;
  background:var(--c);color:#fff;font:bold 12px/22px system-ui,sans-serif;text-align:center;text-decoration:none;
  border:1.5px solid #fff;box-shadow:0 0 2px rgba(0,0,0,.5)}
 .marker:focus,.marker.active{outline:3px solid #facc15;z-index:5}
@@ -67,6 +75,14 @@ JS = """
     });
   }
   document.querySelectorAll('.filters input').forEach(function(i){ i.addEventListener('change', filter); });
+  document.querySelectorAll('button.zoom').forEach(function(b){
+    b.addEventListener('click', function(){
+      var sheet = document.getElementById(b.dataset.sheet);
+      var on = sheet.classList.toggle('zoom');
+      b.setAttribute('aria-pressed', on ? 'true' : 'false');
+      b.textContent = on ? 'fit the page' : 'zoom in';
+    });
+  });
   if(location.hash){ activate(document.getElementById(location.hash.slice(1))); }
 })();
 """
@@ -111,23 +127,30 @@ def _section(page, mine: list[Callout], docs: dict, pictures: Pictures) -> str:
     doc = docs.get(page.output)
     model_page = doc.pages[page.index] if doc is not None and page.index < len(doc.pages) else None
     png = pictures.png.get((page.output, page.index))
-    parts = [f'<section class="page" id="{sid}">\n<h2>{escape(title)}</h2>\n']
+    parts = [f'<section class="page" id="{sid}">\n<h2>{escape(title)} <span>({len(mine)} item(s))</span>']
+    if model_page is not None and png is not None:
+        parts.append(f'<button type="button" class="zoom" data-sheet="sheet-{sid}" aria-pressed="false">zoom in</button>')
+    parts.append("</h2>\n")
     if model_page is not None and png is not None:
         W, H = model_page.width, model_page.height
+        k = NOMINAL / W  # px per point at the nominal width markers are kept apart at
+        where = place_markers(mine, W, H, MARKER / k, 7.5 / k)
         src = "data:image/png;base64," + base64.b64encode(png).decode("ascii")
-        parts.append(f'<div class="sheet"><img src="{src}" alt="{escape(title)} as built">')
+        parts.append(f'<div class="frame"><div class="sheet" id="sheet-{sid}"><img src="{src}" alt="{escape(title)} as built">')
         for c in mine:
             colour = status_of(c.item)[1]
             attrs = f'data-status="{escape(c.item.status)}" data-kind="{escape(c.item.kind)}" style="--c:{colour};'
-            for k, m in enumerate(c.item.marks):
+            for n, m in enumerate(c.item.marks):
                 box = (f"left:{100 * m.x / W:.3f}%;top:{100 * m.y / H:.3f}%;"
                        f"width:{100 * m.w / W:.3f}%;height:{100 * m.h / H:.3f}%")
                 parts.append(f'<span class="box" {attrs}{box}"></span>')
-                mid = f"m{c.number}" + (f"-{k + 1}" if k else "")
-                parts.append(f'<a class="marker" id="{mid}" href="#c{c.number}" {attrs}left:{100 * m.x / W:.3f}%;'
-                             f'top:{100 * m.y / H:.3f}%" title="{escape(c.item.kind)}: {escape(c.item.label)}">'
+            for n, m in enumerate(c.item.marks):
+                x, y, _ = where[(c.number, n)]
+                mid = f"m{c.number}" + (f"-{n + 1}" if n else "")
+                parts.append(f'<a class="marker" id="{mid}" href="#c{c.number}" {attrs}left:{100 * x / W:.3f}%;'
+                             f'top:{100 * y / H:.3f}%" title="{escape(c.item.kind)}: {escape(c.item.label)}">'
                              f"{c.number}</a>")
-        parts.append("</div>\n")
+        parts.append("</div></div>\n")
     else:
         parts.append('<div class="sheet"><p>The page is not in this build\'s files.</p></div>\n')
     parts.append('<ol class="callouts">\n')

@@ -14,7 +14,8 @@ from datetime import datetime, timezone
 from xml.sax.saxutils import escape
 
 from posterdeck.review.items import TargetReview
-from posterdeck.review.pack.common import Callout, Pictures, callouts, page_title, source_pdf, status_of
+from posterdeck.review.pack.common import (Callout, Pictures, callouts, page_title, place_markers, source_pdf,
+                                           status_of)
 
 SHEET = (841.89, 595.28)  # A4 landscape, points
 MARGIN = 28.0
@@ -27,6 +28,8 @@ ZOOM = 0.45  # the zoomed pictures' scale (a poster's 20 pt body text reads at 9
 CROP_MAX_H = 150.0
 CROP_PAD = 36.0
 SIZE = 8.5  # callout text, points
+BADGE = 7.5  # the markers' numbers, points
+BADGE_SMALL = 6.0  # on a page shown small (a poster), where markers would hide more of it
 
 
 def write_pdf(review: TargetReview, docs: dict, files: dict[str, bytes], pictures: Pictures) -> bytes:
@@ -145,10 +148,11 @@ class _Section(_flowable()):
         self.state["section"] = self.title
 
 
-def _badge(canv, x: float, y: float, number: int, colour: str, font: str, size: float = 7.5) -> float:
+def _badge(canv, x: float, y: float, number: int, colour: str, font: str, size: float = 0.0) -> float:
     """A numbered marker whose top-left corner is at (x, y); returns its width."""
+    size = size or BADGE
     text = str(number)
-    w = max(size * 1.9, canv.stringWidth(text, font, size) + size)
+    w = max(size * 1.9, len(text) * size * 0.7 + size * 0.55 * 1.9)
     h = size * 1.9
     canv.saveState()
     canv.setFillColor(colour)
@@ -181,19 +185,17 @@ class _Figure(_flowable()):
         canv.setStrokeColor("#9ca3af")
         canv.setLineWidth(0.5)
         canv.rect(0, 0, self.w, self.h, stroke=1, fill=0)
-        taken: list[tuple[float, float, float]] = []
+        size = BADGE if s >= ZOOM_BELOW else BADGE_SMALL  # on a poster: the crops show the detail
+        where = place_markers(self.mine, self.w / s, self.h / s, size * 1.9 / s, size * 0.7 / s)
         for c in self.mine:
             colour = status_of(c.item)[1]
-            for m in c.item.marks:
-                x, y = m.x * s, self.h - m.y * s
+            for k, m in enumerate(c.item.marks):
                 canv.setStrokeColor(colour)
                 canv.setLineWidth(1)
-                canv.rect(x, y - m.h * s, m.w * s, m.h * s, stroke=1, fill=0)
-                bx, by = x - 12, y + 6  # above and left of the mark's corner: the text stays readable
-                while any(abs(bx - tx) < tw and abs(by - ty) < 13 for tx, ty, tw in taken):
-                    bx += 6  # another marker stands there: move along
-                w = _badge(canv, bx, by, c.number, colour, self.styles["bold"])
-                taken.append((bx, by, w))
+                canv.rect(m.x * s, self.h - (m.y + m.h) * s, m.w * s, m.h * s, stroke=1, fill=0)
+            for k, m in enumerate(c.item.marks):
+                x, y, _ = where[(c.number, k)]
+                _badge(canv, x * s, self.h - y * s, c.number, colour, self.styles["bold"], size)
 
 
 class _Crop(_flowable()):
