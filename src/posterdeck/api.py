@@ -116,6 +116,10 @@ def build_target(model: "Model", tag: str, out: Path, strict: bool = False,
     from posterdeck.resolve.target import make_target
 
     start = time.perf_counter()
+    if review:  # before any work: the pack's pictures need pdftoppm
+        from posterdeck.review.pack.common import pdftoppm
+
+        pdftoppm()
     fp = fingerprint or manifest.fingerprint(model.folder, tag, options(strict, str(pptx_template or ""), review))
     target = make_target(tag, model.info, model.markets)
     drawing = {}

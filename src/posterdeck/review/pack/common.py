@@ -69,11 +69,16 @@ def dpi_for(width: float, height: float) -> int:
     return max(24, min(MAX_DPI, int(PIXELS * 72 / max(width, height))))
 
 
+def pdftoppm() -> str:
+    """The path of pdftoppm, or MissingToolError (exit 3) saying how to install it."""
+    return require_tool("pdftoppm", "the review pack (its page pictures)",
+                        "install poppler: apt install poppler-utils (Debian/Ubuntu), brew install poppler (macOS)")
+
+
 def render_pages(pdfs: dict[str, tuple[bytes, int]]) -> dict[str, list[bytes]]:
     """Every page of each PDF as PNG at its dpi (pdftoppm, poppler; one process per PDF, run
     side by side): name -> [PNG of page 1, ...]."""
-    exe = require_tool("pdftoppm", "the review pack (its page pictures)",
-                       "install poppler: apt install poppler-utils (Debian/Ubuntu), brew install poppler (macOS)")
+    exe = pdftoppm()
     with tempfile.TemporaryDirectory(prefix="posterdeck-review-") as tmp:
         runs = {}
         for n, (name, (pdf, dpi)) in enumerate(pdfs.items()):
