@@ -116,6 +116,27 @@ def test_the_poster_callouts_have_zoomed_pictures(hand_pack):
     assert sum(pictures(i) for i in slides) == 0
 
 
+def test_the_pdf_links_markers_and_callouts_and_has_a_bookmark_per_page(hand_pack):
+    import io
+
+    from pypdf import PdfReader
+
+    review, pack, _ = hand_pack
+    reader = PdfReader(io.BytesIO(pack["review.pdf"]))
+    assert [o.title for o in reader.outline] == ["poster 1", "slide 1 (overview)", "slide 2 (rationale)"]
+    index = {p.indirect_reference.idnum: i for i, p in enumerate(reader.pages)}
+    texts = [norm(t) for t in pypdf_pages(pack["review.pdf"])]
+    first = reader.pages[0]["/Annots"]
+    poster = review.pages[0].items
+    # the first sheet's first links are the poster's markers, in callout order: each leads to
+    # the sheet that shows its callout
+    for k, item in enumerate(poster):
+        dest = first[k].get_object()["/Dest"]
+        assert f"{item.kind}: {item.label} [" in texts[index[dest[0].idnum]], item.key
+    links = sum(len(p.get("/Annots") or []) for p in reader.pages)
+    assert links == 2 * sum(len(i.marks) > 0 for i in review.items())  # marker -> callout and back
+
+
 def test_the_pack_is_the_same_bytes_every_time(hand_pack, demo_docs):
     from posterdeck.review.pack import write_pack
 

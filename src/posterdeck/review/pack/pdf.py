@@ -99,7 +99,7 @@ def write_pdf(review: TargetReview, docs: dict, files: dict[str, bytes], picture
         if not mine:
             story.append(Paragraph("No review items on this page.", styles["body"]))
         for c in mine:
-            story.extend(_callout(c, styles, zoom, model_page))
+            story.extend(_callout(c, styles, zoom, model_page, bool(scale)))
     doc.addPageTemplates(templates + [more])
     doc.build(story)
     return _place_pages(buf.getvalue(), state["slots"], files, docs)
@@ -146,6 +146,10 @@ class _Section(_flowable()):
 
     def draw(self):
         self.state["section"] = self.title
+        key = f"s{len(self.state.setdefault('sections', [])) + 1}"
+        self.state["sections"].append(key)
+        self.canv.bookmarkPage(key)
+        self.canv.addOutlineEntry(self.title, key, level=0)  # the viewer's bookmarks: one per page
 
 
 def _badge(canv, x: float, y: float, number: int, colour: str, font: str, size: float = 0.0) -> float:
@@ -195,7 +199,12 @@ class _Figure(_flowable()):
                 canv.rect(m.x * s, self.h - (m.y + m.h) * s, m.w * s, m.h * s, stroke=1, fill=0)
             for k, m in enumerate(c.item.marks):
                 x, y, _ = where[(c.number, k)]
-                _badge(canv, x * s, self.h - y * s, c.number, colour, self.styles["bold"], size)
+                w = _badge(canv, x * s, self.h - y * s, c.number, colour, self.styles["bold"], size)
+                # a click on the marker goes to its callout (and the callout's number comes back here)
+                canv.linkRect("", f"c{c.number}", (x * s, self.h - y * s - size * 1.9, x * s + w, self.h - y * s),
+                              relative=1, thickness=0)
+                if k == 0:
+                    canv.bookmarkHorizontal(f"m{c.number}", x * s - 20, self.h - y * s + 20)
 
 
 class _Crop(_flowable()):
@@ -247,11 +256,11 @@ class _Crop(_flowable()):
 class _Head(_flowable()):
     """A callout's first line: its numbered badge, then kind, label and status."""
 
-    def __init__(self, callout: Callout, styles):
+    def __init__(self, callout: Callout, styles, linked: bool):
         from reportlab.platypus import Paragraph
 
         super().__init__()
-        self.c, self.styles = callout, styles
+        self.c, self.styles, self.linked = callout, styles, linked
         words, colour = status_of(callout.item)
         item = callout.item
         text = (f'{escape(item.kind)}: {escape(item.label)}  '
@@ -263,15 +272,19 @@ class _Head(_flowable()):
         return aw, max(self.ph, 15)
 
     def draw(self):
-        _badge(self.canv, 0, max(self.ph, 15) - 0.5, self.c.number, status_of(self.c.item)[1], self.styles["bold"])
+        top = max(self.ph, 15)
+        self.canv.bookmarkHorizontal(f"c{self.c.number}", -10, top + 10)
+        w = _badge(self.canv, 0, top - 0.5, self.c.number, status_of(self.c.item)[1], self.styles["bold"])
+        if self.c.item.marks and self.linked:
+            self.canv.linkRect("", f"m{self.c.number}", (0, top - 15, w, top), relative=1, thickness=0)
         self.para.drawOn(self.canv, 24, max(self.ph, 15) - self.ph)
 
 
-def _callout(c: Callout, styles, zoom: Pictures | None, page) -> list:
+def _callout(c: Callout, styles, zoom: Pictures | None, page, linked: bool) -> list:
     from reportlab.platypus import KeepTogether, Paragraph, Spacer
 
     item = c.item
-    parts = [_Head(c, styles)]
+    parts = [_Head(c, styles, linked)]
     if item.shown and item.shown != item.label:
         parts.append(Paragraph(f"as shown: \u201c{escape(item.shown)}\u201d", styles["shown"]))
     rows = list(item.details)
