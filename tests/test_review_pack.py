@@ -212,3 +212,23 @@ class Pack(HTMLParser):
                 self.markers.append(a)
         if tag == "img":
             self.images.append(a.get("src", ""))
+
+
+def test_markers_stay_on_the_page_and_apart(hand_pack, demo_docs):
+    """On the poster's overview and on each slide, as the PDF sizes them: every marker inside
+    its page, no two on top of each other; a mark beyond the page is cut to it."""
+    from posterdeck.review.items import Mark
+    from posterdeck.review.pack.common import callouts, on_page, place_markers
+
+    review, _, _ = hand_pack
+    for page, mine in zip(review.pages, callouts(review)):
+        model = demo_docs[page.output].pages[page.index]
+        size = 14.0 / (0.143 if page.output == "poster" else 0.49)  # a marker's height in page points
+        where = list(place_markers(mine, model.width, model.height, size, size * 0.37).values())
+        assert len(where) == len(mine)
+        for i, (x, y, w) in enumerate(where):
+            assert 0 <= x <= model.width - w and 0 <= y <= model.height - size
+            for x2, y2, w2 in where[i + 1:]:
+                assert x + w <= x2 or x2 + w2 <= x or y + size <= y2 or y2 + size <= y, (page.output, x, y)
+    assert on_page(Mark(900, 500, 300, 300), 960, 540) == Mark(900, 500, 60, 40)
+    assert on_page(Mark(1000, 10, 5, 5), 960, 540) is None

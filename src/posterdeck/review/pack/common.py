@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from posterdeck.errors import require_tool
-from posterdeck.review.items import Item, PageReview, TargetReview
+from posterdeck.review.items import Item, Mark, PageReview, TargetReview
 
 # status -> (words on the callout, colour): the colours tell the statuses apart in print (grey,
 # green, orange, blue differ in lightness too) and the words say it without colour
@@ -133,6 +133,16 @@ class Pictures:
         return cache[key]
 
 
+def on_page(mark: Mark, width: float, height: float) -> Mark | None:
+    """The part of ``mark`` on its page (None: none of it), so that no outline or marker is
+    drawn beyond the page, over the callouts."""
+    x0, y0 = max(0.0, mark.x), max(0.0, mark.y)
+    x1, y1 = min(width, mark.x + mark.w), min(height, mark.y + mark.h)
+    if x1 <= x0 or y1 <= y0:
+        return None
+    return Mark(x0, y0, x1 - x0, y1 - y0)
+
+
 def place_markers(mine: list[Callout], width: float, height: float, size: float,
                   digit: float) -> dict[tuple[int, int], tuple[float, float, float]]:
     """Where each mark's numbered marker goes on its page, in page units: (number, mark index) ->
@@ -150,6 +160,7 @@ def place_markers(mine: list[Callout], width: float, height: float, size: float,
     for c in mine:
         w = max(size, len(str(c.number)) * digit + size * 0.55)
         for k, m in enumerate(c.item.marks):
+            m = on_page(m, width, height) or m
             ax, ay = m.x - 0.6 * w, m.y - 0.6 * size
             steps = sorted(((i, j) for i in range(-3, 9) for j in range(-3, 5)), key=lambda t: (t[0] ** 2 + t[1] ** 2, t))
             best = None

@@ -8,8 +8,8 @@ import base64
 from html import escape
 
 from posterdeck.review.items import TargetReview
-from posterdeck.review.pack.common import (KINDS, STATUS, Callout, Pictures, callouts, page_title, place_markers,
-                                           status_of)
+from posterdeck.review.pack.common import (KINDS, STATUS, Callout, Pictures, callouts, on_page, page_title,
+                                           place_markers, status_of)
 
 NOMINAL = 800.0  # px: about the width a page picture gets in a 1400 px window
 MARKER = 22.0  # px: a marker's height (the CSS below)
@@ -140,7 +140,7 @@ def _section(page, mine: list[Callout], docs: dict, pictures: Pictures) -> str:
         for c in mine:
             colour = status_of(c.item)[1]
             attrs = f'data-status="{escape(c.item.status)}" data-kind="{escape(c.item.kind)}" style="--c:{colour};'
-            for n, m in enumerate(c.item.marks):
+            for m in filter(None, (on_page(m, W, H) for m in c.item.marks)):
                 box = (f"left:{100 * m.x / W:.3f}%;top:{100 * m.y / H:.3f}%;"
                        f"width:{100 * m.w / W:.3f}%;height:{100 * m.h / H:.3f}%")
                 parts.append(f'<span class="box" {attrs}{box}"></span>')

@@ -14,8 +14,8 @@ from datetime import datetime, timezone
 from xml.sax.saxutils import escape
 
 from posterdeck.review.items import TargetReview
-from posterdeck.review.pack.common import (Callout, Pictures, callouts, page_title, place_markers, source_pdf,
-                                           status_of)
+from posterdeck.review.pack.common import (Callout, Pictures, callouts, on_page, page_title, place_markers,
+                                           source_pdf, status_of)
 
 SHEET = (841.89, 595.28)  # A4 landscape, points
 MARGIN = 28.0
@@ -193,7 +193,7 @@ class _Figure(_flowable()):
         where = place_markers(self.mine, self.w / s, self.h / s, size * 1.9 / s, size * 0.7 / s)
         for c in self.mine:
             colour = status_of(c.item)[1]
-            for k, m in enumerate(c.item.marks):
+            for m in filter(None, (on_page(m, self.w / s, self.h / s) for m in c.item.marks)):
                 canv.setStrokeColor(colour)
                 canv.setLineWidth(1)
                 canv.rect(m.x * s, self.h - (m.y + m.h) * s, m.w * s, m.h * s, stroke=1, fill=0)
@@ -213,7 +213,7 @@ class _Crop(_flowable()):
     def __init__(self, callout: Callout, pictures: Pictures, page):
         super().__init__()
         self.c, self.pictures, self.page = callout, pictures, page
-        marks = callout.item.marks
+        marks = [m for m in (on_page(m, page.width, page.height) for m in callout.item.marks) if m]
         x0 = min(m.x for m in marks) - CROP_PAD
         y0 = min(m.y for m in marks) - CROP_PAD
         x1 = max(m.x + m.w for m in marks) + CROP_PAD
@@ -249,7 +249,7 @@ class _Crop(_flowable()):
         canv.rect(24, 0, self.w, self.h, stroke=1, fill=0)
         canv.setStrokeColor(status_of(c.item)[1])
         canv.setLineWidth(1.2)
-        for m in c.item.marks:
+        for m in filter(None, (on_page(m, self.page.width, self.page.height) for m in c.item.marks)):
             canv.rect(24 + (m.x - x0) * s, self.h - (m.y + m.h - y0) * s, m.w * s, m.h * s, stroke=1, fill=0)
 
 
@@ -296,7 +296,7 @@ def _callout(c: Callout, styles, zoom: Pictures | None, page, linked: bool) -> l
         rows.append(("place", "not marked on the page"))
     for name, text in rows:
         parts.append(Paragraph(f'<font color="#5b6472">{escape(name)}</font>\u2002{escape(text)}', styles["row"]))
-    if zoom is not None and item.marks and page is not None:
+    if zoom is not None and page is not None and any(on_page(m, page.width, page.height) for m in item.marks):
         parts.append(Spacer(1, 3))
         parts.append(_Crop(c, zoom, page))
     parts.append(Spacer(1, 7))
