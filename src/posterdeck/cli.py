@@ -240,11 +240,12 @@ def _run(plan: list, out: Path, strict: bool, jobs: int, console, helper=None, t
     results = []
     with Progress(TextColumn("{task.description}"), BarColumn(), TextColumn("{task.completed}/{task.total} targets"),
                   TimeElapsedColumn(), console=console, transient=True) as progress:
-        task = progress.add_task("building", total=len(plan))
+        task = progress.add_task("building" + (" with review packs" if review else ""), total=len(plan))
         workers = min(jobs or os.cpu_count() or 1, len(plan))
         here = plan if workers <= 1 else plan[:1] if helper is not None else []
         for folder, tag in here:
-            progress.update(task, description=f"building {Path(folder).name} {tag}")
+            progress.update(task, description=f"building {Path(folder).name} {tag}"
+                            + (" and its review pack" if review else ""))
             results.append(api.build_job(folder, tag, str(out), strict, helper, template, _ALLOWED, review))
             progress.advance(task)
         rest = plan[len(here):]
