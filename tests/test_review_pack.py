@@ -42,7 +42,7 @@ def test_the_builds_pack_shows_every_item_of_the_collector(reviewed, demo_model,
     html = Pack.parse((reviewed / "review.html").read_text())
     assert [c["data-key"] for c in html.callouts] == [i.key for i in items]
     sheets = len(pdftotext_pages(reviewed / "review.pdf"))
-    assert len(review.pages) <= sheets <= len(review.pages) + len(items) // 4 + 1
+    assert len(review.pages) + 1 <= sheets <= len(review.pages) + len(items) // 4 + 2  # + the summary
 
 
 def test_the_built_pages_are_placed_in_the_pdf(reviewed, demo_docs):
@@ -89,7 +89,8 @@ def test_every_callout_is_in_the_pdf_with_its_rows_and_status(hand_pack):
             assert norm(f"{name} {value}") in text, (item.key, name)
     # the poster's 40 callouts do not fit beside it: they go on, on continuation sheets
     assert any(p.startswith("poster 1 (continued)") for p in pages)
-    # and none is lost or cut: each number's callout head appears once
+    # and none is lost or cut: each number's callout head appears once (the summary aside)
+    text = " ".join(p for p in pages if not p.startswith(("Review pack:", "Summary")))
     for item in review.items():
         assert text.count(norm(f"{item.kind}: {item.label} [")) == 1
 
@@ -123,10 +124,10 @@ def test_the_pdf_links_markers_and_callouts_and_has_a_bookmark_per_page(hand_pac
 
     review, pack, _ = hand_pack
     reader = PdfReader(io.BytesIO(pack["review.pdf"]))
-    assert [o.title for o in reader.outline] == ["poster 1", "slide 1 (overview)", "slide 2 (rationale)"]
+    assert [o.title for o in reader.outline] == ["Summary", "poster 1", "slide 1 (overview)", "slide 2 (rationale)"]
     index = {p.indirect_reference.idnum: i for i, p in enumerate(reader.pages)}
     texts = [norm(t) for t in pypdf_pages(pack["review.pdf"])]
-    first = reader.pages[0]["/Annots"]
+    first = reader.pages[reader.get_destination_page_number(reader.outline[1])]["/Annots"]  # poster 1's
     poster = review.pages[0].items
     # the first sheet's first links are the poster's markers, in callout order: each leads to
     # the sheet that shows its callout
@@ -134,7 +135,22 @@ def test_the_pdf_links_markers_and_callouts_and_has_a_bookmark_per_page(hand_pac
         dest = first[k].get_object()["/Dest"]
         assert f"{item.kind}: {item.label} [" in texts[index[dest[0].idnum]], item.key
     links = sum(len(p.get("/Annots") or []) for p in reader.pages)
-    assert links == 2 * sum(len(i.marks) > 0 for i in review.items())  # marker -> callout and back
+    todo = [i for i in review.items() if i.status in ("changed", "new")]
+    # marker -> callout and back, the summary's links to the callouts needing approval and to the pages
+    assert links == 2 * sum(len(i.marks) > 0 for i in review.items()) + len(todo) + len(review.pages)
+
+
+def test_the_summary_lists_exactly_what_needs_approval(hand_pack):
+    review, pack, _ = hand_pack
+    pages = pdftotext_pages_of(pack["review.pdf"])
+    summary = norm(" ".join(p for p in pages if p.startswith(("Review pack", "Summary"))))
+    todo = [(n, i) for n, i in enumerate(review.items(), 1) if i.status in ("changed", "new")]
+    assert f"Needs approval: {len(todo)} item(s)" in summary
+    listed = re.findall(r"(\d+) (\w+): (hand item \d+) \[", summary)
+    assert [(int(n), k, label) for n, k, label in listed] == [(n, i.kind, i.label) for n, i in todo]
+    html = Pack.parse(pack["review.html"].decode())
+    jumps = [a["href"] for a in html.links if a.get("class") == "jump"]
+    assert jumps == [f"#c{n}" for n, _ in todo]
 
 
 def test_the_pack_is_the_same_bytes_every_time(hand_pack, demo_docs):

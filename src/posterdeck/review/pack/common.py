@@ -46,6 +46,22 @@ def callouts(review: TargetReview) -> list[list[Callout]]:
     return out
 
 
+NEEDS_APPROVAL = ("changed", "new")
+
+
+def needs_approval(numbered: list[list[Callout]]) -> list[Callout]:
+    """The callouts a reviewer must approve (again): changed since approval, or new."""
+    return [c for mine in numbered for c in mine if c.item.status in NEEDS_APPROVAL]
+
+
+def status_counts(numbered: list[list[Callout]]) -> dict[str, int]:
+    counts: dict[str, int] = {}
+    for mine in numbered:
+        for c in mine:
+            counts[c.item.status] = counts.get(c.item.status, 0) + 1
+    return counts
+
+
 def page_title(page: PageReview) -> str:
     what = f"{OUTPUT_NAMES.get(page.output, page.output)} {page.index + 1}"
     if page.name.startswith(what):  # the page model names slides "slide 2 (rationale)"

@@ -8,8 +8,8 @@ import base64
 from html import escape
 
 from posterdeck.review.items import TargetReview
-from posterdeck.review.pack.common import (KINDS, STATUS, Callout, Pictures, callouts, on_page, page_title,
-                                           place_markers, status_of)
+from posterdeck.review.pack.common import (KINDS, STATUS, Callout, Pictures, callouts, needs_approval, on_page,
+                                           page_title, place_markers, status_counts, status_of)
 
 NOMINAL = 800.0  # px: about the width a page picture gets in a 1400 px window
 MARKER = 22.0  # px: a marker's height (the CSS below)
@@ -48,6 +48,10 @@ ol.callouts{list-style:none;margin:0;padding:0;max-height:calc(100vh - 140px);ov
 .shown{margin:3px 0 0;font-size:13px}
 .goto{font-size:12px}
 .hidden{display:none!important}
+section.summary{padding:8px 16px 0;font-size:13px}
+section.summary summary{font-weight:600;cursor:pointer}
+section.summary ul{margin:4px 0 8px;padding-left:4px;list-style:none;columns:2 360px}
+section.summary .status{color:var(--c)}
 @media print{header.top{position:static}ol.callouts{max-height:none;position:static}section.page{break-inside:avoid-page}}
 """
 
@@ -60,7 +64,7 @@ JS = """
     el.scrollIntoView({block:'center'});
   }
   document.addEventListener('click', function(ev){
-    var a = ev.target.closest('a.marker, a.goto');
+    var a = ev.target.closest('a.marker, a.goto, a.jump');
     if(!a) return;
     ev.preventDefault();
     var el = document.getElementById(a.getAttribute('href').slice(1));
@@ -98,10 +102,31 @@ def write_html(review: TargetReview, docs: dict, files: dict[str, bytes], pictur
            f"style-src 'unsafe-inline'; script-src 'unsafe-inline'\">\n"
            f"<title>{escape(title)}</title>\n<style>{CSS}</style>\n</head>\n<body>\n"
            f'<header class="top"><h1>{escape(title)}</h1>{_filters(every)}</header>\n<main>\n']
+    out.append(_summary(review, numbered))
     for page, mine in zip(review.pages, numbered):
         out.append(_section(page, mine, docs, pictures))
     out.append(f"</main>\n<script>{JS}</script>\n</body>\n</html>\n")
     return "".join(out)
+
+
+def _summary(review: TargetReview, numbered: list[list[Callout]]) -> str:
+    """What needs approval (each linked to its callout) and the pages (linked to their sections)."""
+    todo = needs_approval(numbered)
+    counts = status_counts(numbered)
+    rows = []
+    for c in todo:
+        words, colour = status_of(c.item)
+        rows.append(f'<li style="--c:{colour}"><a class="jump" href="#c{c.number}">{c.number}</a> '
+                    f'{escape(c.item.kind)}: {escape(c.item.label)} <span class="status">{escape(words)}</span>, '
+                    f'{escape(page_title(c.page))}</li>')
+    if not todo:
+        rows.append("<li>None: no item is new or changed since its approval.</li>" if counts.get("approved")
+                    else "<li>No approvals are recorded for this target.</li>")
+    pages = "".join(f'<li><a href="#{p.output}-{p.index + 1}">{escape(page_title(p))}</a> ({len(mine)} item(s))</li>'
+                    for p, mine in zip(review.pages, numbered))
+    return (f'<section class="summary" id="summary"><details{" open" if todo else ""}>'
+            f"<summary>Needs approval: {len(todo)} item(s)</summary><ul>{''.join(rows)}</ul></details>"
+            f"<details><summary>Pages: {len(review.pages)}</summary><ul>{pages}</ul></details></section>\n")
 
 
 def _filters(every: list[Callout]) -> str:

@@ -14,8 +14,8 @@ from datetime import datetime, timezone
 from xml.sax.saxutils import escape
 
 from posterdeck.review.items import TargetReview
-from posterdeck.review.pack.common import (Callout, Pictures, callouts, on_page, page_title, place_markers,
-                                           source_pdf, status_of)
+from posterdeck.review.pack.common import (NEEDS_APPROVAL, STATUS, Callout, Pictures, callouts, needs_approval,
+                                           on_page, page_title, place_markers, source_pdf, status_counts, status_of)
 
 SHEET = (841.89, 595.28)  # A4 landscape, points
 MARGIN = 28.0
@@ -60,9 +60,11 @@ def write_pdf(review: TargetReview, docs: dict, files: dict[str, bytes], picture
     more_top = top - 20
     more = PageTemplate("more", [Frame(MARGIN + i * (column + GAP), bottom, column, more_top - bottom, 0, 0, 0, 0,
                                        id=f"more{i}") for i in range(2)], onPage=footer)
-    templates = []  # the first section's first: the sheets start with it
-    story = []
+    cover = PageTemplate("cover", [Frame(MARGIN + i * (column + GAP), bottom, column, top - bottom, 0, 0, 0, 0,
+                                         id=f"cover{i}") for i in range(2)], onPage=footer)
+    templates = [cover]  # the sheets start with the summary
     numbered = callouts(review)
+    story = _summary(review, numbered, docs, styles, state)
     for n, (page, mine) in enumerate(zip(review.pages, numbered)):
         doc_ = docs.get(page.output)
         model_page = doc_.pages[page.index] if doc_ is not None and page.index < len(doc_.pages) else None
@@ -78,12 +80,11 @@ def write_pdf(review: TargetReview, docs: dict, files: dict[str, bytes], picture
             Frame(MARGIN + left + GAP, bottom, width - 2 * MARGIN - GAP - left, top - bottom, 0, 0, 0, 0, id=f"right{n}"),
         ], onPage=footer))
         title = page_title(page)
-        story.append(NextPageTemplate(f"first{n}"))
-        if n:
-            from reportlab.platypus import PageBreak
+        from reportlab.platypus import PageBreak
 
-            story.append(PageBreak())
-        story.append(_Section(title, state))
+        story.append(NextPageTemplate(f"first{n}"))
+        story.append(PageBreak())
+        story.append(_Section(title, state, f"s{n + 1}"))
         from reportlab.platypus import Paragraph
 
         story.append(Paragraph(escape(title), styles["title"]))
@@ -123,6 +124,7 @@ def _styles(docs: dict) -> dict:
         "head": ParagraphStyle("head", parent=body, fontName=bold, fontSize=9.5, leading=12),
         "row": ParagraphStyle("row", parent=body, leftIndent=24 + 60, firstLineIndent=-60),
         "shown": ParagraphStyle("shown", parent=body, leftIndent=24),
+        "list": ParagraphStyle("list", parent=body, leftIndent=24, firstLineIndent=-24, spaceBefore=1.5),
     }
 
 
@@ -135,21 +137,20 @@ def _flowable():
 
 
 class _Section(_flowable()):
-    """Zero-size: names the section the following continuation sheets belong to."""
+    """Zero-size: names the section the following continuation sheets belong to, and is the
+    target of its bookmark and of the summary's links (``key``)."""
 
-    def __init__(self, title: str, state: dict):
+    def __init__(self, title: str, state: dict, key: str):
         super().__init__()
-        self.title, self.state = title, state
+        self.title, self.state, self.key = title, state, key
 
     def wrap(self, aw, ah):
         return 0, 0
 
     def draw(self):
         self.state["section"] = self.title
-        key = f"s{len(self.state.setdefault('sections', [])) + 1}"
-        self.state["sections"].append(key)
-        self.canv.bookmarkPage(key)
-        self.canv.addOutlineEntry(self.title, key, level=0)  # the viewer's bookmarks: one per page
+        self.canv.bookmarkPage(self.key)
+        self.canv.addOutlineEntry(self.title, self.key, level=0)  # the viewer's bookmarks: one per page
 
 
 def _badge(canv, x: float, y: float, number: int, colour: str, font: str, size: float = 0.0) -> float:
@@ -301,6 +302,44 @@ def _callout(c: Callout, styles, zoom: Pictures | None, page, linked: bool) -> l
         parts.append(_Crop(c, zoom, page))
     parts.append(Spacer(1, 7))
     return [KeepTogether(parts)]
+
+
+def _summary(review: TargetReview, numbered: list[list[Callout]], docs: dict, styles, state) -> list:
+    """The first sheet: what the pack holds, the statuses' colours with their counts, every item
+    that needs approval (linked to its callout) and the pages (linked to their sheets)."""
+    from reportlab.platypus import Paragraph, Spacer
+
+    counts = status_counts(numbered)
+    total = sum(counts.values())
+    date = next((d.date for d in docs.values() if d is not None), "")
+    story = [_Section("Summary", state, "summary"),
+             Paragraph(escape(f"Review pack: {review.deck} {review.target}"), styles["title"]),
+             Paragraph(escape(f"Language {review.language}. {total} review item(s) on {len(review.pages)} page(s)"
+                              + (f"; the documents are dated {date}." if date else ".")), styles["body"]),
+             Paragraph("Each item has a number, the same on the page, in its callout and in review.html. "
+                       "Status colours:", styles["body"]), Spacer(1, 3)]
+    for status, (words, colour) in STATUS.items():
+        if counts.get(status) or status in NEEDS_APPROVAL + ("approved",):
+            story.append(Paragraph(f'<font color="{colour}"><b>{escape(words)}</b></font>: '
+                                   f'{counts.get(status, 0)} item(s)', styles["shown"]))
+    story.append(Spacer(1, 8))
+    todo = needs_approval(numbered)
+    story.append(Paragraph(f"Needs approval: {len(todo)} item(s)", styles["head"]))
+    if not todo:
+        story.append(Paragraph("None: no item is new or changed since its approval." if counts.get("approved")
+                               else "No approvals are recorded for this target.", styles["body"]))
+    for c in todo:
+        words, colour = status_of(c.item)
+        story.append(Paragraph(f'<a href="#c{c.number}"><b>{c.number}</b></a> {escape(c.item.kind)}: '
+                               f'{escape(c.item.label)} <font color="{colour}">[{escape(words)}]</font>, '
+                               f'{escape(page_title(c.page))}', styles["list"]))
+    story.append(Spacer(1, 8))
+    story.append(Paragraph("Pages", styles["head"]))
+    for n, (page, mine) in enumerate(zip(review.pages, numbered)):
+        span = f"items {mine[0].number}–{mine[-1].number}" if len(mine) > 1 else (
+            f"item {mine[0].number}" if mine else "no items")
+        story.append(Paragraph(f'<a href="#s{n + 1}">{escape(page_title(page))}</a>: {span}', styles["list"]))
+    return story
 
 
 # ------------------------------------------------------------------------------------ placing pages
