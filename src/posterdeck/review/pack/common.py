@@ -159,6 +159,9 @@ def on_page(mark: Mark, width: float, height: float) -> Mark | None:
     return Mark(x0, y0, x1 - x0, y1 - y0)
 
 
+_STEPS = sorted(((i, j) for i in range(-3, 9) for j in range(-3, 5)), key=lambda t: (t[0] ** 2 + t[1] ** 2, t))
+
+
 def place_markers(mine: list[Callout], width: float, height: float, size: float,
                   digit: float) -> dict[tuple[int, int], tuple[float, float, float]]:
     """Where each mark's numbered marker goes on its page, in page units: (number, mark index) ->
@@ -167,20 +170,26 @@ def place_markers(mine: list[Callout], width: float, height: float, size: float,
     nearest free place near there, inside the page, so that dense pages keep every number
     readable. Overlap remains only when no place near the mark is free."""
     placed: dict[tuple[int, int], tuple[float, float, float]] = {}
-    taken: list[tuple[float, float, float, float]] = []
+    widest = max((len(str(c.number)) for c in mine), default=1) * digit + size
+    cell = max(4 * size, widest)  # markers filed by cell: a place is checked against its neighbours only
+    grid: dict[tuple[int, int], list[tuple[float, float, float]]] = {}
 
-    def free(x, y, w):
-        return all(x + w <= tx or tx + tw <= x or y + size <= ty or ty + size <= y for tx, ty, tw in
-                   ((a, b, c) for a, b, c, _ in taken))
+    def free(x: float, y: float, w: float) -> bool:
+        cx, cy = int(x // cell), int(y // cell)
+        for gx in range(cx - 1, int((x + w) // cell) + 1):
+            for gy in (cy - 1, cy, cy + 1):
+                for tx, ty, tw in grid.get((gx, gy), ()):
+                    if not (x + w <= tx or tx + tw <= x or y + size <= ty or ty + size <= y):
+                        return False
+        return True
 
     for c in mine:
         w = max(size, len(str(c.number)) * digit + size * 0.55)
         for k, m in enumerate(c.item.marks):
             m = on_page(m, width, height) or m
             ax, ay = m.x - 0.6 * w, m.y - 0.6 * size
-            steps = sorted(((i, j) for i in range(-3, 9) for j in range(-3, 5)), key=lambda t: (t[0] ** 2 + t[1] ** 2, t))
             best = None
-            for i, j in steps:
+            for i, j in _STEPS:
                 x = min(max(0.0, ax + i * w * 1.08), max(0.0, width - w))
                 y = min(max(0.0, ay + j * size * 1.08), max(0.0, height - size))
                 if free(x, y, w):
@@ -189,5 +198,5 @@ def place_markers(mine: list[Callout], width: float, height: float, size: float,
             if best is None:
                 best = (min(max(0.0, ax), max(0.0, width - w)), min(max(0.0, ay), max(0.0, height - size)))
             placed[(c.number, k)] = (best[0], best[1], w)
-            taken.append((best[0], best[1], w, size))
+            grid.setdefault((int(best[0] // cell), int(best[1] // cell)), []).append((best[0], best[1], w))
     return placed
