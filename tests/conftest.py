@@ -450,3 +450,56 @@ def run_cli(*args: str, cwd: Path = ROOT, timeout: int = 300, env: dict | None =
 
 def error_lines(stderr: str) -> list[str]:
     return [ln for ln in stderr.splitlines() if ln.startswith("error:")]
+
+
+# --------------------------------------------------------------------------------------------
+# the review pack (#15): the demo's pack built once by `posterdeck review`, and one made by hand
+# --------------------------------------------------------------------------------------------
+
+REVIEW_KINDS = ("value", "citation", "claim", "statement", "footnote")
+REVIEW_STATUSES = ("approved", "changed", "new", "")
+
+
+@pytest.fixture(scope="session")
+def reviewed(tmp_path_factory) -> Path:
+    """The demo's en-NL target built by `posterdeck review`: its output folder."""
+    require_tool("pdftoppm")
+    out = tmp_path_factory.mktemp("review-out")
+    run = run_cli("review", "--target", TARGET, "--out", str(out), "--jobs", "1", str(DECK_DIR))
+    assert run.returncode == 0, run.stderr
+    assert "review pack:" in run.stdout
+    return out / DECK / TARGET
+
+
+def hand_review(docs: dict, poster_items: int = 40):
+    """A review whose items are the text boxes of the poster and of the first two slides, with
+    marks on their boxes, every kind and every status, several details rows each."""
+    from posterdeck.pagemodel import TextBox
+    from posterdeck.review.items import Item, Mark, PageReview, TargetReview
+
+    review = TargetReview(DECK, TARGET, "en")
+    k = 0
+    for output, index, most in (("poster", 0, poster_items), ("deck", 0, 6), ("deck", 1, 6)):
+        page = docs[output].pages[index]
+        pr = PageReview(output, index, page.name)
+        for box in [b for b in page.boxes if isinstance(b, TextBox) and b.paragraphs][:most]:
+            shown = "".join(s.text for s in box.paragraphs[0].spans)[:90]
+            pr.items.append(Item(
+                key=f"claim:hand-{k}", kind=REVIEW_KINDS[k % 5], label=f"hand item {k}", shown=shown,
+                where=f"data/{DECK}/content.yaml:{10 + k}",
+                details=(("study path", f"results.hand.{k}"), ("value", f"{k}.5%"), ("n/N", f"{k}/83"),
+                         ("reference", "Jabbour E, et al. 2020"), ("locator", "fig. 2")),
+                marks=(Mark(box.x, box.y, box.w, min(box.h, 80.0)),), status=REVIEW_STATUSES[k % 4],
+                approved="A. Reviewer, 2026-11-01" if REVIEW_STATUSES[k % 4] == "approved" else ""))
+            k += 1
+        review.pages.append(pr)
+    return review
+
+
+@pytest.fixture(scope="session")
+def hand_pack(reviewed, demo_docs):
+    from posterdeck.review.pack import write_pack
+
+    files = {n: (reviewed / n).read_bytes() for n in ("poster-screen.pdf", "poster.pdf", "deck.pdf")}
+    review = hand_review(demo_docs)
+    return review, write_pack(review, demo_docs, files), files

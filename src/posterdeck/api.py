@@ -22,7 +22,7 @@ def load_deck(folder: Path, allow_outside=()) -> "Model":
     return load(folder, allow_outside=tuple(allow_outside))
 
 
-OUTPUTS = ["poster.pdf", "poster-screen.pdf", "deck.pptx", "deck.pdf"]
+OUTPUTS = ["poster.pdf", "poster-screen.pdf", "deck.pptx", "deck.pdf", "review.pdf", "review.html"]
 
 
 @dataclass
@@ -105,12 +105,14 @@ def targets_of(model: "Model", wanted: list[str] | None) -> list[str]:
 
 def build_target(model: "Model", tag: str, out: Path, strict: bool = False,
                  helper: "ChartHelper | None" = None, pptx_template: Path | None = None,
-                 fingerprint: dict | None = None, require_approved: bool = False) -> TargetResult:
+                 fingerprint: dict | None = None, require_approved: bool = False,
+                 review: bool = False) -> TargetResult:
     """Compose and render one target; once all of its files rendered, replace the target's folder
     by them and their manifest, all at once (output.publish). With a ``helper``, the charts of
     each document are drawn there while this process goes on. ``pptx_template``: the company
     PowerPoint template for this build (else the theme's). ``fingerprint``: the manifest's
-    inputs, taken before the build (by default here, before composing)."""
+    inputs, taken before the build (by default here, before composing). ``review``: the review
+    pack (review.pdf, review.html) is written into the same set."""
     from posterdeck import manifest
     from posterdeck.compose.build import compose
     from posterdeck.loading.pptx_template import deck_master
@@ -118,8 +120,12 @@ def build_target(model: "Model", tag: str, out: Path, strict: bool = False,
     from posterdeck.resolve.target import make_target
 
     start = time.perf_counter()
+    if review:  # before any work: the pack's pictures need pdftoppm
+        from posterdeck.review.pack.common import pdftoppm
+
+        pdftoppm()
     fp = fingerprint or manifest.fingerprint(model.folder, tag, options(strict, str(pptx_template or ""),
-                                                                        require_approved))
+                                                                        require_approved, review))
     target = make_target(tag, model.info, model.markets)
     drawing = {}
     if helper is not None:
@@ -145,7 +151,12 @@ def build_target(model: "Model", tag: str, out: Path, strict: bool = False,
 
     master = deck_master(model, pptx_template) if "deck" in model.layouts else None
     docs = compose(model, target, strict=strict, on_ready=ready, master=master)
-    approval = approval_check(model, target, docs, require_approved)  # before painting: fails fast
+    from posterdeck.review.approvals import path_of
+
+    checked = None  # the review items with their approval statuses, collected once for the check and the pack
+    if review or require_approved or path_of(model.folder).is_file():
+        checked = reviewed(model, target, docs)
+    approval = approval_check(model, checked, require_approved)  # before painting: fails fast
     files: dict[str, bytes] = {}
     pages = {}
     if "deck" in docs:  # first: the PPTX needs no matplotlib, so the helper has time to draw
@@ -184,6 +195,8 @@ def build_target(model: "Model", tag: str, out: Path, strict: bool = False,
 
         for name in screen:
             require_ua(files[name], f"{model.name}/{tag}/{name}")
+    if review:
+        files.update(review_pack(checked[0], docs, files))
     from posterdeck.output import publish
 
     files = {name: files[name] for name in sorted(files, key=OUTPUTS.index)}  # one order, whatever order they were made in
@@ -195,22 +208,30 @@ def build_target(model: "Model", tag: str, out: Path, strict: bool = False,
     return TargetResult(model.name, tag, written, pages, time.perf_counter() - start, list(warnings))
 
 
-def approval_check(model: "Model", target, docs: dict, require_approved: bool = False) -> str:
-    """With an approvals.yaml (or ``require_approved``): the build's warning line saying how many
-    items shown changed or are new since approval ('' when all are approved); with
-    ``require_approved``, an error listing them instead (review.approvals)."""
+def reviewed(model: "Model", target, docs: dict) -> tuple:
+    """The review items of one target (review.items.collect) marked against the deck's
+    approvals.yaml, and the approvals read (None without the file)."""
     from posterdeck.review import approvals
-
-    if not require_approved and not approvals.path_of(model.folder).is_file():
-        return ""
     from posterdeck.review.items import collect
 
     found = approvals.load(model.folder)
-    review = approvals.mark(collect(model, target, docs), found)
+    return approvals.mark(collect(model, target, docs), found), found
+
+
+def approval_check(model: "Model", checked: tuple | None, require_approved: bool = False) -> str:
+    """With an approvals.yaml (or ``require_approved``): the build's warning line saying how many
+    items shown changed or are new since approval ('' when all are approved); with
+    ``require_approved``, an error listing them instead (review.approvals). ``checked``: what
+    reviewed() returned, None when neither applies."""
+    from posterdeck.review import approvals
+
+    if checked is None:
+        return ""
+    review, found = checked
     if require_approved:
         approvals.require(review, found, model.folder)
         return ""
-    return approvals.summary(review, found)
+    return approvals.summary(review, found) if found is not None else ""
 
 
 def reviews(model: "Model", tags: list[str]) -> list:
@@ -218,16 +239,10 @@ def reviews(model: "Model", tags: list[str]) -> list:
     from posterdeck.compose.build import compose
     from posterdeck.loading.pptx_template import deck_master
     from posterdeck.resolve.target import make_target
-    from posterdeck.review import approvals
-    from posterdeck.review.items import collect
 
-    found = approvals.load(model.folder)
     master = deck_master(model) if "deck" in model.layouts else None
-    out = []
-    for tag in tags:
-        target = make_target(tag, model.info, model.markets)
-        out.append(approvals.mark(collect(model, target, compose(model, target, master=master)), found))
-    return out
+    return [reviewed(model, target, compose(model, target, master=master))[0]
+            for target in (make_target(tag, model.info, model.markets) for tag in tags)]
 
 
 def pdf_file(doc, mode: str = "screen", charts=None) -> bytes:
@@ -266,9 +281,17 @@ class _Drawn:
         return charts_pdf(chart_specs(self.doc))
 
 
+def review_pack(review, docs: dict, files: dict[str, bytes]) -> dict[str, bytes]:
+    """review.pdf and review.html of one target: its review items with their approval statuses
+    (reviewed()), shown on the pages of the built ``files``."""
+    from posterdeck.review.pack import write_pack
+
+    return write_pack(review, docs, files)
+
+
 def build(deck_dir: Path, targets: list[str] | None = None, out: Path = Path("output"),
           strict: bool = False, pptx_template: Path | None = None, allow_outside=(),
-          require_approved: bool = False) -> list[TargetResult]:
+          require_approved: bool = False, review: bool = False) -> list[TargetResult]:
     """Build every target of one deck. Nothing is written for a target that fails."""
     from posterdeck.output import check_folder, recover
 
@@ -276,7 +299,8 @@ def build(deck_dir: Path, targets: list[str] | None = None, out: Path = Path("ou
     check_folder(out)
     recover(out / model.name)
     template = checked_template(pptx_template)
-    return [build_target(model, tag, out, strict, pptx_template=template, require_approved=require_approved)
+    return [build_target(model, tag, out, strict, pptx_template=template, require_approved=require_approved,
+                         review=review)
             for tag in targets_of(model, targets)]
 
 
@@ -291,7 +315,8 @@ def checked_template(path: Path | None) -> Path | None:
 
 
 def build_job(folder: str, tag: str, out: str, strict: bool, helper: "ChartHelper | None" = None,
-              pptx_template: str = "", allow_outside: tuple = (), require_approved: bool = False) -> tuple:
+              pptx_template: str = "", allow_outside: tuple = (), require_approved: bool = False,
+              review: bool = False) -> tuple:
     """One target in a worker process. Returns ("ok", TargetResult) or ("error", [messages], exit
     code): errors travel as text, since their locations and hints do not survive pickling."""
     from posterdeck.errors import ErrorList, PosterdeckError
@@ -299,22 +324,25 @@ def build_job(folder: str, tag: str, out: str, strict: bool, helper: "ChartHelpe
     from posterdeck import manifest
 
     try:
-        fp = manifest.fingerprint(Path(folder), tag, options(strict, pptx_template, require_approved))
+        fp = manifest.fingerprint(Path(folder), tag, options(strict, pptx_template, require_approved, review))
         model = cached_model(folder, allow_outside)
         result = build_target(model, tag, Path(out), strict, helper, Path(pptx_template) if pptx_template else None,
-                              fingerprint=fp, require_approved=require_approved)
+                              fingerprint=fp, require_approved=require_approved, review=review)
         return ("ok", result)
     except PosterdeckError as exc:
         errors = exc.errors if isinstance(exc, ErrorList) else [exc]
         return ("error", [str(e) for e in errors], exc.exit_code)
 
 
-def options(strict: bool, pptx_template: str = "", require_approved: bool = False) -> dict:
+def options(strict: bool, pptx_template: str = "", require_approved: bool = False, review: bool = False) -> dict:
     """The build options a target's outputs depend on (the manifest's key); a template given on
-    the command line counts with its content, so editing it rebuilds."""
+    the command line counts with its content, so editing it rebuilds. ``review``: the set holds
+    the review pack (a build without it, after one with it, rebuilds, and the other way)."""
     opts: dict = {"strict": strict}
     if require_approved:  # a build that may fail on approvals is not the same build
         opts["require_approved"] = True
+    if review:
+        opts["review"] = True  # absent otherwise: the manifests of earlier builds stay valid
     if pptx_template:
         from posterdeck.manifest import _sha
 

@@ -50,13 +50,16 @@ ALLOW_OUTSIDE = click.option(
 @click.option("--require-approved", "require_approved", is_flag=True,
               help="Fail when an item shown (value, claim, citation, footnote, statement) is not approved as it "
                    "stands in the deck's approvals.yaml (see posterdeck approve).")
+@click.option("--review", "review", is_flag=True,
+              help="Also write the review pack (review.pdf, review.html) into each target's folder.")
 @ALLOW_OUTSIDE
 def build(decks: tuple[Path, ...], targets: tuple[str, ...], out: Path, strict: bool, force: bool, watch: bool,
           jobs: int, quiet: bool, pptx_template: Path | None, shard: str | None, show_plan: bool, no_cache: bool,
-          require_approved: bool, allow_outside: tuple[Path, ...]) -> None:
-    """Build poster.pdf, poster-screen.pdf, deck.pptx and deck.pdf for every target of the DECKS
-    (default: every deck under data/), in parallel worker processes. Targets whose inputs did not
-    change since their last build are skipped (see --force)."""
+          require_approved: bool, review: bool, allow_outside: tuple[Path, ...]) -> None:
+    """Build poster.pdf, poster-screen.pdf, deck.pptx and deck.pdf (with --review also review.pdf
+    and review.html) for every target of the DECKS (default: every deck under data/), in parallel
+    worker processes. Targets whose inputs did not change since their last build are skipped
+    (see --force)."""
     import gc
     import os
 
@@ -93,13 +96,14 @@ def build(decks: tuple[Path, ...], targets: tuple[str, ...], out: Path, strict: 
     only = None
     if shard:
         only = {(p.deck, p.target) for p in plan.plan(folders, out, n, targets) if p.shard == k}
-    status = _build_once(folders, targets, out, strict, force, jobs, console, quiet, template=template, only=only)
+    status = _build_once(folders, targets, out, strict, force, jobs, console, quiet, template=template, only=only,
+                         review=review)
     from posterdeck import cache
 
     cache.prune()
     if not watch:
         sys.exit(status)
-    _watch(folders, targets, out, strict, jobs, console, quiet, template)
+    _watch(folders, targets, out, strict, jobs, console, quiet, template, review)
 
 
 _ALLOWED: tuple[str, ...] = ()  # --allow-outside of this build, for every deck and worker
@@ -107,8 +111,9 @@ _REQUIRE_APPROVED = False  # --require-approved of this build, for every deck an
 
 
 def _build_once(folders, targets, out: Path, strict: bool, force: bool, jobs: int, console, quiet: bool,
-                announce: bool = False, template: str = "", only: set | None = None) -> int:
-    """``only``: the (deck name, target) pairs of this shard (--shard), else every pair."""
+                announce: bool = False, template: str = "", only: set | None = None, review: bool = False) -> int:
+    """``only``: the (deck name, target) pairs of this shard (--shard), else every pair.
+    ``review``: the review pack is part of every target's set."""
     from posterdeck import api, manifest, output
 
     api.forget_models()  # a watch cycle must see the files as they are now
@@ -127,7 +132,7 @@ def _build_once(folders, targets, out: Path, strict: bool, force: bool, jobs: in
             tags = [t for t in declared if (not targets or t in targets)
                     and (only is None or (folder.resolve().name, t) in only)]
             stale_of[folder] = [t for t in tags if force or not manifest.up_to_date(
-                out, folder, t, api.options(strict, template, _REQUIRE_APPROVED))]
+                out, folder, t, api.options(strict, template, _REQUIRE_APPROVED, review))]
             fresh.extend((folder.name, t) for t in tags if t not in stale_of[folder])
             if not stale_of[folder] and not (targets and set(targets) - set(declared)):
                 del stale_of[folder]
@@ -148,7 +153,7 @@ def _build_once(folders, targets, out: Path, strict: bool, force: bool, jobs: in
                 if folder in unreadable:
                     click.echo(f"error: {folder}: {unreadable[folder]}", err=True)
                     failed = max(failed, 1)
-        results = _run(plan, out, strict, jobs, console, helper, template) if plan else []
+        results = _run(plan, out, strict, jobs, console, helper, template, review) if plan else []
     finally:
         if helper is not None:
             helper.close()
@@ -178,7 +183,7 @@ def _build_once(folders, targets, out: Path, strict: bool, force: bool, jobs: in
     return failed
 
 
-def _watch(folders, targets, out, strict, jobs, console, quiet, template: str = "") -> None:
+def _watch(folders, targets, out, strict, jobs, console, quiet, template: str = "", review: bool = False) -> None:
     """Poll the inputs of every target; when one changes, rebuild the targets it affects."""
     import time
 
@@ -206,7 +211,7 @@ def _watch(folders, targets, out, strict, jobs, console, quiet, template: str = 
                 changed = sorted(str(p) for p in set(now) | set(seen) if now.get(p) != seen.get(p))
                 click.echo(f"changed: {', '.join(changed)}", err=True)
                 _build_once(folders, targets, out, strict, False, jobs, console, quiet, announce=True,
-                            template=template)
+                            template=template, review=review)
                 seen = snapshot()
     except KeyboardInterrupt:
         click.echo("stopped watching", err=True)
@@ -226,7 +231,8 @@ def _chart_helper(stale: int, jobs: int):
     return ChartHelper()
 
 
-def _run(plan: list, out: Path, strict: bool, jobs: int, console, helper=None, template: str = "") -> list:
+def _run(plan: list, out: Path, strict: bool, jobs: int, console, helper=None, template: str = "",
+         review: bool = False) -> list:
     """Build the planned targets. With a helper, the first one builds here and the others in
     worker processes forked afterwards: they start with everything this process imported,
     measured and drew (the same charts and paragraphs come back in every target of a language),
@@ -240,12 +246,14 @@ def _run(plan: list, out: Path, strict: bool, jobs: int, console, helper=None, t
     results = []
     with Progress(TextColumn("{task.description}"), BarColumn(), TextColumn("{task.completed}/{task.total} targets"),
                   TimeElapsedColumn(), console=console, transient=True) as progress:
-        task = progress.add_task("building", total=len(plan))
+        task = progress.add_task("building" + (" with review packs" if review else ""), total=len(plan))
         workers = min(jobs or os.cpu_count() or 1, len(plan))
         here = plan if workers <= 1 else plan[:1] if helper is not None else []
         for folder, tag in here:
-            progress.update(task, description=f"building {Path(folder).name} {tag}")
-            results.append(api.build_job(folder, tag, str(out), strict, helper, template, _ALLOWED, _REQUIRE_APPROVED))
+            progress.update(task, description=f"building {Path(folder).name} {tag}"
+                            + (" and its review pack" if review else ""))
+            results.append(api.build_job(folder, tag, str(out), strict, helper, template, _ALLOWED,
+                                         _REQUIRE_APPROVED, review))
             progress.advance(task)
         rest = plan[len(here):]
         if not rest:
@@ -264,7 +272,7 @@ def _run(plan: list, out: Path, strict: bool, jobs: int, console, helper=None, t
             # so that no lock it might hold (the terminal's) is copied locked into them
             progress.stop()
             futures = {pool.submit(api.build_job, folder, tag, str(out), strict, None, template, _ALLOWED,
-                                   _REQUIRE_APPROVED): (folder, tag)
+                                   _REQUIRE_APPROVED, review): (folder, tag)
                        for folder, tag in rest}
             progress.start()
             for fut in as_completed(futures):
@@ -303,6 +311,38 @@ def _summary(console, done) -> None:
                       str(len(r.warnings)), f"{r.seconds:.2f}")
     console.print(table)
     console.print(f"written to {done[0].files[0].parents[2]}" if done[0].files else "")
+
+
+@main.command("review")
+@click.argument("decks", nargs=-1, type=click.Path(path_type=Path, file_okay=False))
+@click.option("--target", "-t", "targets", multiple=True, help="BCP 47 target, e.g. en-NL (repeatable).")
+@click.option("--out", "-o", type=click.Path(path_type=Path), default=Path("output"),
+              show_default=True, help="Output folder; files go to OUT/<deck>/<target>/.")
+@click.option("--strict", is_flag=True, help="A missing translation is an error, not a warning.")
+@click.option("--force", "-f", is_flag=True, help="Rebuild every target, even those whose inputs did not change.")
+@click.option("--jobs", "-j", type=click.IntRange(min=0), default=0, help="Processes to build with (default: one per core).")
+@click.option("--quiet", "-q", is_flag=True, help="No progress bar or summary (warnings and errors still show).")
+@ALLOW_OUTSIDE
+def review_command(decks: tuple[Path, ...], targets: tuple[str, ...], out: Path, strict: bool, force: bool,
+                   jobs: int, quiet: bool, allow_outside: tuple[Path, ...]) -> None:
+    """Build the DECKS (default: every deck under data/) with their review packs: review.pdf and
+    review.html beside the other outputs of each target, every page as built with a numbered
+    callout for each value, citation, claim, footnote and statement on it (the same as
+    build --review). Needs pdftoppm (poppler) for the page pictures."""
+    from rich.console import Console
+
+    global _ALLOWED
+    _ALLOWED = tuple(str(p) for p in allow_outside)
+    console = Console(stderr=True, quiet=quiet)
+    status = _build_once(_folders(decks), targets, out, strict, force, jobs, console, quiet, review=True)
+    if status == 0 and not quiet:
+        from posterdeck import manifest
+
+        for folder in _folders(decks):
+            for tag in manifest.deck_targets(folder):
+                if not targets or tag in targets:
+                    click.echo(f"review pack: {manifest.deck_out(out, folder) / tag}/review.pdf and review.html")
+    sys.exit(status)
 
 
 @main.command()
