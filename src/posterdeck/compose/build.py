@@ -53,7 +53,7 @@ def compose(model, target: Target, strict: bool = False,
                     if on_ready is not None and not errors:
                         on_ready(kind, out[kind])
                     if any(m.links for m in seen):
-                        out["poster-screen"] = Document(pages=make(doc, model, layout, fonts, colours),
+                        out["poster-screen"] = Document(pages=make(doc, model, layout, fonts, colours, file="poster-screen.pdf"),
                                                         print_spec=layout.print, warnings=list(doc.warnings), **meta)
                         if on_ready is not None and not errors:
                             on_ready("poster-screen", out["poster-screen"])
