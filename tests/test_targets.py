@@ -157,8 +157,8 @@ def table_rows(text: str) -> list[list[str]]:
 def status_by_target(stdout: str) -> dict[str, dict[str, int]]:
     out = {}
     for row in table_rows(stdout):
-        if len(row) == 6 and row[0] == DECK:
-            out[row[1]] = dict(zip(("texts", "translated", "outdated", "missing"), map(int, row[2:])))
+        if len(row) == 7 and row[0] == DECK:
+            out[row[1]] = dict(zip(("texts", "translated", "invalid", "outdated", "missing"), map(int, row[2:])))
     return out
 
 

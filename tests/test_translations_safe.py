@@ -122,6 +122,31 @@ def test_build_refuses_the_swapped_path_and_writes_nothing(project_copy):
         assert any(f"de.po:{po_line}:" in e for e in error_lines(res.stderr)), (args, res.stderr)
 
 
+def test_i18n_status_counts_a_failing_translation_as_invalid_not_translated(project_copy):
+    """The table agrees with the error it prints: a msgstr whose citation locator fails ('S.' is
+    no locator term) is counted as invalid, not as translated."""
+    from posterdeck.i18n import status
+
+    before = {st.target: st for st in status(project_copy.path(f"data/{DECK}"))}
+    edit_msgstr(project_copy.path(PO), "sections.rationale.body.0.text",
+                lambda s: s.replace("[@jabbour2020]", "[@jabbour2020, S. 1063]"))
+    after = {st.target: st for st in status(project_copy.path(f"data/{DECK}"))}
+    german = [t for t in after if t.startswith("de-")]
+    assert german
+    for tag in german:
+        assert after[tag].translated == before[tag].translated - 1
+        assert [e.context for e in after[tag].invalid] == ["sections.rationale.body.0.text"]
+    assert all(not st.invalid for t, st in after.items() if t not in german)
+    res = project_copy.cli("i18n", "status", f"data/{DECK}")
+    assert res.returncode == 1 and "unknown locator term 'S.'" in res.stderr, res.stderr
+    header = next(ln for ln in res.stdout.splitlines() if "translated" in ln)
+    cells = [c.strip() for c in re.split(r"[│┃|]", header) if c.strip()]
+    assert cells[cells.index("translated") + 1] == "invalid", header
+    row = next(ln for ln in res.stdout.splitlines() if german[0] in ln)
+    values = [c.strip() for c in re.split(r"[│┃|]", row) if c.strip()]
+    assert values[4] == "1" and values[3] == str(before[german[0]].translated - 1), res.stdout
+
+
 def test_other_languages_are_unaffected_by_a_broken_german_catalogue(project_copy):
     edit_msgstr(project_copy.path(PO), "sections.crcri.summary", lambda s: s.replace("[@jabbour2020]", ""))
     res = project_copy.cli("build", f"data/{DECK}", "--target", "fr-FR", "--out", "out", "-j", "1", "-q")

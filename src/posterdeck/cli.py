@@ -433,14 +433,15 @@ def i18n_extract(decks: tuple[Path, ...], languages: tuple[str, ...]) -> None:
 @click.argument("decks", nargs=-1, type=click.Path(path_type=Path, file_okay=False))
 @click.option("--verbose", "-v", is_flag=True, help="List every missing or out-of-date text.")
 def i18n_status(decks: tuple[Path, ...], verbose: bool) -> None:
-    """Per target: how many texts are translated, out of date (source changed) or missing."""
+    """Per target: how many texts are translated, invalid (translated, but failing the checks a
+    build runs: a changed placeholder, citation or markup), out of date (source changed) or missing."""
     from rich.console import Console
     from rich.table import Table
 
     from posterdeck.i18n import status as get_status
 
     table = Table(title="translation status")
-    for col in ("deck", "target", "texts", "translated", "out of date", "missing"):
+    for col in ("deck", "target", "texts", "translated", "invalid", "out of date", "missing"):
         table.add_column(col)
     code = 0
     details = []
@@ -448,8 +449,9 @@ def i18n_status(decks: tuple[Path, ...], verbose: bool) -> None:
     for folder in _folders(decks):
         try:
             for st in get_status(folder):
-                table.add_row(folder.name, st.target, str(st.total), str(st.translated), str(len(st.outdated)),
-                              str(len(st.missing)))
+                table.add_row(folder.name, st.target, str(st.total), str(st.translated), str(len(st.invalid)),
+                              str(len(st.outdated)), str(len(st.missing)))
+                details += [f"{folder.name} {st.target}: invalid: {c}" for c in st.invalid]
                 details += [f"{folder.name} {st.target}: out of date: {c}" for c in st.outdated]
                 details += [f"{folder.name} {st.target}: missing: {c}" for c in st.missing]
                 for e in st.errors:  # one catalogue serves every target of its language: say each once
