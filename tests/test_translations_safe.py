@@ -147,6 +147,27 @@ def test_i18n_status_counts_a_failing_translation_as_invalid_not_translated(proj
     assert values[4] == "1" and values[3] == str(before[german[0]].translated - 1), res.stdout
 
 
+def test_a_failed_target_is_in_the_build_summary_as_failed_with_its_reason(project_copy):
+    """Two targets, one refused (its catalogue breaks a citation): the table lists both, the
+    failed one as FAILED with the exit status and the first error's message."""
+    edit_msgstr(project_copy.path(PO), "sections.rationale.body.0.text",
+                lambda s: s.replace("[@jabbour2020]", "[@jabbour2020, S. 1063]"))
+    res = project_copy.cli("build", f"data/{DECK}", "--target", "de-DE", "--target", "fr-FR", "--out", "out",
+                           "-j", "1")
+    assert res.returncode == 1, res.stderr
+    shown = res.stderr + res.stdout
+    rows = {}
+    for line in shown.splitlines():
+        cells = [c.strip() for c in line.strip().strip("\u2502").split("\u2502")]
+        if len(cells) == 7 and cells[0] == DECK:
+            rows[cells[1]] = cells
+    assert set(rows) == {"de-DE", "fr-FR"}, shown
+    assert rows["fr-FR"][6] == "built" and rows["fr-FR"][2] == "1"
+    assert rows["de-DE"][6].startswith("FAILED (exit 1): the translation of"), rows["de-DE"]
+    assert rows["de-DE"][2:5] == ["-", "-", "-"]
+    assert f"1 target(s) failed, nothing written for them: {DECK} de-DE" in shown
+
+
 def test_other_languages_are_unaffected_by_a_broken_german_catalogue(project_copy):
     edit_msgstr(project_copy.path(PO), "sections.crcri.summary", lambda s: s.replace("[@jabbour2020]", ""))
     res = project_copy.cli("build", f"data/{DECK}", "--target", "fr-FR", "--out", "out", "-j", "1", "-q")
