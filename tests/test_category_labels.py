@@ -14,6 +14,7 @@ import pytest
 from conftest import DATA, LAYOUTS_DIR, SHARED_DIR, require_tool
 
 DAPA = "dapa-hf"
+WARNINGS: list[str] = []  # the build's, filled by the fixture
 
 
 @pytest.fixture(scope="module")
@@ -30,7 +31,8 @@ def built(tmp_path_factory) -> Path:
     text = content.read_text(encoding="utf-8")
     assert "type: clustered_bar" in text
     content.write_text(text.replace("type: clustered_bar", "type: clustered_column", 1), encoding="utf-8")
-    api.build(root / "data" / DAPA, targets=["de-DE"], out=root / "out")
+    (result,) = api.build(root / "data" / DAPA, targets=["de-DE"], out=root / "out")
+    WARNINGS[:] = result.warnings
     return root / "out" / DAPA / "de-DE"
 
 
@@ -111,3 +113,22 @@ def test_horizontal_bar_labels_and_demo_charts_keep_lines_within_their_room(demo
                             assert fonts.width(line, "regular", box.label_size) <= room + 0.5, (c.id, line, room)
                     seen += 1
     assert seen
+
+
+def test_a_label_too_long_for_its_category_is_a_warning_naming_it(built):
+    """'Verschlechterung der Herzinsuffizienz' takes four hyphenated lines under a column of a
+    4:3 slide: the build says so, naming the chart, the label and the file; the short labels
+    are not named."""
+    from posterdeck.compose.chartblocks import MAX_CATEGORY_LINES
+
+    _, categories = _pptx_categories(built / "deck.pptx")
+    long = [c for c in categories if c.count("\n") + 1 > MAX_CATEGORY_LINES]
+    assert long, categories
+    warned = [w for w in WARNINGS if "chart 'event_rates'" in w and "deck.pptx" in w]
+    assert len(warned) == 1, WARNINGS
+    assert "'Verschlechterung der Herzinsuffizienz'" in warned[0] and "'Tod jeglicher Ursache'" not in warned[0]
+    assert "shorten them in content.yaml" in warned[0]
+
+
+def test_no_demo_chart_warns_of_its_category_labels(demo_docs):
+    assert not [w for d in demo_docs.values() for w in d.warnings if "category label" in w]

@@ -153,7 +153,6 @@ class ChartBlock:
 
     chart: object  # RChart
     ctx: Ctx
-    warnings: list | None = None  # the document's: a category label no line break makes fit
 
     def _fs(self, scale: float) -> float:
         return self.ctx.style("chart", scale).size
@@ -176,15 +175,7 @@ class ChartBlock:
         w = bar_chart_width(self.chart, width, fs) if h >= most - 0.5 else width
         h = min(h, most)
         small = label_size(self.ctx, fs)
-        chart, unfit = category_lines(self.chart, w, fs, small, self.ctx)
-        if unfit and self.warnings is not None:
-            room = category_room(self.chart, w, fs, small)
-            text = (f"{self.ctx.where}: chart {self.chart.id!r}: the category label(s) "
-                    f"{', '.join(repr(t) for t in unfit)} do not fit their category's width "
-                    f"({room:.0f} pt at {small:g} pt) even broken into lines: they will run into their "
-                    f"neighbours; shorten them in content.yaml (charts.{self.chart.id}.categories)")
-            if text not in self.warnings:
-                self.warnings.append(text)
+        chart, _ = category_lines(self.chart, w, fs, small, self.ctx)
         chart = thin_segments(chart, w, h, fs, small, self.ctx.fonts)
         return [Chart(x + (width - w) / 2, y, w, h, chart, fs, name=f"chart:{self.chart.id}", label_size=small)]
 
@@ -326,3 +317,32 @@ class ForestBlock:
         boxes.append(Chart(plot_x, top_y, plot_w, chart_h, c, fs, name=f"chart:{c.id}", plot=plot,
                            label_size=label_size(ctx, fs)))
         return boxes
+
+
+MAX_CATEGORY_LINES = 3  # more lines than this under one category: the label is too long for it
+
+
+def category_warnings(pages: list, fonts, where: str) -> list[str]:
+    """The warnings of the charts as finally placed on ``pages``: a category label that takes
+    more than MAX_CATEGORY_LINES lines, or has a line wider than its category even broken
+    (it would run into its neighbours). Said of the final layout, not of the sizes tried."""
+    out = []
+    for page in pages:
+        for box in page.boxes:
+            chart = getattr(box, "chart", None)
+            lines = getattr(chart, "category_lines", ())
+            if not isinstance(box, Chart) or not lines:
+                continue
+            small = box.label_size or box.font_size
+            room = category_room(chart, box.w, box.font_size, small)
+            bad = [text for text, broken in zip(chart.categories, lines)
+                   if len(broken) > MAX_CATEGORY_LINES or any(fonts.width(ln, "regular", small) > room + 0.5
+                                                              for ln in broken)]
+            if bad:
+                text = (f"{where}: chart {chart.id!r}: the category label(s) {', '.join(repr(t) for t in bad)} "
+                        f"do not fit their category ({room:.0f} pt wide at {small:g} pt) in "
+                        f"{MAX_CATEGORY_LINES} lines, even hyphenated; shorten them in content.yaml "
+                        f"(charts.{chart.id}.categories, or their translation), or give the chart more width")
+                if text not in out:
+                    out.append(text)
+    return out

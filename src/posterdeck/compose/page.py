@@ -68,7 +68,7 @@ class PageContent:
         if isinstance(v, RForest):
             return self._keep(ForestBlock(v, self.ctx))
         if isinstance(v, RChart):
-            return self._keep(ChartBlock(v, self.ctx, warnings=self.doc.warnings))
+            return self._keep(ChartBlock(v, self.ctx))
         if isinstance(v, RImage):
             from posterdeck.compose.images import PictureBlock
 
