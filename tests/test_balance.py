@@ -383,3 +383,33 @@ def test_check_fit_reports_the_imbalance_warning_as_the_build_does(project_copy)
     assert res.returncode == 0, res.stderr
     warning = next((ln for ln in res.stderr.splitlines() if "unbalanced" in ln), "")
     assert warning.startswith("warning:") and "panel:hsct" in warning, res.stderr
+
+
+def test_the_screen_posters_imbalance_names_its_own_file_and_the_same_finding_is_said_once(demo_model,
+                                                                                           unbalanced_layout):
+    """The screen poster, composed apart from paper's when its links differ, is named as
+    poster-screen.pdf in its warning; a finding the same as paper's is not said twice."""
+    import dataclasses as dc
+
+    from posterdeck.compose.poster import compose_poster
+    from posterdeck.compose.text import Fonts
+    from posterdeck.fonts import font_files
+    from posterdeck.resolve.document import resolve
+    from posterdeck.resolve.target import make_target
+
+    info = demo_model.info.model_copy(update={"layout_slots": {}})
+    model = dc.replace(demo_model, info=info, layouts={**demo_model.layouts, "poster": unbalanced_layout})
+    target = make_target(TARGET, model.info, model.markets)
+    fonts = Fonts.shared(font_files(model.theme, model.theme_dir, target.language))
+    colours = dict(model.theme.colours)
+
+    doc = resolve(model, target)
+    compose_poster(doc, model, unbalanced_layout, fonts, colours, file="poster-screen.pdf")
+    (alone,) = [w for w in doc.warnings if "unbalanced" in w]
+    assert f"{DECK}/{TARGET}/poster-screen.pdf:" in alone and "/poster.pdf" not in alone
+
+    doc = resolve(model, target)
+    compose_poster(doc, model, unbalanced_layout, fonts, colours, print_links="url")
+    compose_poster(doc, model, unbalanced_layout, fonts, colours, file="poster-screen.pdf")
+    both = [w for w in doc.warnings if "unbalanced" in w]
+    assert len(both) == 1 and f"{DECK}/{TARGET}/poster.pdf:" in both[0], both

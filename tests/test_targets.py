@@ -157,8 +157,8 @@ def table_rows(text: str) -> list[list[str]]:
 def status_by_target(stdout: str) -> dict[str, dict[str, int]]:
     out = {}
     for row in table_rows(stdout):
-        if len(row) == 6 and row[0] == DECK:
-            out[row[1]] = dict(zip(("texts", "translated", "outdated", "missing"), map(int, row[2:])))
+        if len(row) == 7 and row[0] == DECK:
+            out[row[1]] = dict(zip(("texts", "translated", "invalid", "outdated", "missing"), map(int, row[2:])))
     return out
 
 
@@ -671,7 +671,8 @@ def test_a_new_market_and_new_targets_are_not_hard_wired(project_copy):
     res = project_copy.cli("i18n", "status", f"data/{DECK}")
     assert res.returncode == 0, res.stderr
     st = status_by_target(res.stdout)
-    assert st["it-IT"] == {"texts": len(messages), "translated": 0, "outdated": 0, "missing": len(messages)}
+    assert st["it-IT"] == {"texts": len(messages), "translated": 0, "invalid": 0, "outdated": 0,
+                           "missing": len(messages)}
     assert st["en-DE"]["translated"] == st["en-DE"]["texts"] and st["en-DE"]["missing"] == 0
 
     # the build succeeds with warnings, in Italian formats and the Italian market's job code

@@ -122,6 +122,52 @@ def test_build_refuses_the_swapped_path_and_writes_nothing(project_copy):
         assert any(f"de.po:{po_line}:" in e for e in error_lines(res.stderr)), (args, res.stderr)
 
 
+def test_i18n_status_counts_a_failing_translation_as_invalid_not_translated(project_copy):
+    """The table agrees with the error it prints: a msgstr whose citation locator fails ('S.' is
+    no locator term) is counted as invalid, not as translated."""
+    from posterdeck.i18n import status
+
+    before = {st.target: st for st in status(project_copy.path(f"data/{DECK}"))}
+    edit_msgstr(project_copy.path(PO), "sections.rationale.body.0.text",
+                lambda s: s.replace("[@jabbour2020]", "[@jabbour2020, S. 1063]"))
+    after = {st.target: st for st in status(project_copy.path(f"data/{DECK}"))}
+    german = [t for t in after if t.startswith("de-")]
+    assert german
+    for tag in german:
+        assert after[tag].translated == before[tag].translated - 1
+        assert [e.context for e in after[tag].invalid] == ["sections.rationale.body.0.text"]
+    assert all(not st.invalid for t, st in after.items() if t not in german)
+    res = project_copy.cli("i18n", "status", f"data/{DECK}")
+    assert res.returncode == 1 and "unknown locator term 'S.'" in res.stderr, res.stderr
+    header = next(ln for ln in res.stdout.splitlines() if "translated" in ln)
+    cells = [c.strip() for c in re.split(r"[│┃|]", header) if c.strip()]
+    assert cells[cells.index("translated") + 1] == "invalid", header
+    row = next(ln for ln in res.stdout.splitlines() if german[0] in ln)
+    values = [c.strip() for c in re.split(r"[│┃|]", row) if c.strip()]
+    assert values[4] == "1" and values[3] == str(before[german[0]].translated - 1), res.stdout
+
+
+def test_a_failed_target_is_in_the_build_summary_as_failed_with_its_reason(project_copy):
+    """Two targets, one refused (its catalogue breaks a citation): the table lists both, the
+    failed one as FAILED with the exit status and the first error's message."""
+    edit_msgstr(project_copy.path(PO), "sections.rationale.body.0.text",
+                lambda s: s.replace("[@jabbour2020]", "[@jabbour2020, S. 1063]"))
+    res = project_copy.cli("build", f"data/{DECK}", "--target", "de-DE", "--target", "fr-FR", "--out", "out",
+                           "-j", "1")
+    assert res.returncode == 1, res.stderr
+    shown = res.stderr + res.stdout
+    rows = {}
+    for line in shown.splitlines():
+        cells = [c.strip() for c in line.strip().strip("\u2502").split("\u2502")]
+        if len(cells) == 7 and cells[0] == DECK:
+            rows[cells[1]] = cells
+    assert set(rows) == {"de-DE", "fr-FR"}, shown
+    assert rows["fr-FR"][6] == "built" and rows["fr-FR"][2] == "1"
+    assert rows["de-DE"][6].startswith("FAILED (exit 1): the translation of"), rows["de-DE"]
+    assert rows["de-DE"][2:5] == ["-", "-", "-"]
+    assert f"1 target(s) failed, nothing written for them: {DECK} de-DE" in shown
+
+
 def test_other_languages_are_unaffected_by_a_broken_german_catalogue(project_copy):
     edit_msgstr(project_copy.path(PO), "sections.crcri.summary", lambda s: s.replace("[@jabbour2020]", ""))
     res = project_copy.cli("build", f"data/{DECK}", "--target", "fr-FR", "--out", "out", "-j", "1", "-q")

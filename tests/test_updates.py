@@ -561,6 +561,20 @@ def test_diff_lists_a_changed_ci_and_a_changed_unit_as_value_changes(versions, t
     assert "months" in after and "%" not in after, rows  # a months value never gets %
 
 
+def test_diff_shows_the_fields_as_written_in_the_study_data(tmp_path):
+    """A CI written 4.10–15.80 is shown so, trailing zeros and all (the loader keeps each
+    number's text): not 4.1–15.8 as a float prints."""
+    old = make_project(tmp_path / "old") / "data" / DECK
+    new = make_project(tmp_path / "new") / "data" / DECK
+    edit(old / "study.yaml", "sc_s1: {value: 8.9, ci: [4.1, 15.8]", "sc_s1: {value: 8.9, ci: [4.10, 15.80]")
+    edit(new / "study.yaml", "sc_s1: {value: 8.9, ci: [4.1, 15.8]", "sc_s1: {value: 8.9, ci: [4.10, 16.20]")
+    res = run_cli("diff", str(old), str(new), "--out", str(tmp_path / "rep"), "--no-thumbnails", cwd=tmp_path)
+    assert res.returncode == 0 and "Traceback" not in res.stderr, res.stderr
+    rows = value_rows((tmp_path / "rep" / "changes.md").read_text(encoding="utf-8"))
+    before, after, _ = rows["results.os24.sc_s1"]
+    assert "ci = 4.10\u201315.80" in before and "ci = 4.10\u201316.20" in after, rows
+
+
 def test_diff_runs_when_a_claim_fails_and_puts_the_claim_at_the_top(versions, tmp_path):
     new = make_project(tmp_path / "new") / "data" / DECK
     edit(new / "study.yaml", "ino_s2: {n: 20, N: ino_s2, pct: 39.2,", "ino_s2: {n: 50, N: ino_s2,")

@@ -318,11 +318,13 @@ def build_job(folder: str, tag: str, out: str, strict: bool, helper: "ChartHelpe
               pptx_template: str = "", allow_outside: tuple = (), require_approved: bool = False,
               review: bool = False) -> tuple:
     """One target in a worker process. Returns ("ok", TargetResult) or ("error", [messages], exit
-    code): errors travel as text, since their locations and hints do not survive pickling."""
+    code, Failure): errors travel as text, since their locations and hints do not survive
+    pickling; the Failure names the target and why, for the build's summary table."""
     from posterdeck.errors import ErrorList, PosterdeckError
 
     from posterdeck import manifest
 
+    start = time.perf_counter()
     try:
         fp = manifest.fingerprint(Path(folder), tag, options(strict, pptx_template, require_approved, review))
         model = cached_model(folder, allow_outside)
@@ -331,7 +333,28 @@ def build_job(folder: str, tag: str, out: str, strict: bool, helper: "ChartHelpe
         return ("ok", result)
     except PosterdeckError as exc:
         errors = exc.errors if isinstance(exc, ErrorList) else [exc]
-        return ("error", [str(e) for e in errors], exc.exit_code)
+        return ("error", [str(e) for e in errors], exc.exit_code,
+                Failure(Path(folder).name, tag, failure_reason(errors), exc.exit_code, time.perf_counter() - start))
+
+
+@dataclass(frozen=True)
+class Failure:
+    """A target whose build failed, as the build's summary table shows it."""
+
+    deck: str
+    target: str
+    reason: str  # the first error's message, its first line, shortened
+    exit_code: int
+    seconds: float
+
+
+def failure_reason(errors: list, width: int = 70) -> str:
+    """Why a target failed, in one short line: the first error's message (no location or hint),
+    with the count of the others."""
+    first = (getattr(errors[0], "message", "") or str(errors[0])).splitlines()[0].strip() if errors else "failed"
+    if len(first) > width:
+        first = first[:width - 1].rstrip() + "\u2026"
+    return first + (f" (+{len(errors) - 1} more)" if len(errors) > 1 else "")
 
 
 def options(strict: bool, pptx_template: str = "", require_approved: bool = False, review: bool = False) -> dict:

@@ -166,6 +166,7 @@ def _build_once(folders, targets, out: Path, strict: bool, force: bool, jobs: in
                     click.echo(f"error: {message}", err=True)
             failed = max(failed, outcome[2])
     done = [o[1] for o in results if o[0] == "ok"]
+    lost = [o[3] for o in results if o[0] == "error" and len(o) > 3]  # failed targets: in the table too
     for r in done:
         if announce:
             click.echo(f"rebuilt {r.deck} {r.target} ({r.seconds:.1f} s)")
@@ -175,8 +176,8 @@ def _build_once(folders, targets, out: Path, strict: bool, force: bool, jobs: in
             click.echo(f"warning: ... and {len(r.warnings) - 5} more for {r.deck} {r.target} "
                        f"(posterdeck i18n status -v)", err=True)
     if not quiet and not announce:
-        if done:
-            _summary(console, done)
+        if done or lost:
+            _summary(console, done, lost)
         if fresh:
             console.print(f"up to date (inputs unchanged, not rebuilt): "
                           f"{', '.join(f'{d} {t}' for d, t in fresh)}", markup=False, highlight=False)
@@ -300,17 +301,27 @@ def _end_with(parent: int) -> None:
             os._exit(1)
 
 
-def _summary(console, done) -> None:
+def _summary(console, done, lost=()) -> None:
+    """The build's table: every target built (its pages, warnings, time) and every target whose
+    build failed, as failed with the reason (its errors are printed above the table)."""
     from rich.table import Table
 
     table = Table(title="posterdeck build")
-    for col in ("deck", "target", "poster pages", "slides", "warnings", "time (s)"):
+    for col in ("deck", "target", "poster pages", "slides", "warnings", "time (s)", "result"):
         table.add_column(col)
-    for r in sorted(done, key=lambda r: (r.deck, r.target)):
-        table.add_row(r.deck, r.target, str(r.pages.get("poster", "-")), str(r.pages.get("deck", "-")),
-                      str(len(r.warnings)), f"{r.seconds:.2f}")
+    rows = [((r.deck, r.target), (r.deck, r.target, str(r.pages.get("poster", "-")), str(r.pages.get("deck", "-")),
+                                  str(len(r.warnings)), f"{r.seconds:.2f}", "built")) for r in done]
+    rows += [((f.deck, f.target), (f.deck, f.target, "-", "-", "-", f"{f.seconds:.2f}",
+                                   f"FAILED (exit {f.exit_code}): {f.reason}")) for f in lost]
+    for _, row in sorted(rows):
+        table.add_row(*row)
     console.print(table)
-    console.print(f"written to {done[0].files[0].parents[2]}" if done[0].files else "")
+    if done and done[0].files:
+        console.print(f"written to {done[0].files[0].parents[2]}")
+    if lost:
+        console.print(f"{len(lost)} target(s) failed, nothing written for them: "
+                      f"{', '.join(f'{f.deck} {f.target}' for f in sorted(lost, key=lambda f: (f.deck, f.target)))}",
+                      markup=False, highlight=False)
 
 
 @main.command("review")
@@ -433,14 +444,15 @@ def i18n_extract(decks: tuple[Path, ...], languages: tuple[str, ...]) -> None:
 @click.argument("decks", nargs=-1, type=click.Path(path_type=Path, file_okay=False))
 @click.option("--verbose", "-v", is_flag=True, help="List every missing or out-of-date text.")
 def i18n_status(decks: tuple[Path, ...], verbose: bool) -> None:
-    """Per target: how many texts are translated, out of date (source changed) or missing."""
+    """Per target: how many texts are translated, invalid (translated, but failing the checks a
+    build runs: a changed placeholder, citation or markup), out of date (source changed) or missing."""
     from rich.console import Console
     from rich.table import Table
 
     from posterdeck.i18n import status as get_status
 
     table = Table(title="translation status")
-    for col in ("deck", "target", "texts", "translated", "out of date", "missing"):
+    for col in ("deck", "target", "texts", "translated", "invalid", "out of date", "missing"):
         table.add_column(col)
     code = 0
     details = []
@@ -448,8 +460,9 @@ def i18n_status(decks: tuple[Path, ...], verbose: bool) -> None:
     for folder in _folders(decks):
         try:
             for st in get_status(folder):
-                table.add_row(folder.name, st.target, str(st.total), str(st.translated), str(len(st.outdated)),
-                              str(len(st.missing)))
+                table.add_row(folder.name, st.target, str(st.total), str(st.translated), str(len(st.invalid)),
+                              str(len(st.outdated)), str(len(st.missing)))
+                details += [f"{folder.name} {st.target}: invalid: {c}" for c in st.invalid]
                 details += [f"{folder.name} {st.target}: out of date: {c}" for c in st.outdated]
                 details += [f"{folder.name} {st.target}: missing: {c}" for c in st.missing]
                 for e in st.errors:  # one catalogue serves every target of its language: say each once

@@ -167,6 +167,21 @@ def _raw(value) -> str:
     return str(value)
 
 
+def _as_written(model, path: str, key: str, value) -> str:
+    """A field of the result at ``path`` as the study file writes it (0.90 stays 0.90, the
+    loader keeps each number's text); a field not written there (a default) as _raw gives it."""
+    src = model.sources.get("study") if getattr(model, "sources", None) else None
+    raw = getattr(src, "raw", {}) or {}
+    at = tuple(path.split(".")) + (key,)
+    if isinstance(value, (list, tuple)) and len(value) == 2:
+        texts = [raw.get(at + (i,)) for i in range(2)]
+        if all(isinstance(t, str) for t in texts):
+            return f"{texts[0]}\u2013{texts[1]}"
+    elif isinstance(value, (int, float)) and not isinstance(value, bool) and isinstance(raw.get(at), str):
+        return raw[at]
+    return _raw(value)
+
+
 def value_changes(old, new, fmt, decimals: int) -> list[ValueChange]:
     """Every result whose printable fields differ between two models, generically over the
     fields of each result's model: what a reader sees first, then each changed field the
@@ -199,7 +214,7 @@ def value_changes(old, new, fmt, decimals: int) -> list[ValueChange]:
             parts = []
             if leaf.kind == "count":
                 parts.append(f"n = {leaf.n}/{render_value(path, 'N', model.leaves, fmt, decimals)}")
-            parts += [f"{k} = {_raw(fields.get(k))}" for k in extra if not (leaf.kind == "count" and k in ("n", "N"))]
+            parts += [f"{k} = {_as_written(model, path, k, fields.get(k))}" for k in extra if not (leaf.kind == "count" and k in ("n", "N"))]
             return text + (f" [{'; '.join(parts)}]" if parts else "")
 
         label = getattr(b or a, "label", "") or ""

@@ -117,6 +117,7 @@ class Status:
     outdated: list[Entry]  # texts whose source changed since translation
     missing: list[Entry]
     errors: list = field(default_factory=list)  # translations that change their source's facts, at their line
+    invalid: list[Entry] = field(default_factory=list)  # translated texts that fail those checks (not counted as translated)
 
 
 def status(deck_dir: Path) -> list[Status]:
@@ -135,19 +136,23 @@ def status(deck_dir: Path) -> list[Status]:
         for m in catalog:
             if m.id:
                 by_ctx.setdefault(m.context or "", []).append(m)
-        translated, outdated, missing = 0, [], []
+        translated, outdated, missing, invalid = 0, [], [], []
         for ctx, raw, file, line in items:
             entries = by_ctx.get(ctx, [])
             exact = [m for m in entries if m.id == raw]
             if exact and exact[0].string and not exact[0].fuzzy:
-                translated += 1
-                errors += _unfaithful(ctx, raw, exact[0].string, Location(file, line),
-                                      Location(display_path(path), lines.get((ctx, raw), 0)))
+                wrong = _unfaithful(ctx, raw, exact[0].string, Location(file, line),
+                                    Location(display_path(path), lines.get((ctx, raw), 0)))
+                if wrong:  # a translation a build refuses is not a translated text
+                    invalid.append(Entry(ctx, file, line, raw))
+                    errors += wrong
+                else:
+                    translated += 1
             elif (exact and exact[0].fuzzy) or any(m.id != raw and m.string for m in entries):
                 outdated.append(Entry(ctx, file, line, raw))
             else:
                 missing.append(Entry(ctx, file, line, raw))
-        out.append(Status(tag, lang, len(items), translated, outdated, missing, errors))
+        out.append(Status(tag, lang, len(items), translated, outdated, missing, errors, invalid))
     return out
 
 

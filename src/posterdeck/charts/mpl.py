@@ -213,11 +213,12 @@ def _bars(ax, chart, rgb, fp, fp_small) -> None:
                                     ha="left", va="center", fontproperties=fp_small, color=rgb["text"])
         if stacked:
             bottoms = [b + v for b, v in zip(bottoms, s.values)]
+    categories = chart.category_labels()  # broken into lines by compose
     if horizontal:
-        ax.set_yticks(positions, chart.categories)
+        ax.set_yticks(positions, categories)
         ax.invert_yaxis()
     else:
-        ax.set_xticks(positions, chart.categories)
+        ax.set_xticks(positions, categories)
     from matplotlib.ticker import FixedFormatter, FixedLocator, NullLocator
 
     (ax.set_xlim if horizontal else ax.set_ylim)(chart.axis_min, chart.axis_max)

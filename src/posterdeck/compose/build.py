@@ -53,7 +53,7 @@ def compose(model, target: Target, strict: bool = False,
                     if on_ready is not None and not errors:
                         on_ready(kind, out[kind])
                     if any(m.links for m in seen):
-                        out["poster-screen"] = Document(pages=make(doc, model, layout, fonts, colours),
+                        out["poster-screen"] = Document(pages=make(doc, model, layout, fonts, colours, file="poster-screen.pdf"),
                                                         print_spec=layout.print, warnings=list(doc.warnings), **meta)
                         if on_ready is not None and not errors:
                             on_ready("poster-screen", out["poster-screen"])
@@ -65,6 +65,13 @@ def compose(model, target: Target, strict: bool = False,
             except PosterdeckError as exc:  # report the poster's and the deck's problems together
                 errors.append(exc)
     collect(errors)
+    from posterdeck.compose.chartblocks import category_warnings
+
+    for kind, document in out.items():  # of the pages as placed: said once per output file
+        file = {"poster": "poster.pdf", "poster-screen": "poster-screen.pdf", "deck": "deck.pptx"}[kind]
+        for w in category_warnings(document.pages, fonts, f"{model.name}/{target.tag}/{file}"):
+            if w not in document.warnings:
+                document.warnings.append(w)
     return out
 
 

@@ -95,6 +95,58 @@ def thin_segments(chart, w: float, h: float, fs: float, small: float, fonts):
                                        for s in chart.series))
 
 
+CATEGORY_FILL = 0.9  # the share of a category's width its label's lines may take (the rest parts two labels)
+BAR_LABEL_SHARE = 0.35  # the most of a horizontal bar chart's width its category labels may take
+
+
+def category_room(chart, w: float, fs: float, small: float) -> float:
+    """The width a category label may take in a bar or column chart ``w`` wide: a column
+    chart's category width (the plot as matplotlib starts from it, shared by the categories)
+    less the gap between two labels; a horizontal bar chart's label column."""
+    if chart.type.endswith("_bar"):
+        return max(w * BAR_LABEL_SHARE, small * 3)
+    across = max(w - fs * 4.5 - 4, 1.0)
+    return max(across / max(len(chart.categories), 1) * CATEGORY_FILL, small * 2)
+
+
+def category_lines(chart, w: float, fs: float, small: float, ctx: Ctx) -> tuple[object, list[str]]:
+    """``chart`` with each category label broken into the lines both painters show (at the label
+    size, measured with compose's fonts; a word too long for the line is hyphenated as the
+    target's language allows), and the categories no break makes fit (for a warning)."""
+    room = category_room(chart, w, fs, small)
+    lines, unfit = [], []
+    for text in chart.categories:
+        broken = break_label(text, room, small, ctx)
+        lines.append(tuple(broken))
+        if any(ctx.fonts.width(ln, "regular", small) > room + 0.5 for ln in broken):
+            unfit.append(text)
+    return replace(chart, category_lines=tuple(lines)), unfit
+
+
+def break_label(text: str, room: float, size: float, ctx: Ctx) -> list[str]:
+    """``text`` in lines at most ``room`` wide at ``size``: broken at spaces and after the
+    hyphens it has ('HF-' / 'Hospitalisierung'), lines filled in order; a piece wider than the
+    line alone is hyphenated as compose hyphenates text (the target's language), the last resort."""
+    import re
+
+    width = lambda t: ctx.fonts.width(t, "regular", size)  # noqa: E731
+    pieces = [p for p in re.split(r"(?<=[-\u2010])(?=\w)|\s+", text.strip()) if p]
+    lines: list[str] = []
+    for piece in pieces:
+        if lines:
+            joined = lines[-1] + ("" if lines[-1].endswith(("-", "\u2010")) else " ") + piece
+            if width(joined) <= room:
+                lines[-1] = joined
+                continue
+        if width(piece) <= room:
+            lines.append(piece)
+            continue
+        st = TextStyle(size, 1.2, False, False, "text", "center")
+        para = paragraph([Piece(piece)], st, room, ctx.fonts, ctx.where, language=ctx.language)
+        lines.extend("".join(sp.text for sp in ln.spans).strip() for ln in para.lines)
+    return lines or [text]
+
+
 @dataclass
 class ChartBlock:
     """A bar or column chart (painted whole by the renderers)."""
@@ -123,7 +175,8 @@ class ChartBlock:
         w = bar_chart_width(self.chart, width, fs) if h >= most - 0.5 else width
         h = min(h, most)
         small = label_size(self.ctx, fs)
-        chart = thin_segments(self.chart, w, h, fs, small, self.ctx.fonts)
+        chart, _ = category_lines(self.chart, w, fs, small, self.ctx)
+        chart = thin_segments(chart, w, h, fs, small, self.ctx.fonts)
         return [Chart(x + (width - w) / 2, y, w, h, chart, fs, name=f"chart:{self.chart.id}", label_size=small)]
 
     def text(self) -> str:
@@ -264,3 +317,32 @@ class ForestBlock:
         boxes.append(Chart(plot_x, top_y, plot_w, chart_h, c, fs, name=f"chart:{c.id}", plot=plot,
                            label_size=label_size(ctx, fs)))
         return boxes
+
+
+MAX_CATEGORY_LINES = 3  # more lines than this under one category: the label is too long for it
+
+
+def category_warnings(pages: list, fonts, where: str) -> list[str]:
+    """The warnings of the charts as finally placed on ``pages``: a category label that takes
+    more than MAX_CATEGORY_LINES lines, or has a line wider than its category even broken
+    (it would run into its neighbours). Said of the final layout, not of the sizes tried."""
+    out = []
+    for page in pages:
+        for box in page.boxes:
+            chart = getattr(box, "chart", None)
+            lines = getattr(chart, "category_lines", ())
+            if not isinstance(box, Chart) or not lines:
+                continue
+            small = box.label_size or box.font_size
+            room = category_room(chart, box.w, box.font_size, small)
+            bad = [text for text, broken in zip(chart.categories, lines)
+                   if len(broken) > MAX_CATEGORY_LINES or any(fonts.width(ln, "regular", small) > room + 0.5
+                                                              for ln in broken)]
+            if bad:
+                text = (f"{where}: chart {chart.id!r}: the category label(s) {', '.join(repr(t) for t in bad)} "
+                        f"do not fit their category ({room:.0f} pt wide at {small:g} pt) in "
+                        f"{MAX_CATEGORY_LINES} lines, even hyphenated; shorten them in content.yaml "
+                        f"(charts.{chart.id}.categories, or their translation), or give the chart more width")
+                if text not in out:
+                    out.append(text)
+    return out

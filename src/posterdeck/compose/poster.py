@@ -33,10 +33,13 @@ def _small_styles(layout, layout_src) -> list[LayoutError]:
     return out
 
 
-def compose_poster(doc, model, layout, fonts, colours, print_links: str = "", marks: list | None = None) -> list[Page]:
+def compose_poster(doc, model, layout, fonts, colours, print_links: str = "", marks: list | None = None,
+                   file: str = "poster.pdf") -> list[Page]:
     """The poster's pages. ``print_links`` ("url"): composed for paper, each link's address printed
-    beside its text; ``marks`` (a list), if given, receives the page's PageMarks."""
-    ctx = Ctx(layout, fonts, f"{model.name}/{doc.target.tag}/poster.pdf", colours, doc.target.language)
+    beside its text; ``marks`` (a list), if given, receives the page's PageMarks. ``file``: the
+    output these pages become, named in warnings and errors (poster-screen.pdf when the screen
+    poster is composed apart from paper's)."""
+    ctx = Ctx(layout, fonts, f"{model.name}/{doc.target.tag}/{file}", colours, doc.target.language)
     citations = Citations()
     pc = PageContent(doc, ctx, PageMarks(citations, print_links=print_links), model)
     if marks is not None:
@@ -282,7 +285,9 @@ def _arrange(grid, flowing: list, flows: int, layout, ctx: Ctx, doc) -> Page:
                 page.boxes.extend(boxes)
                 uses.append(column_use(col, boxes, y, h))
             warning = imbalance_warning(ctx.where, f"{band.name!r}", uses, scale)
-            if warning and warning not in doc.warnings:  # the poster may be composed twice (paper, screen)
+            # the poster may be composed twice (paper, screen): the same finding is said once
+            paper = imbalance_warning(ctx.where.replace("/poster-screen.pdf", "/poster.pdf"), f"{band.name!r}", uses, scale)
+            if warning and warning not in doc.warnings and paper not in doc.warnings:
                 doc.warnings.append(warning)
         else:
             page.boxes.extend(blk.place(m.left, y, width, h, scale))

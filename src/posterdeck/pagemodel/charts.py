@@ -82,6 +82,15 @@ class RChart:
     label_place: str = "end"  # "end": past the bar's end; "centre": in its segment (stacked);
     # "base": inside the bar's base, clear of the error bars
     label_colour: str = "text"  # the theme colour of the data labels (labels beside a bar: "text")
+    # compose: each category label broken into the lines that fit its category's width at the
+    # label size; both painters show these lines (empty: the categories unbroken)
+    category_lines: tuple[tuple[str, ...], ...] = ()
+
+    def category_labels(self) -> list[str]:
+        """The category labels as the painters write them: their lines joined by line breaks."""
+        if len(self.category_lines) == len(self.categories):
+            return ["\n".join(lines) for lines in self.category_lines]
+        return list(self.categories)
 
     def texts(self) -> list[str]:
         return [self.title, self.value_title, self.category_title, *self.categories,

@@ -16,7 +16,25 @@ def term_pattern(term: str) -> re.Pattern:
 _term_pattern = term_pattern
 
 
+@lru_cache(maxsize=256)
+def _names_pattern(names: tuple[str, ...]) -> re.Pattern | None:
+    """Every proper name as a whole word, hyphenated ones whole ('PARADIGM-HF', not its 'HF'),
+    the longest first so that 'DAPA-HF' goes before 'DAPA' would leave '-HF'."""
+    names = tuple(sorted((n for n in names if n), key=len, reverse=True))
+    if not names:
+        return None
+    return re.compile(r"(?<![\w-])(?:" + "|".join(re.escape(n) for n in names) + r")(?![\w-])")
+
+
+def without_proper_names(text: str, names) -> str:
+    """``text`` with every proper name blanked out: a word inside a name (HF in PARADIGM-HF) is
+    no use of the abbreviation."""
+    pattern = _names_pattern(tuple(names or ()))
+    return pattern.sub(" ", text) if pattern is not None else text
+
+
 def terms_used(text: str, glossary: Glossary) -> set[str]:
+    text = without_proper_names(text, glossary.proper_names)
     return {t for t in glossary.glossary if _term_pattern(t).search(text)}
 
 
@@ -36,15 +54,16 @@ def undefined_abbreviations(text: str, glossary: Glossary) -> list[str]:
     for term in known:
         if " " in term:  # multi-word terms such as 'ECOG PS' are taken out whole
             text = _term_pattern(term).sub(" ", text)
+    def fine(word: str) -> bool:
+        # roman numerals as texts use them (NYHA class II-IV, phase III, XXI): I, V and X only,
+        # in order; 'CV', 'LV' or 'CL' are abbreviations, not 105, 55 or 150
+        return word in known or sum(ch.isupper() for ch in word) < 2 or \
+            re.fullmatch(r"X{0,3}(?:IX|IV|V?I{0,3})", word) is not None
+
     found = []
     for token in _TOKEN.findall(text):
         token = token.strip("-/+")
-        if token in known or sum(ch.isupper() for ch in token) < 2:
-            continue
-        parts = [p for p in re.split(r"[/\-]", token) if p]
-        if all(p in known or sum(ch.isupper() for ch in p) < 2 for p in parts):
-            continue
-        if re.fullmatch(r"[IVXLC]+", token):  # roman numerals
+        if fine(token) or all(fine(p) for p in re.split(r"[/\-]", token) if p):
             continue
         found.append(token)
     return found
@@ -70,8 +89,9 @@ class GlossaryResolver:
         if self.recorder is None:
             self.errors += rtl.check_references(self.model, sorted(self.cited), ama)
         words = [self.lookup(f"words.{k}", w) or w for k, w in words.items()]
-        shown = "\n".join(self.shown + refs + words + [self.target.job_line])  # not the glossary's own texts
-        fallen = "\n".join(self.fallen)
+        names = self.model.glossary.proper_names  # a word inside a name is no use of a term
+        shown = without_proper_names("\n".join(self.shown + refs + words + [self.target.job_line]), names)
+        fallen = without_proper_names("\n".join(self.fallen), names)
         terms, source_terms = {}, {}
         for term, expansion in self.model.glossary.glossary.items():
             src = next((s for k, s in self.model.sources.items() if k.startswith("glossary:")

@@ -16,7 +16,7 @@ def chart_data(chart) -> CIChartData:
     """The workbook data of an RChart: values, CIs, decimals and printed labels."""
     data = CIChartData(number_format=chart.value_format, decimal_mark="," if chart.decimal_comma else ".",
                        affixes=chart.affixes)
-    data.categories = list(chart.categories)
+    data.categories = chart.category_labels()  # compose's lines, joined by line breaks PowerPoint keeps
     for s in chart.series:
         data.add_ci_series(s.name, s.values, s.cis if chart.error_bars else None,
                            s.decimals or None, s.labels)

@@ -1,0 +1,63 @@
+"""The README's minimal deck builds as written: its code blocks (```yaml file=data/example/NAME)
+are extracted from README.md, saved into a fresh project with the shipped layouts and shared
+files, checked and built; the outputs show the example's numbers as the README says."""
+from __future__ import annotations
+
+import re
+import shutil
+from pathlib import Path
+
+import pytest
+
+from conftest import LAYOUTS_DIR, ROOT, SHARED_DIR, pdftotext_pages
+
+BLOCK = re.compile(r"^```yaml file=(data/example/[\w.-]+)\n(.*?)^```", re.S | re.M)
+
+
+def readme_files() -> dict[str, str]:
+    return {name: text for name, text in BLOCK.findall((ROOT / "README.md").read_text(encoding="utf-8"))}
+
+
+def test_the_readme_gives_every_file_of_the_minimal_deck():
+    assert set(readme_files()) == {f"data/example/{n}" for n in
+                                   ("deck.yaml", "study.yaml", "content.yaml", "references.yaml", "glossary.yaml")}
+
+
+@pytest.fixture(scope="module")
+def example(tmp_path_factory) -> Path:
+    root = tmp_path_factory.mktemp("readme")
+    shutil.copytree(LAYOUTS_DIR, root / "layouts")
+    shutil.copytree(SHARED_DIR, root / "data" / "shared")
+    for name, text in readme_files().items():
+        (root / name).parent.mkdir(parents=True, exist_ok=True)
+        (root / name).write_text(text, encoding="utf-8")
+    return root / "data" / "example"
+
+
+def test_the_readme_example_checks_clean_and_builds(example, tmp_path):
+    from posterdeck import api
+
+    _, warnings = api.check(example)
+    assert warnings == [], warnings  # no undefined abbreviation, unused reference or chart
+    (result,) = api.build(example, out=tmp_path / "out")
+    folder = tmp_path / "out" / "example" / "en-GB"
+    assert {"poster.pdf", "poster-screen.pdf", "deck.pptx", "deck.pdf"} <= {p.name for p in folder.iterdir()}
+    slides = " ".join(pdftotext_pages(folder / "deck.pdf")).replace("\n", " ")
+    # the numbers come from study.yaml: 84/200 and 51/198, the HR as written
+    for text in ("More patients responded with examplumab", "42.0% vs 25.8%", "HR 0.78 (95% CI, 0.61", "HR=hazard ratio"):
+        assert text in slides, (text, slides)
+    assert not [w for w in result.warnings if "unbalanced" not in w], result.warnings
+
+
+def test_extract_writes_catalogues_for_the_other_languages_only_as_the_readme_says(example, tmp_path):
+    from posterdeck.i18n import extract
+
+    shutil.copytree(example.parents[1], tmp_path / "project")  # a project of its own: i18n/ is written there
+    deck = tmp_path / "project" / "data" / "example"
+    assert extract(deck) == []  # every target is in the source language: no catalogue
+    assert not (deck / "i18n").exists()
+    (result,) = extract(deck, ["de"])
+    po = result.path.read_text(encoding="utf-8")
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    shown = re.search(r'```po\n(msgctxt "[^"]+")\n(msgid "[^"]+")\n', readme)
+    assert shown and f"{shown.group(1)}\n{shown.group(2)}\nmsgstr \"\"" in po, po
