@@ -83,6 +83,10 @@ class _Facts:
                 for path in getattr(box.chart, "paths", ()):
                     if path in self.model.leaves:
                         found.setdefault(f"value:{path}", _Found()).add("", mark)
+                prefix = f"charts.{getattr(box.chart, 'id', '')}."  # its title, categories, series, axes
+                for ctx in self.texts:
+                    if ctx.startswith(prefix):
+                        found.setdefault(f"text:{ctx}", _Found()).add("", mark)
         items: list[Item] = []
         for ref, f in found.items():
             kind, _, what = ref.partition(":")
@@ -91,6 +95,7 @@ class _Facts:
             elif kind == "cite":
                 items.extend(self.citations(what, f))
         items += self.claims(found)
+        items += self.wordings(found, notes)
         items += self.footnotes(found, notes)
         items += self.statements(found)
         seen, out = set(), []
@@ -140,7 +145,8 @@ class _Facts:
                 if cell is not None:
                     w = sum(t.col_widths[c:c + cell.colspan])
                     if cell.ref:
-                        found.setdefault(cell.ref, _Found()).add(plain_text(" ".join(cell.lines)),
+                        shown = plain_text(" ".join(cell.lines)) if cell.ref.startswith("value:") else ""
+                        found.setdefault(cell.ref, _Found()).add(shown,
                                                                  Mark(round(x, 2), round(y, 2), round(w, 2),
                                                                       round(t.row_heights[r], 2)))
                 x += t.col_widths[c]
@@ -250,6 +256,29 @@ class _Facts:
                                if says in _words(source) or ctx in named or ctx.removesuffix(".text") in named)
         return memo[key]
 
+    def wordings(self, found: dict, notes: dict) -> list[Item]:
+        """Every text the page shows (headline, summary, highlights, paragraphs, notes, captions,
+        table headings and stubs, chart titles and categories), worded in the target's language:
+        its fingerprint covers that wording with its placeholders, not the values filled in (the
+        values are items of their own). Footnotes and statements are items of their own kinds."""
+        own = {ctx for ctx, _, _ in notes.values()}
+        out = []
+        for ref, f in found.items():
+            if not ref.startswith("text:"):
+                continue
+            ctx = ref[5:]
+            if ctx in own or ctx.startswith("statements.") or ctx not in self.texts:
+                continue
+            source, wording, where = self.texts[ctx]
+            details = [("text", ctx), ("wording", _readable(wording))]
+            if wording != source:
+                details.append(("source wording", _readable(source)))
+            details.append(("defined at", str(where)))
+            out.append(Item(key=f"text:{ctx}", kind="text", label=ctx, shown=_readable(wording), where=str(where),
+                            details=tuple(details), fingerprint=fingerprint("text", wording),
+                            language=self.target.language, marks=tuple(f.marks)))
+        return out
+
     def footnotes(self, found: dict, notes: dict) -> list[Item]:
         out = []
         for letter, (ctx, lines, marks) in notes.items():
@@ -284,6 +313,26 @@ class _Facts:
         return out
 
 
+def unstated_claims(model) -> list[str]:
+    """Lint: a claim whose ``says`` no text of the deck contains, and that names no text with
+    ``texts:``, is placed on no page, so no reviewer would see it: a warning at its line."""
+    from posterdeck.i18n import template
+
+    if not model.content.claims:
+        return []
+    sources = [_words(raw) for _, raw, *_ in template(model)]
+    src = model.sources["content"]
+    out = []
+    for i, claim in enumerate(model.content.claims):
+        says = _words(claim.says)
+        if claim.texts or any(says in text for text in sources):
+            continue
+        out.append(f"{src.where(('claims', i))}: claim {claim.id} is stated by no text of the deck; add texts: "
+                   f"[context] naming the texts that state it (e.g. sections.ID.headline), or reword says: as a "
+                   f"text states it")
+    return out
+
+
 def _refs(para) -> list[str]:
     return [r[0] for line in para.lines for r in line.refs]
 
@@ -293,6 +342,13 @@ _MARKUP = re.compile(r"\{\{[^}]*\}\}|\[@[^\]]*\]|\[\^[^\]]*\]|[*^~]")
 
 def _plain(text: str) -> str:
     return re.sub(r"\s+", " ", _MARKUP.sub("", text or "")).strip()
+
+
+def _readable(text: str) -> str:
+    """A text's wording as a reviewer reads it: its placeholders kept ({{ path }}), citation and
+    footnote marks and emphasis left out (they are items, or no wording, of their own)."""
+    text = re.sub(r"\[@[^\]]*\]|\[\^[^\]]*\]|(?<!\{)[*^~]", "", text or "")
+    return re.sub(r"\s+", " ", text).strip()
 
 
 def _words(text: str) -> str:
