@@ -169,3 +169,41 @@ def test_approvals_yaml_errors_say_what_to_do(deck, bad, message):
     assert res.returncode != 0
     errors = error_lines(res.stderr)
     assert any("approvals.yaml:" in e and message in e for e in errors), res.stderr
+
+
+def test_markers_keep_off_the_text_of_a_slide_and_lead_to_their_marks(deck, tmp_path):
+    """On the slides every numbered marker stands clear of every line of text, table, chart and
+    other marker (there is room on a slide); a thin leader joins it to its mark in review.html."""
+    import re
+
+    from posterdeck.api import load_deck
+    from posterdeck.compose.build import compose
+    from posterdeck.resolve.target import make_target
+    from posterdeck.review.pack.common import callouts, ink, place_markers
+    from posterdeck.review.pack.html import MARKER, NOMINAL
+
+    model = load_deck(deck)
+    review = _reviews(deck, ["en-GB"])[0]
+    docs = compose(model, make_target("en-GB", model.info, model.markets))
+    checked = 0
+    for page, mine in zip(review.pages, callouts(review)):
+        if page.output != "deck":
+            continue
+        mp = docs["deck"].pages[page.index]
+        size = MARKER * mp.width / NOMINAL
+        where = place_markers(mine, mp.width, mp.height, size, 7.5 * mp.width / NOMINAL, ink(mp))
+        rects = ink(mp) + [m for c in mine for m in c.item.marks]
+        boxes = list(where.values())
+        for n, (x, y, w) in enumerate(boxes):
+            assert 0 <= x and x + w <= mp.width and 0 <= y and y + size <= mp.height
+            assert not any(x < m.x + m.w and m.x < x + w and y < m.y + m.h and m.y < y + size for m in rects), \
+                (page.name, x, y)
+            assert not any(x < bx + bw and bx < x + w and y < by + size and by < y + size for bx, by, bw in boxes[n + 1:])
+            checked += 1
+    assert checked > 50
+    res = run_cli("review", str(deck), "--out", str(tmp_path / "out"), "-q", "--target", "en-GB",
+                  cwd=deck.parents[1])
+    assert res.returncode == 0, res.stderr
+    html = (tmp_path / "out" / "paradigm-hf" / "en-GB" / "review.html").read_text(encoding="utf-8")
+    assert len(re.findall(r"<svg class=\"leaders\"", html)) >= 4
+    assert len(re.findall(r"<line x1=", html)) > 50

@@ -15,7 +15,8 @@ from xml.sax.saxutils import escape
 
 from posterdeck.review.items import TargetReview
 from posterdeck.review.pack.common import (NEEDS_APPROVAL, STATUS, Callout, Pictures, callouts, needs_approval,
-                                           on_page, page_title, place_markers, source_pdf, status_counts, status_of)
+                                           ink, leader, on_page, page_title, place_markers, source_pdf, status_counts,
+                                           status_of, whole_lines)
 
 SHEET = (841.89, 595.28)  # A4 landscape, points
 MARGIN = 28.0
@@ -92,7 +93,8 @@ def write_pdf(review: TargetReview, docs: dict, files: dict[str, bytes], picture
         if scale:
             from reportlab.platypus import Spacer
 
-            story.append(_Figure(pw * scale, ph * scale, scale, (name, page.index), mine, state, styles))
+            story.append(_Figure(pw * scale, ph * scale, scale, (name, page.index), mine, state, styles,
+                                 ink(model_page)))
             story.append(Spacer(1, 12))
         else:
             story.append(Paragraph("The page is not in this build's files.", styles["body"]))
@@ -174,9 +176,9 @@ def _badge(canv, x: float, y: float, number: int, colour: str, font: str, size: 
 class _Figure(_flowable()):
     """The built page, placed whole at ``scale``, with a marker over each item's marks."""
 
-    def __init__(self, w, h, scale, source, mine: list[Callout], state, styles):
+    def __init__(self, w, h, scale, source, mine: list[Callout], state, styles, avoid=()):
         super().__init__()
-        self.w, self.h, self.scale, self.source, self.mine = w, h, scale, source, mine
+        self.w, self.h, self.scale, self.source, self.mine, self.avoid = w, h, scale, source, mine, avoid
         self.state, self.styles = state, styles
 
     def wrap(self, aw, ah):
@@ -191,7 +193,7 @@ class _Figure(_flowable()):
         canv.setLineWidth(0.5)
         canv.rect(0, 0, self.w, self.h, stroke=1, fill=0)
         size = BADGE if s >= ZOOM_BELOW else BADGE_SMALL  # on a poster: the crops show the detail
-        where = place_markers(self.mine, self.w / s, self.h / s, size * 1.9 / s, size * 0.7 / s)
+        where = place_markers(self.mine, self.w / s, self.h / s, size * 1.9 / s, size * 0.7 / s, self.avoid)
         for c in self.mine:
             colour = status_of(c.item)[1]
             for m in filter(None, (on_page(m, self.w / s, self.h / s) for m in c.item.marks)):
@@ -200,6 +202,11 @@ class _Figure(_flowable()):
                 canv.rect(m.x * s, self.h - (m.y + m.h) * s, m.w * s, m.h * s, stroke=1, fill=0)
             for k, m in enumerate(c.item.marks):
                 x, y, _ = where[(c.number, k)]
+                line = leader(where[(c.number, k)], size * 1.9 / s, on_page(m, self.w / s, self.h / s) or m)
+                if line is not None:  # a thin line from the marker to its mark
+                    canv.setStrokeColor(colour)
+                    canv.setLineWidth(0.6)
+                    canv.line(line[0] * s, self.h - line[1] * s, line[2] * s, self.h - line[3] * s)
                 w = _badge(canv, x * s, self.h - y * s, c.number, colour, self.styles["bold"], size)
                 # a click on the marker goes to its callout (and the callout's number comes back here)
                 canv.linkRect("", f"c{c.number}", (x * s, self.h - y * s - size * 1.9, x * s + w, self.h - y * s),
@@ -228,6 +235,7 @@ class _Crop(_flowable()):
         if x1 - x0 < want:
             mid = (x0 + x1) / 2
             x0, x1 = max(0.0, mid - want / 2), min(self.page.width, mid + want / 2)
+        x0, y0, x1, y1 = whole_lines(self.page, self.c.item.marks, (x0, y0, x1, y1))
         self.box = (x0, y0, x1, y1)
         self.s = min(ZOOM, aw / (x1 - x0), CROP_MAX_H / (y1 - y0))
         self.w, self.h = (x1 - x0) * self.s, (y1 - y0) * self.s
