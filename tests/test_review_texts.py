@@ -207,3 +207,46 @@ def test_markers_keep_off_the_text_of_a_slide_and_lead_to_their_marks(deck, tmp_
     html = (tmp_path / "out" / "paradigm-hf" / "en-GB" / "review.html").read_text(encoding="utf-8")
     assert len(re.findall(r"<svg class=\"leaders\"", html)) >= 4
     assert len(re.findall(r"<line x1=", html)) > 50
+
+
+def test_callouts_say_what_the_page_prints(deck):
+    """A value drawn only in a chart is shown as the chart's data label; a citation as its
+    superscript with the full reference in a row of its own; the format of every placement."""
+    review = _reviews(deck, ["en-GB"])[0]
+    items = {(p.output, p.index, i.key): i for p in review.pages for i in p.items}
+    slide2 = next(p for p in review.pages if p.output == "deck" and "primary" in p.name)
+    chart_only = items[("deck", slide2.index, "value:results.hf_hosp.sv")]  # in the chart only, on slide 2
+    assert chart_only.shown == "12.8%" and dict(chart_only.details)["format"] == "chart label"
+    both = items[("poster", 0, "value:results.death_any.sv")]  # chart, text and table on the poster
+    assert set(dict(both.details)["format"].split("; ")) == {"chart label", "pct", "count"}
+    assert "711 (17.0)" in both.shown and "17.0%" in both.shown
+    cite = items[("deck", 0, "citation:mcmurray2013@p. 1063")]
+    assert cite.shown == "2(p1063)"  # the slides number it 2 (the user's report)
+    assert dict(cite.details)["full reference"].startswith("McMurray JJV, Packer M, Desai AS. Dual angiotensin")
+
+
+def test_a_review_pdf_row_says_where_once_and_wrapped_rows_hang_under_the_value(deck, tmp_path):
+    import subprocess
+
+    res = run_cli("review", str(deck), "--out", str(tmp_path / "out"), "-q", "--target", "en-GB",
+                  cwd=deck.parents[1])
+    assert res.returncode == 0, res.stderr
+    pdf = tmp_path / "out" / "paradigm-hf" / "en-GB" / "review.pdf"
+    text = subprocess.run(["pdftotext", "-raw", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
+    assert "defined at data/paradigm-hf/study.yaml:" in text
+    assert "\nwhere data/paradigm-hf/study.yaml:" not in text
+    # the continuation lines of "full reference" start where its value starts, not under its name
+    import html as _html
+    import re
+
+    box = subprocess.run(["pdftotext", "-bbox", "-f", "2", "-l", "4", str(pdf), "-"], capture_output=True, text=True,
+                         check=True).stdout
+    words = [(float(a), float(b), _html.unescape(w)) for a, b, w in
+             re.findall(r'<word xMin="([\d.]+)" yMin="([\d.]+)"[^>]*>([^<]*)</word>', box)]
+    for n, (x, y, w) in enumerate(words[:-2]):
+        if w == "full" and words[n + 1][2] == "reference":
+            value_x = words[n + 2][0]
+            below = next(x2 for x2, y2, _ in words[n + 2:] if y2 > y + 3)
+            assert abs(below - value_x) < 1.5 and below > x + 20, (x, value_x, below)
+            return
+    pytest.fail("no full reference row found")

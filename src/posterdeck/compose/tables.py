@@ -67,7 +67,9 @@ class TableBlock:
             indent = st.size if nested and level == "pt" else 0.0
             fill = band if level == "soc" else ""
             paths = t.cell_paths[i] if i < len(t.cell_paths) else ()
-            refs = [f"value:{p}" if p else "" for p in paths] + [""] * (len(cells) - len(paths))
+            fmts = t.cell_formats[i] if i < len(t.cell_formats) else ()
+            refs = [f"value:{p}" + (f"|{fmts[c]}" if c < len(fmts) and fmts[c] else "") if p else ""
+                    for c, p in enumerate(paths)] + [""] * (len(cells) - len(paths))
             rows.append((self._cell(term, st, font, "", width=stub_w - 2 * pad - indent, indent=indent, fill=fill,
                                     ref=term_ref),
                          *(self._cell(c, st, font, "", width=w - 2 * pad, align="center", fill=fill, ref=ref)

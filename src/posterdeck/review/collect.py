@@ -80,9 +80,15 @@ class _Facts:
                 self._table(box, found)
             elif isinstance(box, Chart):
                 mark = Mark(round(box.x, 2), round(box.y, 2), round(box.w, 2), round(box.h, 2))
-                for path in getattr(box.chart, "paths", ()):
+                labels = [lab for s in getattr(box.chart, "series", ()) for lab in getattr(s, "labels", ())
+                          if getattr(box.chart, "data_labels", False)]  # printed only with data labels
+                paths = getattr(box.chart, "paths", ())
+                for k, path in enumerate(paths):
                     if path in self.model.leaves:
-                        found.setdefault(f"value:{path}", _Found()).add("", mark)
+                        f = found.setdefault(f"value:{path}", _Found())
+                        # a bar chart's data label, as printed (its series' values in the order of its paths)
+                        f.add(labels[k] if len(labels) == len(paths) else "", mark)
+                        f.extra.setdefault("formats", {})["chart label" if len(labels) == len(paths) else "chart"] = None
                 prefix = f"charts.{getattr(box.chart, 'id', '')}."  # its title, categories, series, axes
                 for ctx in self.texts:
                     if ctx.startswith(prefix):
@@ -121,11 +127,12 @@ class _Facts:
                 for k, (ref, x0, x1, piece) in enumerate(line.refs):
                     mark = Mark(round(left + x0, 2), round(y, 2), round(x1 - x0, 2), round(para.leading, 2))
                     key = ref.split("|", 1)[0]  # value:PATH|fmt -> value:PATH
-                    shown = plain_text(piece) if key.startswith("value:") else ""
+                    # a value as printed; a citation as its superscript prints ('2(p1063)')
+                    shown = plain_text(piece) if key.startswith(("value:", "cite:")) else ""
                     f = found.setdefault(key, _Found())
                     f.add(shown, mark, cont=k == 0 and ref == last and x0 < 0.5)
                     if key.startswith("value:") and "|" in ref:
-                        f.extra.setdefault("formats", set()).add(ref.split("|", 1)[1])
+                        f.extra.setdefault("formats", {})[ref.split("|", 1)[1]] = None  # in order of placement
                     if box.role == "footer" and j == 0 and ref.startswith("note:") and x0 < 0.5:
                         note = ref[5:]
                 last = line.refs[-1][0] if line.refs else ""
@@ -145,8 +152,12 @@ class _Facts:
                 if cell is not None:
                     w = sum(t.col_widths[c:c + cell.colspan])
                     if cell.ref:
-                        shown = plain_text(" ".join(cell.lines)) if cell.ref.startswith("value:") else ""
-                        found.setdefault(cell.ref, _Found()).add(shown,
+                        key, _, fmt = cell.ref.partition("|")
+                        shown = plain_text(" ".join(cell.lines)) if key.startswith("value:") else ""
+                        f = found.setdefault(key, _Found())
+                        if fmt:
+                            f.extra.setdefault("formats", {})[fmt] = None
+                        f.add(shown,
                                                                  Mark(round(x, 2), round(y, 2), round(w, 2),
                                                                       round(t.row_heights[r], 2)))
                 x += t.col_widths[c]
@@ -170,8 +181,8 @@ class _Facts:
             fields["N value"] = N
             details.append(("n/N", f"{leaf.n}/{N}"))
         details.append(("rule", _rule(leaf, self.decimals)))
-        if f.extra.get("formats"):
-            details.append(("format", ", ".join(sorted(f.extra["formats"]))))
+        if f.extra.get("formats"):  # the format of every placement, in the order the page shows them
+            details.append(("format", "; ".join(f.extra["formats"])))
         details.append(("defined at", where))
         return Item(key=f"value:{path}", kind="value", label=label, shown="; ".join(f.shown), where=where,
                     details=tuple(details), fingerprint=fingerprint("value", path, fields), language="",
@@ -194,7 +205,8 @@ class _Facts:
             where = self._reference_where(key)
             details.append(("defined at", where))
             out.append(Item(key=f"citation:{key}" + (f"@{loc}" if loc else ""), kind="citation",
-                            label=short(item) + (f" ({loc})" if loc else ""), shown=full, where=where,
+                            label=short(item) + (f" ({loc})" if loc else ""), shown="; ".join(f.shown) or full,
+                            where=where,
                             details=tuple(details),
                             fingerprint=fingerprint("citation", item.model_dump(mode="json", by_alias=True), loc),
                             language="", marks=tuple(f.marks)))

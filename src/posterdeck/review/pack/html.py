@@ -206,7 +206,7 @@ def _callout(c: Callout) -> str:
     words, colour = status_of(item)
     rows = list(item.details)
     rows.append(("status", words + (f" ({item.approved})" if item.approved else "")))
-    if item.where:
+    if item.where and ("defined at", item.where) not in rows:  # said once
         rows.append(("where", item.where))
     dl = "".join(f"<dt>{escape(name)}</dt><dd>{escape(text)}</dd>" for name, text in rows)
     shown = (f'<p class="shown">as shown: \u201c{escape(item.shown)}\u201d</p>'

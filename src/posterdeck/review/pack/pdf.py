@@ -289,6 +289,18 @@ class _Head(_flowable()):
         self.para.drawOn(self.canv, 24, max(self.ph, 15) - self.ph)
 
 
+def _row_style(name: str, styles):
+    """A detail row whose wrapped lines hang under its value, not under its name."""
+    from reportlab.lib.styles import ParagraphStyle
+    from reportlab.pdfbase.pdfmetrics import stringWidth
+
+    cache = styles.setdefault("_rows", {})
+    if name not in cache:
+        hang = stringWidth(name + " ", styles["regular"], SIZE)  # reportlab sets the en space as a word space
+        cache[name] = ParagraphStyle(f"row-{name}", parent=styles["row"], leftIndent=24 + hang, firstLineIndent=-hang)
+    return cache[name]
+
+
 def _callout(c: Callout, styles, zoom: Pictures | None, page, linked: bool) -> list:
     from reportlab.platypus import KeepTogether, Paragraph, Spacer
 
@@ -299,12 +311,12 @@ def _callout(c: Callout, styles, zoom: Pictures | None, page, linked: bool) -> l
     rows = list(item.details)
     words, _ = status_of(item)
     rows.append(("status", words + (f" ({item.approved})" if item.approved else "")))
-    if item.where:
+    if item.where and ("defined at", item.where) not in rows:  # said once
         rows.append(("where", item.where))
     if not item.marks:
         rows.append(("place", "not marked on the page"))
     for name, text in rows:
-        parts.append(Paragraph(f'<font color="#5b6472">{escape(name)}</font>\u2002{escape(text)}', styles["row"]))
+        parts.append(Paragraph(f'<font color="#5b6472">{escape(name)}</font>\u2002{escape(text)}', _row_style(name, styles)))
     if zoom is not None and page is not None and any(on_page(m, page.width, page.height) for m in item.marks):
         parts.append(Spacer(1, 3))
         parts.append(_Crop(c, zoom, page))
