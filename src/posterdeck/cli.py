@@ -48,7 +48,7 @@ ALLOW_OUTSIDE = click.option(
 @click.option("--no-cache", "no_cache", is_flag=True,
               help="Neither read nor write the cache of drawn charts and parsed hyphenation patterns.")
 @click.option("--require-approved", "require_approved", is_flag=True,
-              help="Fail when an item shown (value, claim, citation, footnote, statement) is not approved as it "
+              help="Fail when an item shown (value, claim, citation, text, footnote, statement) is not approved as it "
                    "stands in the deck's approvals.yaml (see posterdeck approve).")
 @click.option("--review", "review", is_flag=True,
               help="Also write the review pack (review.pdf, review.html) into each target's folder.")
@@ -329,7 +329,7 @@ def review_command(decks: tuple[Path, ...], targets: tuple[str, ...], out: Path,
                    jobs: int, quiet: bool, allow_outside: tuple[Path, ...]) -> None:
     """Build the DECKS (default: every deck under data/) with their review packs: review.pdf and
     review.html beside the other outputs of each target, every page as built with a numbered
-    callout for each value, citation, claim, footnote and statement on it (the same as
+    callout for each value, citation, claim, text, footnote and statement on it (the same as
     build --review). Needs pdftoppm (poppler) for the page pictures."""
     from rich.console import Console
 
@@ -518,7 +518,7 @@ def _folders(decks) -> list[Path]:
 @ALLOW_OUTSIDE
 def approve_command(deck: Path, targets: tuple[str, ...], by: str | None, items: tuple[str, ...],
                     prune: bool, allow_outside: tuple[Path, ...]) -> None:
-    """Record the review items of DECK (every value, claim, citation, footnote and statement its
+    """Record the review items of DECK (every value, claim, citation, text, footnote and statement its
     pages show, in each target's language) as approved as they stand now, in DECK/approvals.yaml,
     with who and today's date. An item approved before is approved anew; others keep their entry."""
     from posterdeck import api
@@ -541,7 +541,7 @@ def approve_command(deck: Path, targets: tuple[str, ...], by: str | None, items:
                        prune=tuple((s.key, s.language) for s in old) if prune else ())
         if items and not done:
             raise UsageError(f"no item of {model.name} ({', '.join(tags)}) matches {', '.join(items)}",
-                             hint="item keys look like value:results.crcri.ino_s1, claim:ID, citation:KEY; "
+                             hint="item keys look like value:results.crcri.ino_s1, claim:ID, citation:KEY, text:CONTEXT; "
                                   "see posterdeck diff or the review pack")
     except PosterdeckError as e:
         _report(e)

@@ -8,11 +8,13 @@ shows becomes items:
 - ``citation:KEY`` or ``citation:KEY@LOCATOR``: a reference cited on the page;
 - ``claim:ID``: a claim of content.yaml, placed on every text whose source wording contains its
   ``says`` (case and markup aside) or that its ``texts:`` names;
+- ``text:CONTEXT``: every other text the page shows (headline, paragraphs, captions, table
+  headings and stubs, chart titles and categories), worded in the target's language;
 - ``footnote:CONTEXT``: a footnote as the page's footer prints it;
 - ``statement:ID``: a product or market statement.
 
 Fingerprints (see ``fingerprint``): a value's over its study result's printable fields, the
-same in every language; a citation's over the reference's data and the locator; a claim's,
+same in every language; a citation's over the reference's data and the locator; a claim's, text's,
 footnote's and statement's over its wording in the target's language (before values are filled
 in, so that a changed value invalidates the value items only).
 """

@@ -18,7 +18,7 @@ STATUS = {
     "new": ("new, never approved", "#1d4ed8"),
     "": ("no approvals recorded", "#5b6472"),
 }
-KINDS = ("value", "citation", "claim", "statement", "footnote")
+KINDS = ("value", "citation", "claim", "text", "statement", "footnote")
 OUTPUT_NAMES = {"poster": "poster", "deck": "slide"}
 
 
