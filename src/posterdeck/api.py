@@ -110,7 +110,12 @@ def deck_warnings(model: "Model", approved=None) -> list[str]:
     from posterdeck.review.collect import unstated_claims
     from posterdeck.review.stale import stale
 
-    return unstated_claims(model) + [s.message for s in stale(model, approved)]
+    if not model.content.claims and approved is None:
+        return []
+    from posterdeck.i18n import template
+
+    texts = template(model)  # every text of the deck, read once for both
+    return unstated_claims(model, texts) + [s.message for s in stale(model, approved, texts)]
 
 
 def targets_of(model: "Model", wanted: list[str] | None) -> list[str]:

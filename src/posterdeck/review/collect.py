@@ -327,14 +327,15 @@ class _Facts:
         return out
 
 
-def unstated_claims(model) -> list[str]:
+def unstated_claims(model, texts: list | None = None) -> list[str]:
     """Lint: a claim whose ``says`` no text of the deck contains, and that names no text with
-    ``texts:``, is placed on no page, so no reviewer would see it: a warning at its line."""
+    ``texts:``, is placed on no page, so no reviewer would see it: a warning at its line.
+    ``texts``: i18n.template(model), when already read."""
     from posterdeck.i18n import template
 
     if not model.content.claims:
         return []
-    sources = [_words(raw) for _, raw, *_ in template(model)]
+    sources = [_words(raw) for _, raw, *_ in (texts if texts is not None else template(model))]
     src = model.sources["content"]
     out = []
     for i, claim in enumerate(model.content.claims):

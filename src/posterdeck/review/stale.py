@@ -23,8 +23,9 @@ class Stale:
     message: str  # the warning, with its file:line
 
 
-def known_items(model) -> set[str]:
-    """The keys of every review item the deck can show, in any target."""
+def known_items(model, texts: list | None = None) -> set[str]:
+    """The keys of every review item the deck can show, in any target. ``texts``:
+    i18n.template(model), when already read."""
     from posterdeck.i18n import template
     from posterdeck.resolve.markup import Cite, MarkupError, Note, parse
     from posterdeck.resolve.target import make_target
@@ -45,7 +46,7 @@ def known_items(model) -> set[str]:
             elif isinstance(n, Note):
                 cites(n.body)
 
-    for ctx, raw, *_ in template(model):
+    for ctx, raw, *_ in (texts if texts is not None else template(model)):
         keys |= {f"text:{ctx}", f"footnote:{ctx}"}
         try:
             cites(parse(raw))
@@ -60,13 +61,13 @@ def languages(model) -> set[str]:
     return {""} | {t.split("-")[0] for t in model.info.targets} | set(model.info.targets)
 
 
-def stale(model, approvals: Approvals | None) -> list[Stale]:
+def stale(model, approvals: Approvals | None, texts: list | None = None) -> list[Stale]:
     """The entries of ``approvals`` that match no item of the deck, or name no language of it."""
     from posterdeck.loading.yamlsource import suggest
 
     if approvals is None or not approvals.entries:
         return []
-    known, langs = known_items(model), languages(model)
+    known, langs = known_items(model, texts), languages(model)
     out = []
     for (key, language), _ in approvals.entries.items():
         where = approvals.lines.get((key, language), "")
