@@ -456,7 +456,7 @@ def error_lines(stderr: str) -> list[str]:
 # the review pack (#15): the demo's pack built once by `posterdeck review`, and one made by hand
 # --------------------------------------------------------------------------------------------
 
-REVIEW_KINDS = ("value", "citation", "claim", "statement", "footnote")
+REVIEW_KINDS = ("value", "citation", "claim", "text", "statement", "footnote")
 REVIEW_STATUSES = ("approved", "changed", "new", "")
 
 

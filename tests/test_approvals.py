@@ -71,8 +71,10 @@ def test_a_reworded_translation_invalidates_that_language_only(project_copy):
     assert text[at:end].count('"höher[@jabbour2020]"') == 1
     po.write_text(text[:at] + text[at:end].replace('"höher[@jabbour2020]"', '"deutlich höher[@jabbour2020]"')
                   + text[end:], encoding="utf-8")
-    # the German summary states the claim: its German wording changed, nothing else did
-    assert _waiting(project_copy.deck) == {"en-GB": set(), "de-DE": {"claim:crcri-mrd-greater-in-s1"}}
+    # the German summary states the claim: its German wording changed (the summary's text item and
+    # the claim it states), nothing else did
+    assert _waiting(project_copy.deck) == {"en-GB": set(),
+                                           "de-DE": {"claim:crcri-mrd-greater-in-s1", "text:sections.crcri.summary"}}
 
 
 def test_approving_some_items_leaves_the_others_waiting(project_copy):

@@ -80,10 +80,15 @@ def test_a_translation_keeps_each_locator():
     src = "Rates were higher[@jabbour2020, p. 743]"
     assert differences(src, "Die Raten waren höher[@jabbour2020, page 743]") == []  # the same page
     assert differences("x[@a, p. 4, emphasis added]", "y[@a, p. 4, Hervorhebung hinzugefügt]") == []
+    # the locators as the texts write them ('p. 744'), not as they are compared ('page 744')
     moved = differences(src, "Die Raten waren höher[@jabbour2020, p. 744]")
-    assert moved and "page 744" in moved[0] and "page 743" in moved[0] and "locators" in moved[0]
+    assert moved and "it has [@jabbour2020, p. 744] where the source has [@jabbour2020, p. 743]" in moved[0]
+    assert "locators" in moved[0] and "page 74" not in moved[0]
     dropped = differences(src, "Die Raten waren höher[@jabbour2020]")
-    assert dropped and "page 743" in dropped[0]
+    assert dropped and "[@jabbour2020, p. 743]" in dropped[0]
+    # a locator term the parser does not know: the terms it knows, as content.yaml's error lists them
+    bad = differences(src, "Die Raten waren höher[@jabbour2020, S. 743]")
+    assert bad and "unknown locator term 'S.'" in bad[0] and "locator terms: p., pp., page, fig." in bad[0]
 
 
 def _compose(deck: Path, tag: str):

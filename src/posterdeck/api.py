@@ -50,7 +50,8 @@ def discover(paths: list[Path] | None, root: Path | None = None) -> list[Path]:
     return decks
 
 
-def check(deck_dir: Path, fit: bool = False, strict: bool = False, allow_outside=()) -> tuple["Model", list[str]]:
+def check(deck_dir: Path, fit: bool = False, strict: bool = False, allow_outside=(),
+          require_approved: bool = False) -> tuple["Model", list[str]]:
     """Load, validate, lint and resolve every target (placeholders, citations, footnotes,
     translations, claims) without writing; with ``fit``, also lay out and fit every page, which
     finds overflows but takes as long as a build without its rendering. ``strict`` resolves as
@@ -58,7 +59,9 @@ def check(deck_dir: Path, fit: bool = False, strict: bool = False, allow_outside
     on everything build --strict fails on. The warnings are the linter's and every target's
     (a text that falls back to the source language), each once; the errors of all targets are
     raised together. Loading already ran every check the build runs before painting on the
-    layouts, theme, fonts (loaded) and files named; resolving reads every picture and patient file."""
+    layouts, theme, fonts (loaded) and files named; resolving reads every picture and patient file.
+    With an approvals.yaml (or ``require_approved``) every target is composed, as by a build, to
+    say which items shown changed or are new since approval (or fail, as build --require-approved)."""
     from posterdeck.errors import ErrorList, PosterdeckError, collect
     from posterdeck.lint import lint
     from posterdeck.resolve.target import make_target
@@ -66,24 +69,24 @@ def check(deck_dir: Path, fit: bool = False, strict: bool = False, allow_outside
     model = load_deck(deck_dir, allow_outside)
     from posterdeck.review.approvals import load as load_approvals
 
-    load_approvals(model.folder)  # approvals.yaml's errors at their file:line, as a build finds them
-    warnings = lint(model)
+    approved = load_approvals(model.folder)  # approvals.yaml's errors at their file:line, as a build finds them
+    warnings = lint(model) + deck_warnings(model, approved)
     errors: dict[str, PosterdeckError] = {}
     for tag in model.info.targets:
         target = make_target(tag, model.info, model.markets)
         try:
+            docs = None
             if fit:
-                from posterdeck.compose.build import compose
-
-                from posterdeck.loading.pptx_template import deck_master
-
-                master = deck_master(model) if "deck" in model.layouts else None  # fitted on the theme's template
-                docs = compose(model, target, strict=strict, master=master)
+                docs = _compose_for_check(model, target, strict)
                 found = [w for d in docs.values() for w in d.warnings]  # the layout's too (balance)
             else:
                 from posterdeck.resolve.document import resolve
 
                 found = resolve(model, target, strict=strict, estimate_curves=False).warnings
+            if approved is not None or require_approved:  # what the pages show, as a build collects it
+                docs = docs or _compose_for_check(model, target, strict)
+                approval = approval_check(model, reviewed(model, target, docs), require_approved)
+                found = ([approval] if approval else []) + found
         except PosterdeckError as exc:  # the same problem in several targets is said once
             for e in exc.errors if isinstance(exc, ErrorList) else [exc]:
                 errors.setdefault(str(e), e)
@@ -91,6 +94,28 @@ def check(deck_dir: Path, fit: bool = False, strict: bool = False, allow_outside
         warnings.extend(w for w in found if w not in warnings)
     collect(list(errors.values()))
     return model, warnings
+
+
+def _compose_for_check(model: "Model", target, strict: bool) -> dict:
+    from posterdeck.compose.build import compose
+    from posterdeck.loading.pptx_template import deck_master
+
+    master = deck_master(model) if "deck" in model.layouts else None  # fitted on the theme's template
+    return compose(model, target, strict=strict, master=master)
+
+
+def deck_warnings(model: "Model", approved=None) -> list[str]:
+    """What build and check both say of the deck as a whole, before its targets: claims stated by
+    no text (they would go unreviewed) and approvals.yaml entries that match no item any more."""
+    from posterdeck.review.collect import unstated_claims
+    from posterdeck.review.stale import stale
+
+    if not model.content.claims and approved is None:
+        return []
+    from posterdeck.i18n import template
+
+    texts = template(model)  # every text of the deck, read once for both
+    return unstated_claims(model, texts) + [s.message for s in stale(model, approved, texts)]
 
 
 def targets_of(model: "Model", wanted: list[str] | None) -> list[str]:
@@ -201,7 +226,8 @@ def build_target(model: "Model", tag: str, out: Path, strict: bool = False,
 
     files = {name: files[name] for name in sorted(files, key=OUTPUTS.index)}  # one order, whatever order they were made in
     written = publish(out / model.name / tag, files, manifest.content(fp, files, time.perf_counter() - start))
-    warnings = [approval] if approval else []  # first: a build shows its first few warnings
+    # first: a build shows its first few warnings; the deck's own (stale approvals, unstated claims) lead
+    warnings = deck_warnings(model, checked[1] if checked else None) + ([approval] if approval else [])
     # then the resolver's, shared by the documents, then each document's own (a template's font)
     for d in docs.values():
         warnings.extend(w for w in d.warnings if w not in warnings)

@@ -48,7 +48,7 @@ ALLOW_OUTSIDE = click.option(
 @click.option("--no-cache", "no_cache", is_flag=True,
               help="Neither read nor write the cache of drawn charts and parsed hyphenation patterns.")
 @click.option("--require-approved", "require_approved", is_flag=True,
-              help="Fail when an item shown (value, claim, citation, footnote, statement) is not approved as it "
+              help="Fail when an item shown (value, claim, citation, text, footnote, statement) is not approved as it "
                    "stands in the deck's approvals.yaml (see posterdeck approve).")
 @click.option("--review", "review", is_flag=True,
               help="Also write the review pack (review.pdf, review.html) into each target's folder.")
@@ -171,7 +171,9 @@ def _build_once(folders, targets, out: Path, strict: bool, force: bool, jobs: in
         if announce:
             click.echo(f"rebuilt {r.deck} {r.target} ({r.seconds:.1f} s)")
         for w in r.warnings[:5]:  # warnings show even with --quiet: it hides progress, not problems
-            click.echo(f"warning: {w}", err=True)
+            if w not in shown:  # the deck's own (a stale approval) are the same for every target: said once
+                shown.add(w)
+                click.echo(f"warning: {w}", err=True)
         if len(r.warnings) > 5:
             click.echo(f"warning: ... and {len(r.warnings) - 5} more for {r.deck} {r.target} "
                        f"(posterdeck i18n status -v)", err=True)
@@ -338,7 +340,7 @@ def review_command(decks: tuple[Path, ...], targets: tuple[str, ...], out: Path,
                    jobs: int, quiet: bool, allow_outside: tuple[Path, ...]) -> None:
     """Build the DECKS (default: every deck under data/) with their review packs: review.pdf and
     review.html beside the other outputs of each target, every page as built with a numbered
-    callout for each value, citation, claim, footnote and statement on it (the same as
+    callout for each value, citation, claim, text, footnote and statement on it (the same as
     build --review). Needs pdftoppm (poppler) for the page pictures."""
     from rich.console import Console
 
@@ -361,15 +363,21 @@ def review_command(decks: tuple[Path, ...], targets: tuple[str, ...], out: Path,
 @click.option("--strict", is_flag=True, help="Fail on warnings too, and on everything build --strict fails on "
               "(a missing translation).")
 @click.option("--fit", is_flag=True, help="Also lay out every page and report overflows (slower).")
+@click.option("--require-approved", "require_approved", is_flag=True,
+              help="Fail when an item shown is not approved as it stands in the deck's approvals.yaml, as "
+                   "build --require-approved does.")
 @ALLOW_OUTSIDE
-def check(decks: tuple[Path, ...], strict: bool, fit: bool, allow_outside: tuple[Path, ...]) -> None:
-    """Validate and lint DECKS (default: all under data/) without writing anything."""
+def check(decks: tuple[Path, ...], strict: bool, fit: bool, require_approved: bool,
+          allow_outside: tuple[Path, ...]) -> None:
+    """Validate and lint DECKS (default: all under data/) without writing anything. With an
+    approvals.yaml, also say which items shown changed or are new since approval (as a build)."""
     from posterdeck import api
 
     status = 0
     for folder in _folders(decks):
         try:
-            model, warnings = api.check(folder, fit=fit, strict=strict, allow_outside=allow_outside)
+            model, warnings = api.check(folder, fit=fit, strict=strict, allow_outside=allow_outside,
+                                        require_approved=require_approved)
         except PosterdeckError as e:
             _report(e)
             status = max(status, e.exit_code)
@@ -517,10 +525,13 @@ def _folders(decks) -> list[Path]:
 @click.option("--by", default=None, help="Who approves (default: git config user.name).")
 @click.option("--item", "items", multiple=True,
               help="Approve only the items with this key (repeatable; shell patterns: 'value:results.crcri.*').")
+@click.option("--prune", is_flag=True,
+              help="Drop the entries of items the deck no longer has (removed or renamed) or of languages it "
+                   "no longer has; without it they are kept, and listed.")
 @ALLOW_OUTSIDE
 def approve_command(deck: Path, targets: tuple[str, ...], by: str | None, items: tuple[str, ...],
-                    allow_outside: tuple[Path, ...]) -> None:
-    """Record the review items of DECK (every value, claim, citation, footnote and statement its
+                    prune: bool, allow_outside: tuple[Path, ...]) -> None:
+    """Record the review items of DECK (every value, claim, citation, text, footnote and statement its
     pages show, in each target's language) as approved as they stand now, in DECK/approvals.yaml,
     with who and today's date. An item approved before is approved anew; others keep their entry."""
     from posterdeck import api
@@ -535,10 +546,15 @@ def approve_command(deck: Path, targets: tuple[str, ...], by: str | None, items:
                              hint="posterdeck approve DECK --by 'Jane Doe'")
         model = api.load_deck(folder, allow_outside)
         tags = api.targets_of(model, list(targets) or None)
-        done = approve(folder, api.reviews(model, tags), who, items)
+        from posterdeck.review.approvals import load as load_approvals
+        from posterdeck.review.stale import stale
+
+        old = stale(model, load_approvals(folder))
+        done = approve(folder, api.reviews(model, tags), who, items,
+                       prune=tuple((s.key, s.language) for s in old) if prune else ())
         if items and not done:
             raise UsageError(f"no item of {model.name} ({', '.join(tags)}) matches {', '.join(items)}",
-                             hint="item keys look like value:results.crcri.ino_s1, claim:ID, citation:KEY; "
+                             hint="item keys look like value:results.crcri.ino_s1, claim:ID, citation:KEY, text:CONTEXT; "
                                   "see posterdeck diff or the review pack")
     except PosterdeckError as e:
         _report(e)
@@ -550,6 +566,14 @@ def approve_command(deck: Path, targets: tuple[str, ...], by: str | None, items:
         sys.exit(output_error(exc, folder).exit_code)
     click.echo(f"{model.name}: approved {len(done)} item(s) of {', '.join(tags)} as {who}: "
                f"{folder / 'approvals.yaml'}")
+    if old and prune:
+        click.echo(f"{model.name}: dropped {len(old)} entry(ies) of items or languages the deck no longer has: "
+                   + ", ".join(f"{s.key} ({s.language or 'every language'})" for s in old))
+    elif old:
+        for s in old:
+            click.echo(f"warning: {s.message}", err=True)
+        click.echo(f"{model.name}: kept {len(old)} entry(ies) of items or languages the deck no longer has "
+                   f"(listed above); posterdeck approve --prune drops them", err=True)
 
 
 def _git_user() -> str:

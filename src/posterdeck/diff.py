@@ -263,6 +263,7 @@ def _deck_diff(name: str, old_dir: Path, new_dir: Path, thumbnails: bool, projec
     approved = review_approvals.load(new_dir)
     if approved is not None:
         out.approvals = []
+    said: set[str] = set()  # the languages whose translations were compared (once per language)
     for tag in new.info.targets:
         if approved is None and tag not in old.info.targets:
             continue
@@ -277,6 +278,7 @@ def _deck_diff(name: str, old_dir: Path, new_dir: Path, thumbnails: bool, projec
         if tag not in old.info.targets:
             continue
         docs_old = compose(old, make_target(tag, old.info, old.markets))
+        _translation_changes(out, docs_old, docs_new, target.language, new.info.source_language, said)
         for kind, doc in docs_new.items():
             if kind == "poster-screen":  # the screen poster of a print layout: poster.pdf speaks for it
                 continue
@@ -293,6 +295,23 @@ def _deck_diff(name: str, old_dir: Path, new_dir: Path, thumbnails: bool, projec
         if thumbnails and tag == new.info.targets[0]:
             _thumbnails(out, docs_old, docs_new, tag)
     return out
+
+
+def _translation_changes(out: DeckDiff, docs_old: dict, docs_new: dict, language: str, source_language: str,
+                         said: set[str]) -> None:
+    """The texts whose wording in ``language`` (a translation) changed, as "CONTEXT (de)": a
+    reworded translation is a changed text as much as a reworded source."""
+    if language == source_language or language in said:
+        return
+    said.add(language)
+
+    def wording(docs: dict) -> dict:
+        return {ctx: shown for d in docs.values() for ctx, (_, shown, _) in d.texts.items()}
+
+    before, after = wording(docs_old), wording(docs_new)
+    for ctx in sorted(set(before) | set(after)):
+        if ctx in before and ctx in after and before[ctx] != after[ctx]:
+            out.texts.append((f"{ctx} ({language})", before[ctx], after[ctx]))
 
 
 def _thumbnails(out: DeckDiff, docs_old, docs_new, tag: str) -> None:

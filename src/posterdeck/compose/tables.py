@@ -38,33 +38,40 @@ class TableBlock:
         widths = (stub_w, *cols)
         lead = st.leading
         rows: list[tuple] = []
+        heads, group_refs = t.refs if t.refs[0] else ((), ())
+        heads = tuple(heads) + ("",) * (ncol + 1 - len(heads))
+        group_refs = tuple(group_refs) + ("",) * (len(t.groups) - len(group_refs))
         if t.groups:
             row = [self._cell("", st, "bold", "header")]
             at = 0
-            for label, span in t.groups:
+            for (label, span), gref in zip(t.groups, group_refs):
                 row.append(self._cell(label, st, "bold", "header", width=sum(cols[at:at + span]) - 2 * pad,
-                                      colspan=span, align="center"))
+                                      colspan=span, align="center", ref=gref))
                 row.extend([None] * (span - 1))
                 at += span
             rows.append(tuple(row))
-        rows.append((self._cell(t.stub_heading, st, "bold", "header", width=stub_w - 2 * pad),
-                     *(self._cell(c, st, "bold", "header", width=w - 2 * pad, align="center")
-                       for c, w in zip(t.columns, cols))))
+        rows.append((self._cell(t.stub_heading, st, "bold", "header", width=stub_w - 2 * pad, ref=heads[0]),
+                     *(self._cell(c, st, "bold", "header", width=w - 2 * pad, align="center", ref=ref)
+                       for c, w, ref in zip(t.columns, cols, heads[1:]))))
         # rows under a heading row are indented; a table without headings keeps its rows flush
         nested = any(level in HEADING_LEVELS for _, _, level in t.rows)
         band = "table_band" if "table_band" in self.ctx.colours else ""
         for i in self.shown:
             term, cells, level = t.rows[i]
+            term_ref = t.row_refs[i] if i < len(t.row_refs) else ""
             if level == "group":
                 rows.append((self._cell(term, st, "bold", "", width=sum(widths) - 2 * pad, colspan=ncol + 1,
-                                        color="primary"), *([None] * ncol)))
+                                        color="primary", ref=term_ref), *([None] * ncol)))
                 continue
             font = "bold" if level == "soc" else "regular"
             indent = st.size if nested and level == "pt" else 0.0
             fill = band if level == "soc" else ""
             paths = t.cell_paths[i] if i < len(t.cell_paths) else ()
-            refs = [f"value:{p}" if p else "" for p in paths] + [""] * (len(cells) - len(paths))
-            rows.append((self._cell(term, st, font, "", width=stub_w - 2 * pad - indent, indent=indent, fill=fill),
+            fmts = t.cell_formats[i] if i < len(t.cell_formats) else ()
+            refs = [f"value:{p}" + (f"|{fmts[c]}" if c < len(fmts) and fmts[c] else "") if p else ""
+                    for c, p in enumerate(paths)] + [""] * (len(cells) - len(paths))
+            rows.append((self._cell(term, st, font, "", width=stub_w - 2 * pad - indent, indent=indent, fill=fill,
+                                    ref=term_ref),
                          *(self._cell(c, st, font, "", width=w - 2 * pad, align="center", fill=fill, ref=ref)
                            for c, w, ref in zip(cells, cols, refs))))
         heights = tuple(max(len(c.lines) for c in r if c) * st.size * lead + 2 * pad for r in rows)

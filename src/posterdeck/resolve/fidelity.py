@@ -26,6 +26,7 @@ class Facts:
     inline_notes: int = 0
     links: Counter = field(default_factory=Counter)  # the addresses of the links, once each
     lone: Counter = field(default_factory=Counter)  # markup characters printed as text
+    written: dict = field(default_factory=dict)  # citation as compared -> as the text writes it ('[@a, p. 743]')
 
 
 def facts(nodes) -> Facts:
@@ -43,7 +44,10 @@ def _walk(nodes, out: Facts) -> None:
             out.order.append(written)
         elif isinstance(n, Cite):
             # with its locator ('[@a, page 743]'): a translation keeps where in the source it points
-            out.citations.update(cited(k, n.locator(i)) for i, k in enumerate(n.keys))
+            for i, k in enumerate(n.keys):
+                key = cited(k, n.locator(i))
+                out.citations[key] += 1
+                out.written.setdefault(key, f"[@{k}, {n.locator(i).written}]" if n.locator(i).written else key)
         elif isinstance(n, Note):
             if n.ref:
                 out.notes[f"[^{n.ref}]"] += 1
@@ -56,9 +60,11 @@ def _walk(nodes, out: Facts) -> None:
             out.links[link] = 1  # a link of several styled runs is one link
 
 
-def _compare(what: str, src: Counter, tr: Counter) -> list[str]:
-    lost = sorted((src - tr).elements())
-    added = sorted((tr - src).elements())
+def _compare(what: str, src: Counter, tr: Counter, src_names: dict | None = None,
+             tr_names: dict | None = None) -> list[str]:
+    """``src_names``, ``tr_names``: how each side writes what is compared (a locator as written)."""
+    lost = sorted((src_names or {}).get(x, x) for x in (src - tr).elements())
+    added = sorted((tr_names or {}).get(x, x) for x in (tr - src).elements())
     if lost and added:
         return [f"it has {', '.join(added)} where the source has {', '.join(lost)} ({what})"]
     if lost:
@@ -82,11 +88,11 @@ def differences(source: str, translation: str) -> list[str]:
         return []
     try:
         tr = facts(markup.parse(translation))
-    except markup.MarkupError as exc:
-        return [f"its markup does not parse: {exc}"]
+    except markup.MarkupError as exc:  # with what to write instead (a locator's terms)
+        return [f"its markup does not parse: {exc}" + (f"; {exc.hint}" if getattr(exc, "hint", "") else "")]
     problems = (_compare("placeholders print study data: the same paths and formats", src.placeholders,
                          tr.placeholders)
-                + _compare("citations and their locators", src.citations, tr.citations)
+                + _compare("citations and their locators", src.citations, tr.citations, src.written, tr.written)
                 + _compare("footnote markers", src.notes, tr.notes)
                 + _compare("link addresses", src.links, tr.links))
     if src.placeholders == tr.placeholders and _distinct(src.order) != _distinct(tr.order):

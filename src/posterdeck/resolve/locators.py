@@ -12,7 +12,7 @@ for a term posterdeck does not know or a term without a value.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 
 # CSL locator label -> its English terms (long singular, long plural, short singular, short plural, symbols)
 TERMS: dict[str, tuple[str, ...]] = {
@@ -69,6 +69,7 @@ class Locator:
     label: str = ""  # the CSL label ("page", "figure", "table"), "" without a locator
     value: str = ""  # as written: "743", "33-35", "2"
     suffix: str = ""  # text after the locator: "emphasis added"
+    written: str = field(default="", compare=False)  # as the text writes it, for messages: "p. 998"
 
     def __bool__(self) -> bool:
         return bool(self.label or self.suffix)
@@ -109,6 +110,10 @@ def parse(rest: str) -> Locator:
     s = rest.strip()
     if not s:
         raise LocatorError("a citation with a comma but no locator after it", HINT)
+    return replace(_parse(s, rest), written=s)
+
+
+def _parse(s: str, rest: str) -> Locator:
     if s.startswith("{"):
         end = s.find("}")
         if end < 0:

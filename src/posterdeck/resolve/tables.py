@@ -53,20 +53,25 @@ class TableResolver:
                      "give one format per column; '' leaves a column to the default of each cell")
         col_formats = self._column_formats(tid, spec, data)
         study_src = self.model.sources["study"]
-        rows, row_paths, cell_paths = [], [], []
+        rows, row_paths, cell_paths, row_refs, cell_formats = [], [], [], [], []
         for r, row in enumerate(data.rows):
-            term = self.tr(row.term, ("tables", spec.data, "rows"), study_src,
-                           context=f"study.tables.{spec.data}.{row.term}")
+            term_ctx = f"study.tables.{spec.data}.{row.term}"
+            term = self.tr(row.term, ("tables", spec.data, "rows"), study_src, context=term_ctx)
+            if term and term.strip():  # a review item of its own, marked on its stub cell
+                self.wording.setdefault(term_ctx, (row.term, term, study_src.where(("tables", spec.data, "rows", r))))
+            row_refs.append(f"text:{term_ctx}" if term and term.strip() else "")
             if row.level == "group":
                 rows.append((term, (), row.level))
                 row_paths.append(())
                 cell_paths.append(())
+                cell_formats.append(())
                 continue
-            cells, shown, at_cell = [], [], []
+            cells, shown, at_cell, at_format = [], [], [], []
             for c, (col, raw) in enumerate(zip(data.columns, row.values)):
                 at = ("tables", spec.data, "rows", r, row_key_name(data, r), c)
                 ref = cell_ref(raw, cell_path(spec.data, data, r, col))
                 at_cell.append(ref.path if ref.kind not in ("empty", "text") else "")
+                at_format.append("")
                 if ref.kind == "empty":
                     cells.append("")
                 elif ref.kind == "text":
@@ -81,9 +86,12 @@ class TableResolver:
                     cells.append(self.cell_value(ref.path, fmt, fmt_at, fmt_src,
                                                  f"tables.{spec.data}: row {r + 1} ({row.term}), column {col}: "))
                     shown.append(ref.path)
+                    if leaf is not None:
+                        at_format[-1] = fmt or default_format(leaf)
             rows.append((term, tuple(cells), row.level))
             row_paths.append(tuple(shown))
             cell_paths.append(tuple(at_cell))
+            cell_formats.append(tuple(at_format))
         pops = tuple(f"populations.{c}" for c in data.columns if c in self.model.study.populations)
         return RTable(id=tid, stub_heading=self.plain(spec.stub_heading, base + ("stub_heading",)),
                       groups=tuple((self.plain(g.label, base + ("column_groups", i)), g.span)
@@ -91,7 +99,18 @@ class TableResolver:
                       columns=tuple(self.plain(c, base + ("columns", i)) for i, c in enumerate(spec.columns)),
                       rows=tuple(rows), caption=self.text(spec.caption, base + ("caption",)),
                       paths=(f"tables.{spec.data}",) + pops, row_paths=tuple(row_paths),
-                      cell_paths=tuple(cell_paths))
+                      cell_paths=tuple(cell_paths), cell_formats=tuple(cell_formats), refs=self._heading_refs(tid, spec), row_refs=tuple(row_refs))
+
+    def _heading_refs(self, tid: str, spec) -> tuple[tuple[str, ...], tuple[str, ...]]:
+        """The review refs ("text:CONTEXT") of the header cells: (stub heading and columns, column groups)."""
+        def ref(path: tuple, raw: str) -> str:
+            return f"text:{self.context(path)}" if raw and raw.strip() else ""
+
+        base = ("tables", tid)
+        heads = (ref(base + ("stub_heading",), spec.stub_heading),
+                 *(ref(base + ("columns", i), c) for i, c in enumerate(spec.columns)))
+        groups = tuple(ref(base + ("column_groups", i), g.label) for i, g in enumerate(spec.column_groups))
+        return heads, groups
 
     def _column_formats(self, tid: str, spec, data) -> list[str]:
         """The format of each column ('' for none). A column's format applies to the cells it

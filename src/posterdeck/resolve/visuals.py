@@ -31,6 +31,10 @@ class RTable:
     paths: tuple[str, ...] = ()  # the table and the populations of its columns
     row_paths: tuple[tuple[str, ...], ...] = ()  # per row: the data paths its cells show
     cell_paths: tuple[tuple[str, ...], ...] = ()  # per row, per cell: the data path it shows ('' for text)
+    cell_formats: tuple[tuple[str, ...], ...] = ()  # per row, per cell: the format it prints in ('' for text)
+    # review refs ("text:CONTEXT", '' for none) of the header cells: ((stub heading, *columns), column groups)
+    refs: tuple[tuple[str, ...], tuple[str, ...]] = ((), ())
+    row_refs: tuple[str, ...] = ()  # per row: the review ref of its term (stub cell)
 
     def texts(self, rows: range | None = None) -> list[str]:
         """Every text of the table, or of its headers and the rows ``rows`` (a part of it)."""

@@ -22,6 +22,7 @@ class Approvals:
 
     path: Path
     entries: dict = field(default_factory=dict)
+    lines: dict = field(default_factory=dict)  # (item key, language) -> 'approvals.yaml:LINE' of its entry
 
     def get(self, key: str, language: str):
         return self.entries.get((key, language))
@@ -56,6 +57,7 @@ def load(folder: Path) -> Approvals | None:
             errors.append(InputError(f"{entry.item} ({entry.language or 'every language'}) is approved twice",
                                      src.where(("approvals", i)), hint="keep one entry per item and language"))
         out.entries[k] = entry
+        out.lines[k] = str(src.where(("approvals", i)))
     collect(errors)
     return out
 
@@ -123,16 +125,17 @@ def _display(path: Path) -> str:
 
 
 def approve(folder: Path, reviews: list[TargetReview], by: str, keys: tuple[str, ...] = (),
-            today: datetime.date | None = None) -> list[tuple[str, str]]:
+            today: datetime.date | None = None, prune: tuple = ()) -> list[tuple[str, str]]:
     """Record the items of ``reviews`` as approved by ``by`` today (only those whose key matches
     one of ``keys``, shell patterns allowed, when given) and write approvals.yaml atomically,
-    keeping the entries of other items. Returns the (key, language) pairs recorded."""
+    keeping the entries of other items, except the (key, language) pairs ``prune`` (stale
+    entries, review.stale). Returns the (key, language) pairs recorded."""
     import yaml
 
     from posterdeck.output import write_atomic
 
     old = load(folder)
-    entries = {k: e.model_dump() for k, e in (old.entries.items() if old else [])}
+    entries = {k: e.model_dump() for k, e in (old.entries.items() if old else []) if k not in set(prune)}
     date = (today or datetime.date.today()).isoformat()
     done = []
     for review in reviews:

@@ -8,11 +8,13 @@ shows becomes items:
 - ``citation:KEY`` or ``citation:KEY@LOCATOR``: a reference cited on the page;
 - ``claim:ID``: a claim of content.yaml, placed on every text whose source wording contains its
   ``says`` (case and markup aside) or that its ``texts:`` names;
+- ``text:CONTEXT``: every other text the page shows (headline, paragraphs, captions, table
+  headings and stubs, chart titles and categories), worded in the target's language;
 - ``footnote:CONTEXT``: a footnote as the page's footer prints it;
 - ``statement:ID``: a product or market statement.
 
 Fingerprints (see ``fingerprint``): a value's over its study result's printable fields, the
-same in every language; a citation's over the reference's data and the locator; a claim's,
+same in every language; a citation's over the reference's data and the locator; a claim's, text's,
 footnote's and statement's over its wording in the target's language (before values are filled
 in, so that a changed value invalidates the value items only).
 """
@@ -80,9 +82,19 @@ class _Facts:
                 self._table(box, found)
             elif isinstance(box, Chart):
                 mark = Mark(round(box.x, 2), round(box.y, 2), round(box.w, 2), round(box.h, 2))
-                for path in getattr(box.chart, "paths", ()):
+                labels = [lab for s in getattr(box.chart, "series", ()) for lab in getattr(s, "labels", ())
+                          if getattr(box.chart, "data_labels", False)]  # printed only with data labels
+                paths = getattr(box.chart, "paths", ())
+                for k, path in enumerate(paths):
                     if path in self.model.leaves:
-                        found.setdefault(f"value:{path}", _Found()).add("", mark)
+                        f = found.setdefault(f"value:{path}", _Found())
+                        # a bar chart's data label, as printed (its series' values in the order of its paths)
+                        f.add(labels[k] if len(labels) == len(paths) else "", mark)
+                        f.extra.setdefault("formats", {})["chart label" if len(labels) == len(paths) else "chart"] = None
+                prefix = f"charts.{getattr(box.chart, 'id', '')}."  # its title, categories, series, axes
+                for ctx in self.texts:
+                    if ctx.startswith(prefix):
+                        found.setdefault(f"text:{ctx}", _Found()).add("", mark)
         items: list[Item] = []
         for ref, f in found.items():
             kind, _, what = ref.partition(":")
@@ -91,6 +103,7 @@ class _Facts:
             elif kind == "cite":
                 items.extend(self.citations(what, f))
         items += self.claims(found)
+        items += self.wordings(found, notes)
         items += self.footnotes(found, notes)
         items += self.statements(found)
         seen, out = set(), []
@@ -116,11 +129,12 @@ class _Facts:
                 for k, (ref, x0, x1, piece) in enumerate(line.refs):
                     mark = Mark(round(left + x0, 2), round(y, 2), round(x1 - x0, 2), round(para.leading, 2))
                     key = ref.split("|", 1)[0]  # value:PATH|fmt -> value:PATH
-                    shown = plain_text(piece) if key.startswith("value:") else ""
+                    # a value as printed; a citation as its superscript prints ('2(p1063)')
+                    shown = plain_text(piece) if key.startswith(("value:", "cite:")) else ""
                     f = found.setdefault(key, _Found())
                     f.add(shown, mark, cont=k == 0 and ref == last and x0 < 0.5)
                     if key.startswith("value:") and "|" in ref:
-                        f.extra.setdefault("formats", set()).add(ref.split("|", 1)[1])
+                        f.extra.setdefault("formats", {})[ref.split("|", 1)[1]] = None  # in order of placement
                     if box.role == "footer" and j == 0 and ref.startswith("note:") and x0 < 0.5:
                         note = ref[5:]
                 last = line.refs[-1][0] if line.refs else ""
@@ -140,7 +154,12 @@ class _Facts:
                 if cell is not None:
                     w = sum(t.col_widths[c:c + cell.colspan])
                     if cell.ref:
-                        found.setdefault(cell.ref, _Found()).add(plain_text(" ".join(cell.lines)),
+                        key, _, fmt = cell.ref.partition("|")
+                        shown = plain_text(" ".join(cell.lines)) if key.startswith("value:") else ""
+                        f = found.setdefault(key, _Found())
+                        if fmt:
+                            f.extra.setdefault("formats", {})[fmt] = None
+                        f.add(shown,
                                                                  Mark(round(x, 2), round(y, 2), round(w, 2),
                                                                       round(t.row_heights[r], 2)))
                 x += t.col_widths[c]
@@ -164,8 +183,8 @@ class _Facts:
             fields["N value"] = N
             details.append(("n/N", f"{leaf.n}/{N}"))
         details.append(("rule", _rule(leaf, self.decimals)))
-        if f.extra.get("formats"):
-            details.append(("format", ", ".join(sorted(f.extra["formats"]))))
+        if f.extra.get("formats"):  # the format of every placement, in the order the page shows them
+            details.append(("format", "; ".join(f.extra["formats"])))
         details.append(("defined at", where))
         return Item(key=f"value:{path}", kind="value", label=label, shown="; ".join(f.shown), where=where,
                     details=tuple(details), fingerprint=fingerprint("value", path, fields), language="",
@@ -188,7 +207,8 @@ class _Facts:
             where = self._reference_where(key)
             details.append(("defined at", where))
             out.append(Item(key=f"citation:{key}" + (f"@{loc}" if loc else ""), kind="citation",
-                            label=short(item) + (f" ({loc})" if loc else ""), shown=full, where=where,
+                            label=short(item) + (f" ({loc})" if loc else ""), shown="; ".join(f.shown) or full,
+                            where=where,
                             details=tuple(details),
                             fingerprint=fingerprint("citation", item.model_dump(mode="json", by_alias=True), loc),
                             language="", marks=tuple(f.marks)))
@@ -250,6 +270,29 @@ class _Facts:
                                if says in _words(source) or ctx in named or ctx.removesuffix(".text") in named)
         return memo[key]
 
+    def wordings(self, found: dict, notes: dict) -> list[Item]:
+        """Every text the page shows (headline, summary, highlights, paragraphs, notes, captions,
+        table headings and stubs, chart titles and categories), worded in the target's language:
+        its fingerprint covers that wording with its placeholders, not the values filled in (the
+        values are items of their own). Footnotes and statements are items of their own kinds."""
+        own = {ctx for ctx, _, _ in notes.values()}
+        out = []
+        for ref, f in found.items():
+            if not ref.startswith("text:"):
+                continue
+            ctx = ref[5:]
+            if ctx in own or ctx.startswith("statements.") or ctx not in self.texts:
+                continue
+            source, wording, where = self.texts[ctx]
+            details = [("text", ctx), ("wording", _readable(wording))]
+            if wording != source:
+                details.append(("source wording", _readable(source)))
+            details.append(("defined at", str(where)))
+            out.append(Item(key=f"text:{ctx}", kind="text", label=ctx, shown=_readable(wording), where=str(where),
+                            details=tuple(details), fingerprint=fingerprint("text", wording),
+                            language=self.target.language, marks=tuple(f.marks)))
+        return out
+
     def footnotes(self, found: dict, notes: dict) -> list[Item]:
         out = []
         for letter, (ctx, lines, marks) in notes.items():
@@ -284,6 +327,27 @@ class _Facts:
         return out
 
 
+def unstated_claims(model, texts: list | None = None) -> list[str]:
+    """Lint: a claim whose ``says`` no text of the deck contains, and that names no text with
+    ``texts:``, is placed on no page, so no reviewer would see it: a warning at its line.
+    ``texts``: i18n.template(model), when already read."""
+    from posterdeck.i18n import template
+
+    if not model.content.claims:
+        return []
+    sources = [_words(raw) for _, raw, *_ in (texts if texts is not None else template(model))]
+    src = model.sources["content"]
+    out = []
+    for i, claim in enumerate(model.content.claims):
+        says = _words(claim.says)
+        if claim.texts or any(says in text for text in sources):
+            continue
+        out.append(f"{src.where(('claims', i))}: claim {claim.id} is stated by no text of the deck; add texts: "
+                   f"[context] naming the texts that state it (e.g. sections.ID.headline), or reword says: as a "
+                   f"text states it")
+    return out
+
+
 def _refs(para) -> list[str]:
     return [r[0] for line in para.lines for r in line.refs]
 
@@ -293,6 +357,13 @@ _MARKUP = re.compile(r"\{\{[^}]*\}\}|\[@[^\]]*\]|\[\^[^\]]*\]|[*^~]")
 
 def _plain(text: str) -> str:
     return re.sub(r"\s+", " ", _MARKUP.sub("", text or "")).strip()
+
+
+def _readable(text: str) -> str:
+    """A text's wording as a reviewer reads it: its placeholders kept ({{ path }}), citation and
+    footnote marks and emphasis left out (they are items, or no wording, of their own)."""
+    text = re.sub(r"\[@[^\]]*\]|\[\^[^\]]*\]|(?<!\{)[*^~]", "", text or "")
+    return re.sub(r"\s+", " ", text).strip()
 
 
 def _words(text: str) -> str:

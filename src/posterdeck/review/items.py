@@ -24,8 +24,9 @@ class Item:
 
     ``key``: stable across builds and languages, e.g. ``value:results.crcri.ino_s1``,
     ``citation:jabbour2020`` (with its locator: ``citation:jabbour2020@fig. 2``),
-    ``claim:crcri-mrd-greater-in-s1``, ``statement:adverse-events``, ``footnote:<page-local id>``.
-    ``kind``: "value" | "citation" | "claim" | "statement" | "footnote".
+    ``claim:crcri-mrd-greater-in-s1``, ``text:sections.crcri.summary``, ``statement:adverse-events``,
+    ``footnote:<page-local id>``.
+    ``kind``: "value" | "citation" | "claim" | "text" | "statement" | "footnote".
     ``label``: what it is, in words (the study result's label, the claim as reviewers know it).
     ``shown``: the text as this target prints it.
     ``where``: file:line of its definition.

@@ -18,7 +18,7 @@ STATUS = {
     "new": ("new, never approved", "#1d4ed8"),
     "": ("no approvals recorded", "#5b6472"),
 }
-KINDS = ("value", "citation", "claim", "statement", "footnote")
+KINDS = ("value", "citation", "claim", "text", "statement", "footnote")
 OUTPUT_NAMES = {"poster": "poster", "deck": "slide"}
 
 
@@ -159,44 +159,127 @@ def on_page(mark: Mark, width: float, height: float) -> Mark | None:
     return Mark(x0, y0, x1 - x0, y1 - y0)
 
 
-_STEPS = sorted(((i, j) for i in range(-3, 9) for j in range(-3, 5)), key=lambda t: (t[0] ** 2 + t[1] ** 2, t))
+def _offsets(reach: int) -> list[tuple[int, int]]:
+    """Places round a mark, nearest first: (i, j) steps left (i < 0) or right (i > 0) of the mark,
+    above (j < 0) or below (j > 0) it; 0 is level with its start (its left edge, its top). Beside
+    the mark on its left (the margin, the gutter) comes first, then above, right, below."""
+    first = [(-1, 0), (0, -1), (1, 0), (0, 1), (-1, -1), (-1, 1)]
+    rest = sorted(((i, j) for i in range(-reach, reach + 1) for j in range(-reach, reach + 1)
+                   if (i, j) != (0, 0) and (i, j) not in first), key=lambda t: (t[0] ** 2 + t[1] ** 2, t[0] > 0, t))
+    return first + rest
+
+
+_NEAR = _offsets(12)
+
+
+def ink(page) -> list[Mark]:
+    """What a page model's page prints, as rectangles (points, top-left origin): each line of
+    text where it stands, each table and chart whole. Markers keep off them."""
+    from posterdeck.pagemodel import Chart, Table, TextBox
+
+    out = []
+    for box in getattr(page, "boxes", ()):
+        if isinstance(box, TextBox):
+            top, inner = box.y + box.padding, box.w - 2 * box.padding
+            for i, para in enumerate(box.paragraphs):
+                top += para.space_before if i else 0.0
+                for j, line in enumerate(para.lines):
+                    free = inner - para.indent - line.width
+                    left = box.x + box.padding + para.indent + (
+                        free / 2 if para.align == "center" else free if para.align == "right" else 0.0)
+                    if line.width > 0:
+                        out.append(Mark(left, top + j * para.leading, line.width, para.leading))
+                top += len(para.lines) * para.leading
+        elif isinstance(box, (Table, Chart)):
+            out.append(Mark(box.x, box.y, box.w, box.h))
+    return out
+
+
+def whole_lines(page, marks, region: tuple[float, float, float, float]) -> tuple[float, float, float, float]:
+    """A crop ``region`` (x0, y0, x1, y1) of ``page`` round ``marks`` grown so that it cuts no
+    word: as wide as the text boxes the marks stand in, and as high as every line it cuts."""
+    from posterdeck.pagemodel import TextBox
+
+    x0, y0, x1, y1 = region
+    for box in getattr(page, "boxes", ()):
+        if isinstance(box, TextBox) and any(box.x <= m.x + m.w / 2 <= box.x + box.w and
+                                            box.y <= m.y + m.h / 2 <= box.y + box.h for m in marks):
+            x0, x1 = min(x0, max(0.0, box.x)), max(x1, min(page.width, box.x + box.w))
+    for line in ink(page):
+        if line.x < x1 and line.x + line.w > x0 and line.y < y1 and line.y + line.h > y0:
+            if line.y < y0 < line.y + line.h or line.y < y1 < line.y + line.h:
+                if line.h < (y1 - y0) / 2:  # a line cut by the top or bottom: whole (not a chart or table)
+                    y0, y1 = min(y0, line.y), max(y1, line.y + line.h)
+    return max(0.0, x0), max(0.0, y0), min(page.width, x1), min(page.height, y1)
 
 
 def place_markers(mine: list[Callout], width: float, height: float, size: float,
-                  digit: float) -> dict[tuple[int, int], tuple[float, float, float]]:
+                  digit: float, avoid: list[Mark] = ()) -> dict[tuple[int, int], tuple[float, float, float]]:
     """Where each mark's numbered marker goes on its page, in page units: (number, mark index) ->
-    (left, top, marker width). A marker of height ``size`` (a digit ``digit`` wide) stands just
-    above and left of its mark's corner; where another marker already stands it moves to the
-    nearest free place near there, inside the page, so that dense pages keep every number
-    readable. Overlap remains only when no place near the mark is free."""
+    (left, top, marker width). A marker of height ``size`` (a digit ``digit`` wide) stands beside
+    its mark, in the margin or gutter on its left where there is room, else at the nearest place
+    (within a dozen markers' reach) that covers neither another marker nor any item's mark (every
+    text shown is a mark of its own: so no text either); a thin leader (see ``leader``) joins a
+    marker to its mark. ``avoid``: more places to keep off (``ink``: all the page's text). Only
+    where no such place is near does a marker cover a mark, never another marker when it can
+    help it."""
     placed: dict[tuple[int, int], tuple[float, float, float]] = {}
     widest = max((len(str(c.number)) for c in mine), default=1) * digit + size
-    cell = max(4 * size, widest)  # markers filed by cell: a place is checked against its neighbours only
-    grid: dict[tuple[int, int], list[tuple[float, float, float]]] = {}
+    cell = max(4 * size, widest)  # marks and markers filed by cell: a place is checked against its neighbours only
+    markers: dict[tuple[int, int], list[tuple[float, float, float, float]]] = {}
+    marks: dict[tuple[int, int], list[tuple[float, float, float, float]]] = {}
 
-    def free(x: float, y: float, w: float) -> bool:
-        cx, cy = int(x // cell), int(y // cell)
-        for gx in range(cx - 1, int((x + w) // cell) + 1):
-            for gy in (cy - 1, cy, cy + 1):
-                for tx, ty, tw in grid.get((gx, gy), ()):
-                    if not (x + w <= tx or tx + tw <= x or y + size <= ty or ty + size <= y):
+    def file(grid: dict, x: float, y: float, w: float, h: float) -> None:
+        for gx in range(int(x // cell), int((x + w) // cell) + 1):
+            for gy in range(int(y // cell), int((y + h) // cell) + 1):
+                grid.setdefault((gx, gy), []).append((x, y, w, h))
+
+    def clear(grid: dict, x: float, y: float, w: float) -> bool:
+        for gx in range(int(x // cell), int((x + w) // cell) + 1):
+            for gy in range(int(y // cell), int((y + size) // cell) + 1):
+                for tx, ty, tw, th in grid.get((gx, gy), ()):
+                    if not (x + w <= tx or tx + tw <= x or y + size <= ty or ty + th <= y):
                         return False
         return True
 
+    for m in [m for c in mine for m in c.item.marks] + list(avoid):
+        m = on_page(m, width, height)
+        if m is not None:
+            file(marks, m.x, m.y, m.w, m.h)
+    gap = size * 0.25
     for c in mine:
         w = max(size, len(str(c.number)) * digit + size * 0.55)
         for k, m in enumerate(c.item.marks):
             m = on_page(m, width, height) or m
-            ax, ay = m.x - 0.6 * w, m.y - 0.6 * size
-            best = None
-            for i, j in _STEPS:
-                x = min(max(0.0, ax + i * w * 1.08), max(0.0, width - w))
-                y = min(max(0.0, ay + j * size * 1.08), max(0.0, height - size))
-                if free(x, y, w):
-                    best = (x, y)
-                    break
+            best = fallback = None
+            for i, j in _NEAR:
+                x = (m.x - w - gap + (i + 1) * (w + gap) if i < 0 else
+                     m.x + m.w + gap + (i - 1) * (w + gap) if i > 0 else m.x)
+                y = (m.y - size - gap + (j + 1) * (size + gap) if j < 0 else
+                     m.y + m.h + gap + (j - 1) * (size + gap) if j > 0 else m.y)
+                if x < 0 or y < 0 or x + w > width or y + size > height:
+                    continue
+                if clear(markers, x, y, w):
+                    if clear(marks, x, y, w):
+                        best = (x, y)
+                        break
+                    fallback = fallback or (x, y)
             if best is None:
-                best = (min(max(0.0, ax), max(0.0, width - w)), min(max(0.0, ay), max(0.0, height - size)))
+                best = fallback or (min(max(0.0, m.x - 0.6 * w), max(0.0, width - w)),
+                                    min(max(0.0, m.y - 0.6 * size), max(0.0, height - size)))
             placed[(c.number, k)] = (best[0], best[1], w)
-            grid.setdefault((int(best[0] // cell), int(best[1] // cell)), []).append((best[0], best[1], w))
+            file(markers, best[0], best[1], w, size)
     return placed
+
+
+def leader(marker: tuple[float, float, float], size: float, mark: Mark) -> tuple[float, float, float, float] | None:
+    """The thin line from a marker (left, top, width; ``size`` high) to its mark, from the point
+    of each nearest the other (None when they touch): page units."""
+    x, y, w = marker
+    mx = min(max(x + w / 2, mark.x), mark.x + mark.w)  # the mark's point nearest the marker's centre
+    my = min(max(y + size / 2, mark.y), mark.y + mark.h)
+    px = min(max(mx, x), x + w)  # the marker's point nearest that
+    py = min(max(my, y), y + size)
+    if abs(px - mx) < size * 0.3 and abs(py - my) < size * 0.3:
+        return None
+    return px, py, mx, my

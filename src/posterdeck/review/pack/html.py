@@ -9,7 +9,8 @@ from html import escape
 
 from posterdeck.review.items import TargetReview
 from posterdeck.review.pack.common import (KINDS, STATUS, Callout, Pictures, callouts, needs_approval, on_page,
-                                           page_title, place_markers, status_counts, status_of)
+                                           ink, leader, page_title, place_markers, status_counts,
+                                           status_of)
 
 NOMINAL = 800.0  # px: about the width a page picture gets in a 1400 px window
 MARKER = 22.0  # px: a marker's height (the CSS below)
@@ -32,6 +33,8 @@ section.page h2 span{font-weight:normal;color:var(--muted);font-size:13px}
 button.zoom{font:13px system-ui,sans-serif;margin-left:12px;vertical-align:middle}
 .sheet img{display:block;width:100%;height:auto}
 .box{position:absolute;border:2px solid var(--c);pointer-events:none}
+svg.leaders{position:absolute;left:0;top:0;width:100%;height:100%;pointer-events:none}
+svg.leaders line{stroke-width:1.2px;vector-effect:non-scaling-stroke}
 .marker{position:absolute;min-width:22px;height:22px;padding:0 5px;border-radius:11px;
  background:var(--c);color:#fff;font:bold 12px/22px system-ui,sans-serif;text-align:center;text-decoration:none;
  border:1.5px solid #fff;box-shadow:0 0 2px rgba(0,0,0,.5)}
@@ -159,9 +162,20 @@ def _section(page, mine: list[Callout], docs: dict, pictures: Pictures) -> str:
     if model_page is not None and png is not None:
         W, H = model_page.width, model_page.height
         k = NOMINAL / W  # px per point at the nominal width markers are kept apart at
-        where = place_markers(mine, W, H, MARKER / k, 7.5 / k)
+        where = place_markers(mine, W, H, MARKER / k, 7.5 / k, ink(model_page))
         src = "data:image/png;base64," + base64.b64encode(png).decode("ascii")
         parts.append(f'<div class="frame"><div class="sheet" id="sheet-{sid}"><img src="{src}" alt="{escape(title)} as built">')
+        lines = []  # thin leaders from each marker to its mark, drawn under the markers
+        for c in mine:
+            for n, m in enumerate(c.item.marks):
+                line = leader(where[(c.number, n)], MARKER / k, on_page(m, W, H) or m)
+                if line is not None:
+                    lines.append(f'<line x1="{line[0]:.1f}" y1="{line[1]:.1f}" x2="{line[2]:.1f}" y2="{line[3]:.1f}" '
+                                 f'stroke="{status_of(c.item)[1]}" data-status="{escape(c.item.status)}" '
+                                 f'data-kind="{escape(c.item.kind)}"/>')
+        if lines:
+            parts.append(f'<svg class="leaders" viewBox="0 0 {W:.1f} {H:.1f}" preserveAspectRatio="none" '
+                         f'aria-hidden="true">{"".join(lines)}</svg>')
         for c in mine:
             colour = status_of(c.item)[1]
             attrs = f'data-status="{escape(c.item.status)}" data-kind="{escape(c.item.kind)}" style="--c:{colour};'
@@ -192,7 +206,7 @@ def _callout(c: Callout) -> str:
     words, colour = status_of(item)
     rows = list(item.details)
     rows.append(("status", words + (f" ({item.approved})" if item.approved else "")))
-    if item.where:
+    if item.where and ("defined at", item.where) not in rows:  # said once
         rows.append(("where", item.where))
     dl = "".join(f"<dt>{escape(name)}</dt><dd>{escape(text)}</dd>" for name, text in rows)
     shown = (f'<p class="shown">as shown: \u201c{escape(item.shown)}\u201d</p>'

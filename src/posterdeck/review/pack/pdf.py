@@ -15,7 +15,8 @@ from xml.sax.saxutils import escape
 
 from posterdeck.review.items import TargetReview
 from posterdeck.review.pack.common import (NEEDS_APPROVAL, STATUS, Callout, Pictures, callouts, needs_approval,
-                                           on_page, page_title, place_markers, source_pdf, status_counts, status_of)
+                                           ink, leader, on_page, page_title, place_markers, source_pdf, status_counts,
+                                           status_of, whole_lines)
 
 SHEET = (841.89, 595.28)  # A4 landscape, points
 MARGIN = 28.0
@@ -92,7 +93,8 @@ def write_pdf(review: TargetReview, docs: dict, files: dict[str, bytes], picture
         if scale:
             from reportlab.platypus import Spacer
 
-            story.append(_Figure(pw * scale, ph * scale, scale, (name, page.index), mine, state, styles))
+            story.append(_Figure(pw * scale, ph * scale, scale, (name, page.index), mine, state, styles,
+                                 ink(model_page)))
             story.append(Spacer(1, 12))
         else:
             story.append(Paragraph("The page is not in this build's files.", styles["body"]))
@@ -174,9 +176,9 @@ def _badge(canv, x: float, y: float, number: int, colour: str, font: str, size: 
 class _Figure(_flowable()):
     """The built page, placed whole at ``scale``, with a marker over each item's marks."""
 
-    def __init__(self, w, h, scale, source, mine: list[Callout], state, styles):
+    def __init__(self, w, h, scale, source, mine: list[Callout], state, styles, avoid=()):
         super().__init__()
-        self.w, self.h, self.scale, self.source, self.mine = w, h, scale, source, mine
+        self.w, self.h, self.scale, self.source, self.mine, self.avoid = w, h, scale, source, mine, avoid
         self.state, self.styles = state, styles
 
     def wrap(self, aw, ah):
@@ -191,7 +193,7 @@ class _Figure(_flowable()):
         canv.setLineWidth(0.5)
         canv.rect(0, 0, self.w, self.h, stroke=1, fill=0)
         size = BADGE if s >= ZOOM_BELOW else BADGE_SMALL  # on a poster: the crops show the detail
-        where = place_markers(self.mine, self.w / s, self.h / s, size * 1.9 / s, size * 0.7 / s)
+        where = place_markers(self.mine, self.w / s, self.h / s, size * 1.9 / s, size * 0.7 / s, self.avoid)
         for c in self.mine:
             colour = status_of(c.item)[1]
             for m in filter(None, (on_page(m, self.w / s, self.h / s) for m in c.item.marks)):
@@ -200,6 +202,11 @@ class _Figure(_flowable()):
                 canv.rect(m.x * s, self.h - (m.y + m.h) * s, m.w * s, m.h * s, stroke=1, fill=0)
             for k, m in enumerate(c.item.marks):
                 x, y, _ = where[(c.number, k)]
+                line = leader(where[(c.number, k)], size * 1.9 / s, on_page(m, self.w / s, self.h / s) or m)
+                if line is not None:  # a thin line from the marker to its mark
+                    canv.setStrokeColor(colour)
+                    canv.setLineWidth(0.6)
+                    canv.line(line[0] * s, self.h - line[1] * s, line[2] * s, self.h - line[3] * s)
                 w = _badge(canv, x * s, self.h - y * s, c.number, colour, self.styles["bold"], size)
                 # a click on the marker goes to its callout (and the callout's number comes back here)
                 canv.linkRect("", f"c{c.number}", (x * s, self.h - y * s - size * 1.9, x * s + w, self.h - y * s),
@@ -228,6 +235,7 @@ class _Crop(_flowable()):
         if x1 - x0 < want:
             mid = (x0 + x1) / 2
             x0, x1 = max(0.0, mid - want / 2), min(self.page.width, mid + want / 2)
+        x0, y0, x1, y1 = whole_lines(self.page, self.c.item.marks, (x0, y0, x1, y1))
         self.box = (x0, y0, x1, y1)
         self.s = min(ZOOM, aw / (x1 - x0), CROP_MAX_H / (y1 - y0))
         self.w, self.h = (x1 - x0) * self.s, (y1 - y0) * self.s
@@ -281,6 +289,18 @@ class _Head(_flowable()):
         self.para.drawOn(self.canv, 24, max(self.ph, 15) - self.ph)
 
 
+def _row_style(name: str, styles):
+    """A detail row whose wrapped lines hang under its value, not under its name."""
+    from reportlab.lib.styles import ParagraphStyle
+    from reportlab.pdfbase.pdfmetrics import stringWidth
+
+    cache = styles.setdefault("_rows", {})
+    if name not in cache:
+        hang = stringWidth(name + " ", styles["regular"], SIZE)  # reportlab sets the en space as a word space
+        cache[name] = ParagraphStyle(f"row-{name}", parent=styles["row"], leftIndent=24 + hang, firstLineIndent=-hang)
+    return cache[name]
+
+
 def _callout(c: Callout, styles, zoom: Pictures | None, page, linked: bool) -> list:
     from reportlab.platypus import KeepTogether, Paragraph, Spacer
 
@@ -291,12 +311,12 @@ def _callout(c: Callout, styles, zoom: Pictures | None, page, linked: bool) -> l
     rows = list(item.details)
     words, _ = status_of(item)
     rows.append(("status", words + (f" ({item.approved})" if item.approved else "")))
-    if item.where:
+    if item.where and ("defined at", item.where) not in rows:  # said once
         rows.append(("where", item.where))
     if not item.marks:
         rows.append(("place", "not marked on the page"))
     for name, text in rows:
-        parts.append(Paragraph(f'<font color="#5b6472">{escape(name)}</font>\u2002{escape(text)}', styles["row"]))
+        parts.append(Paragraph(f'<font color="#5b6472">{escape(name)}</font>\u2002{escape(text)}', _row_style(name, styles)))
     if zoom is not None and page is not None and any(on_page(m, page.width, page.height) for m in item.marks):
         parts.append(Spacer(1, 3))
         parts.append(_Crop(c, zoom, page))
