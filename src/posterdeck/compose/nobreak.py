@@ -107,10 +107,14 @@ def _breaks(text: str, lines: list[str]) -> dict[int, str]:
     return found
 
 
-@lru_cache(maxsize=8192)
-def keep_lines(lines: tuple[str, ...], have: str = ALL) -> tuple[str, ...]:
+def keep_lines(lines, have: str = ALL) -> tuple[str, ...]:
     """Composed lines shown with a break between each (table cells): within each line, the
     no-break characters; the lines themselves as composed (a hyphen where a word broke)."""
+    return _keep_lines(tuple(lines), have)
+
+
+@lru_cache(maxsize=8192)
+def _keep_lines(lines: tuple[str, ...], have: str) -> tuple[str, ...]:  # a table asks its cells at many sizes
     out = []
     for line in lines:
         out.append("".join(rewrite(line, [line], have)))
