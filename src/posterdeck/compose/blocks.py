@@ -237,16 +237,17 @@ def max_scale(block, width: float, height: float, ctx: Ctx, what: str, floor: fl
 
 def largest_scale(fits, floor: float = FLOOR, step: float = 0.0125, ceiling: float = 1.0):
     """The largest scale on a grid of ``step`` between ``floor`` and ``ceiling`` for which ``fits``
-    holds (``fits`` must be monotone), by bisection; None when even ``floor`` does not fit."""
+    holds (``fits`` must be monotone), by bisection; None when even ``floor`` does not fit. The
+    floor is measured only when no larger scale fits: every measure breaks all the text anew."""
     if fits(ceiling):
         return ceiling
     lo, hi = 0, int(round((ceiling - floor) / step))  # grid index: scale = floor + i * step
-    if not fits(floor):
-        return None
     while hi - lo > 1:
         mid = (lo + hi) // 2
         if fits(round(floor + mid * step, 4)):
             lo = mid
         else:
             hi = mid
+    if lo == 0 and not fits(floor):  # asked last: a fitting larger scale says the floor fits too
+        return None
     return round(floor + lo * step, 4)
