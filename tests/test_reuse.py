@@ -119,3 +119,30 @@ def test_a_cache_that_cannot_be_written_is_no_error(tmp_path, monkeypatch):
     monkeypatch.delenv("POSTERDECK_NO_CACHE", raising=False)
     cache.put("charts", "cd" * 32, b"payload")
     assert cache.get("charts", "cd" * 32) is None
+
+
+@pytest.mark.parametrize("floor,ceiling", [(0.3, 1.0), (1.0, 1.3), (1.0, 1.13)])
+def test_the_fit_search_gives_one_answer_whatever_its_guess(floor, ceiling):
+    """A guess (from measures already made) only changes where the search starts and how many
+    measures it takes, never the scale it finds; the floor is measured only when nothing larger fits."""
+    from posterdeck.compose.blocks import largest_scale
+
+    grid = [round(floor + i * 0.0125, 4) for i in range(int(round((ceiling - floor) / 0.0125)) + 1)]
+    for limit in [floor - 0.01, *grid[::3], ceiling - 0.001, ceiling]:  # fits up to limit
+        asked: list[float] = []
+
+        def fits(s: float) -> bool:
+            asked.append(s)
+            return s <= limit + 1e-9
+
+        plain = largest_scale(fits, floor, ceiling=ceiling)
+        for guess in [None, floor - 1, floor, *grid[::4], ceiling, ceiling + 1]:
+            assert largest_scale(fits, floor, ceiling=ceiling, guess=guess) == plain, (limit, guess)
+        if plain is not None and plain > floor:
+            asked.clear()
+            largest_scale(fits, floor, ceiling=ceiling)
+            assert floor not in asked  # a larger scale fits: the floor is not measured
+        if plain is not None and floor < plain < ceiling:
+            asked.clear()
+            largest_scale(fits, floor, ceiling=ceiling, guess=plain)
+            assert len(asked) <= 3  # the ceiling, the answer, the step above it (unless that is the ceiling)
