@@ -146,3 +146,81 @@ def test_the_fit_search_gives_one_answer_whatever_its_guess(floor, ceiling):
             asked.clear()
             largest_scale(fits, floor, ceiling=ceiling, guess=plain)
             assert len(asked) <= 3  # the ceiling, the answer, the step above it (unless that is the ceiling)
+
+
+# ------------------------------------------------------------------ chart workbooks in the cache
+
+@pytest.fixture
+def workbook_cache(tmp_path, monkeypatch):
+    from posterdeck.render.pptx.charts import workbook
+
+    folder = tmp_path / "cache"
+    monkeypatch.setenv("POSTERDECK_CACHE_DIR", str(folder))
+    monkeypatch.delenv("POSTERDECK_NO_CACHE", raising=False)
+    monkeypatch.setattr(workbook, "_MEMORY", {})
+    return folder
+
+
+def _bar_charts(docs) -> list:
+    from posterdeck.pagemodel import Chart
+    from posterdeck.pagemodel.charts import RChart
+
+    return [b.chart for p in docs["deck"].pages for b in p.boxes
+            if isinstance(b, Chart) and isinstance(b.chart, RChart)]
+
+
+def _workbook(chart, monkeypatch) -> tuple[bytes, int]:
+    """The chart's workbook as a new process gets it, and how many workbooks xlsxwriter wrote."""
+    from pptx.chart.data import CategoryChartData
+
+    from posterdeck.render.pptx.charts import bars, workbook
+
+    monkeypatch.setattr(workbook, "_MEMORY", {})
+    written = []
+    real = CategoryChartData.xlsx_blob.fget
+    monkeypatch.setattr(CategoryChartData, "xlsx_blob", property(lambda self: written.append(1) or real(self)))
+    blob = bars.chart_data(chart).xlsx_blob
+    return blob, len(written)
+
+
+def test_chart_workbooks_kept_written_anew_when_corrupt_or_versions_change(workbook_cache, demo_docs, monkeypatch):
+    from posterdeck.render.pptx.charts import bars, workbook
+
+    charts = _bar_charts(demo_docs)
+    assert charts
+    chart = charts[0]
+    first, written = _workbook(chart, monkeypatch)
+    assert written == 1 and first[:2] == b"PK"  # an xlsx (zip) file
+    assert _workbook(chart, monkeypatch) == (first, 0)  # from the disk
+    entry = next(p for p in (workbook_cache / "workbooks").rglob("*") if p.is_file())
+    good = entry.read_bytes()
+    entry.write_bytes(good[: len(good) // 2])  # cut short
+    assert _workbook(chart, monkeypatch) == (first, 1)  # written anew, not trusted
+    assert entry.read_bytes() == good
+    bad = bytearray(good)
+    bad[-10] ^= 0xFF
+    entry.write_bytes(bytes(bad))
+    assert _workbook(chart, monkeypatch) == (first, 1)
+    versions = workbook._versions()
+    monkeypatch.setattr(workbook, "_versions", lambda: (versions[0], "99.0", versions[2]))  # another xlsxwriter
+    assert _workbook(chart, monkeypatch)[1] == 1
+    monkeypatch.setattr(workbook, "_versions", lambda: versions)
+    import dataclasses
+
+    changed = dataclasses.replace(chart, title=(chart.title or "") + " (updated)")
+    assert _workbook(changed, monkeypatch)[1] == 1  # any field of the chart counts
+    assert bars.chart_data(chart).made_from != bars.chart_data(changed).made_from
+
+
+def test_a_deck_is_the_same_bytes_with_its_workbooks_cached_or_not(workbook_cache, demo_docs, monkeypatch):
+    from posterdeck.render.pptx import render_pptx
+    from posterdeck.render.pptx.charts import workbook
+
+    cold = render_pptx(demo_docs["deck"])
+    monkeypatch.setattr(workbook, "_MEMORY", {})
+    assert list((workbook_cache / "workbooks").rglob("*"))
+    warm = render_pptx(demo_docs["deck"])  # every workbook from the disk
+    monkeypatch.setenv("POSTERDECK_NO_CACHE", "1")
+    monkeypatch.setattr(workbook, "_MEMORY", {})
+    off = render_pptx(demo_docs["deck"])
+    assert cold == warm == off
