@@ -224,3 +224,18 @@ def test_a_deck_is_the_same_bytes_with_its_workbooks_cached_or_not(workbook_cach
     monkeypatch.setattr(workbook, "_MEMORY", {})
     off = render_pptx(demo_docs["deck"])
     assert cold == warm == off
+
+
+def test_workers_get_the_targets_of_one_language_together_yet_all_spread():
+    from posterdeck.cli import _batches
+
+    pairs = [("d", t) for t in ["en-GB", "de-DE", "en-IE", "fr-FR", "de-AT", "de-CH", "el-GR", "en-DK", "fr-BE"]]
+    jobs = _batches(pairs, 2)
+    assert sorted(p for job in jobs for p in job) == sorted(pairs)  # each pair once
+    assert all(len({t.split("-")[0] for _, t in job}) == 1 for job in jobs)  # one language a job
+    assert [t for _, t in jobs[0]] == ["en-GB", "en-IE", "en-DK"]  # the longest first, in order
+    one_language = [("d", f"en-{c}") for c in "ABCDEFGHIJKLMNOPQRST"]
+    jobs = _batches(one_language, 2)
+    assert len(jobs) >= 4 and max(len(j) for j in jobs) == 5  # spread over both workers
+    two_decks = _batches([("a", "en-GB"), ("b", "en-GB")], 2)
+    assert len(two_decks) == 2  # one deck a job
