@@ -3,8 +3,8 @@ patterns), kept for the next build.
 
 Where: $POSTERDECK_CACHE_DIR, else $XDG_CACHE_HOME/posterdeck, else ~/.cache/posterdeck. Each
 entry is one file named by its key (a SHA-256 of everything the value depends on: the data, the
-posterdeck version and the versions of the libraries that made it), written whole (a temporary
-file renamed into place, so a parallel build never reads half an entry) and starting with the
+posterdeck version and the versions of the libraries that made it), written whole (output.write_atomic:
+a temporary file renamed into place, so a parallel build never reads half an entry) and starting with the
 SHA-256 of its payload: an entry that is cut short or corrupt fails that check, is deleted and
 made again, never used. ``prune()`` keeps the cache under POSTERDECK_CACHE_MB (default 500 MB)
 and drops entries unused for POSTERDECK_CACHE_DAYS (default 30 days), oldest first; the CLI runs
@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import hashlib
 import os
-import tempfile
 import time
 from pathlib import Path
 
@@ -70,20 +69,14 @@ def get(kind: str, k: str) -> bytes | None:
 
 
 def put(kind: str, k: str, payload: bytes) -> None:
-    """Store ``payload`` under ``k``; a cache that cannot be written is no error (only slower)."""
+    """Store ``payload`` under ``k``, whole or not at all (output.write_atomic, the one writer of
+    whole files); a cache that cannot be written is no error (only slower)."""
     if not enabled():
         return
-    path = _path(kind, k)
+    from posterdeck.output import write_atomic
+
     try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=path.parent, suffix=".part")
-        try:
-            with os.fdopen(fd, "wb") as fh:
-                fh.write(MAGIC + hashlib.sha256(payload).digest() + payload)
-            os.replace(tmp, path)
-        except BaseException:
-            os.unlink(tmp)
-            raise
+        write_atomic(_path(kind, k), MAGIC + hashlib.sha256(payload).digest() + payload)
     except OSError:
         pass
 
@@ -108,7 +101,8 @@ def prune(max_bytes: int | None = None, max_age_days: float | None = None) -> in
                     st = os.stat(p)
                 except OSError:
                     continue
-                stale_part = name.endswith(".part") and now - st.st_mtime > 3600  # left by a killed build
+                # a temporary file of write_atomic that a killed build left
+                stale_part = _temporary(name) and now - st.st_mtime > 3600
                 entries.append((st.st_mtime, st.st_size, p, stale_part))
     except OSError:
         return 0
@@ -124,6 +118,11 @@ def prune(max_bytes: int | None = None, max_age_days: float | None = None) -> in
             except OSError:
                 pass
     return removed
+
+
+def _temporary(name: str) -> bool:
+    """Whether ``name`` is a file being written (write_atomic's ``.NAME.XXXX.tmp``), not an entry."""
+    return (name.startswith(".") and name.endswith(".tmp")) or name.endswith(".part")  # .part: older versions
 
 
 def file_hash(path: str) -> str:

@@ -274,16 +274,40 @@ def _run(plan: list, out: Path, strict: bool, jobs: int, console, helper=None, t
             # the workers are forked at the first submit: with the progress bar's thread stopped,
             # so that no lock it might hold (the terminal's) is copied locked into them
             progress.stop()
-            futures = {pool.submit(api.build_job, folder, tag, str(out), strict, None, template, _ALLOWED,
-                                   _REQUIRE_APPROVED, review): (folder, tag)
-                       for folder, tag in rest}
+            futures = {pool.submit(_build_batch, batch, str(out), strict, template, _ALLOWED, _REQUIRE_APPROVED,
+                                   review): batch
+                       for batch in _batches(rest, min(workers, len(rest)))}
             progress.start()
             for fut in as_completed(futures):
-                results.append(fut.result())
-                folder, tag = futures[fut]
+                results.extend(fut.result())
+                folder, tag = futures[fut][-1]
                 progress.update(task, description=f"built {Path(folder).name} {tag}")
-                progress.advance(task)
+                progress.advance(task, len(futures[fut]))
     return results
+
+
+def _batches(pairs: list, workers: int) -> list[list]:
+    """The (deck folder, target) pairs as the jobs of the workers: the targets of one deck and
+    language together, so that one worker breaks that language's text, loads its hyphenation
+    patterns and fonts and writes its charts' workbooks once for all of them (the paragraphs of
+    targets in one language are mostly the same); at most a share of all the pairs in a job, so
+    that a batch of one language still spreads over the workers; the longest jobs first, so that
+    the short ones fill in at the end."""
+    most = max(1, -(-len(pairs) // (2 * max(workers, 1))))
+    groups: dict = {}
+    for folder, tag in pairs:
+        groups.setdefault((folder, tag.split("-")[0].lower()), []).append((folder, tag))
+    jobs = [group[i:i + most] for group in groups.values() for i in range(0, len(group), most)]
+    return sorted(jobs, key=len, reverse=True)
+
+
+def _build_batch(batch: list, out: str, strict: bool, template: str, allowed: tuple,
+                 require_approved: bool = False, review: bool = False) -> list:
+    """One job of a worker: its targets one after the other (api.build_job's outcomes)."""
+    from posterdeck import api
+
+    return [api.build_job(folder, tag, out, strict, None, template, allowed, require_approved, review)
+            for folder, tag in batch]
 
 
 def _end_with(parent: int) -> None:

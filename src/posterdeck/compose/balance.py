@@ -59,7 +59,7 @@ def column_empties(row, width: float, h: float, scale: float) -> list[float]:
             for col, w in zip(row.children, row._widths(width))]
 
 
-def rebalance(row, width: float, scale: float, search: Callable[[], float | None],
+def rebalance(row, width: float, scale: float, search: Callable[[float], float | None],
               fill_height: Callable[[float], float]) -> float:
     """Hand width from columns left emptier than MAX_EMPTY to the fullest columns (the ones that
     hold the poster's type scale down), a step at a time and at most LIMIT of each column's
@@ -87,7 +87,7 @@ def rebalance(row, width: float, scale: float, search: Callable[[], float | None
         if shares == row.shares or any(s > b * (1 + LIMIT) + 1e-9 for s, b in zip(shares, base)):
             break
         row.shares = shares
-        found = search()
+        found = search(scale)  # the new widths' scale, searched from the last one's
         if found is None:
             break
         scale = found

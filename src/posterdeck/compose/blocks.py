@@ -222,7 +222,9 @@ def max_scale(block, width: float, height: float, ctx: Ctx, what: str, floor: fl
               ceiling: float = 1.0) -> float:
     """The largest type scale (``ceiling``, 1.0 unless the layout lets sparse text grow, down to
     the styles' minimum sizes) at which ``block`` fits."""
-    found = largest_scale(lambda s: block.min_height(width, s) <= height + 0.01, floor, ceiling=ceiling)
+    need = block.min_height(width, ceiling)  # the search's first measure: where it starts from
+    guess = (height / need) ** 0.5 * ceiling if need > height > 0 else None
+    found = largest_scale(lambda s: block.min_height(width, s) <= height + 0.01, floor, ceiling=ceiling, guess=guess)
     if found is not None:
         return found
     from posterdeck.errors import LayoutError, Location
@@ -235,18 +237,44 @@ def max_scale(block, width: float, height: float, ctx: Ctx, what: str, floor: fl
                       hint="shorten the text, move a visual to another slide, or lower min_size in the layout")
 
 
-def largest_scale(fits, floor: float = FLOOR, step: float = 0.0125, ceiling: float = 1.0):
+def largest_scale(fits, floor: float = FLOOR, step: float = 0.0125, ceiling: float = 1.0,
+                  guess: float | None = None):
     """The largest scale on a grid of ``step`` between ``floor`` and ``ceiling`` for which ``fits``
-    holds (``fits`` must be monotone), by bisection; None when even ``floor`` does not fit."""
+    holds (``fits`` must be monotone), by bisection; None when even ``floor`` does not fit.
+    ``guess``: a scale near the answer (from measures already made): the search starts there and
+    widens its steps from it before it bisects, so a good guess takes two or three measures
+    instead of seven; the answer is the same. The floor is measured only when no larger scale
+    fits: every measure breaks all the text anew."""
     if fits(ceiling):
         return ceiling
     lo, hi = 0, int(round((ceiling - floor) / step))  # grid index: scale = floor + i * step
-    if not fits(floor):
-        return None
+
+    def at(i: int) -> float:
+        return round(floor + i * step, 4)
+
+    if guess is not None and hi > 1:  # lo fits (or is the unmeasured floor), hi does not
+        i = min(max(int(round((guess - floor) / step)), 1), hi - 1)
+        d = 1
+        if fits(at(i)):
+            lo = i
+            while lo + d < hi:
+                if not fits(at(lo + d)):
+                    hi = lo + d
+                    break
+                lo, d = lo + d, d * 2
+        else:
+            hi = i
+            while hi - d > lo:
+                if fits(at(hi - d)):
+                    lo = hi - d
+                    break
+                hi, d = hi - d, d * 2
     while hi - lo > 1:
         mid = (lo + hi) // 2
-        if fits(round(floor + mid * step, 4)):
+        if fits(at(mid)):
             lo = mid
         else:
             hi = mid
-    return round(floor + lo * step, 4)
+    if lo == 0 and not fits(floor):  # asked last: a fitting larger scale says the floor fits too
+        return None
+    return at(lo)

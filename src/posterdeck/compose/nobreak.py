@@ -17,6 +17,7 @@ The PDF draws the composed lines, which keep the plain characters.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from posterdeck.pagemodel import NBHY, NBSP, WJ
 ALL = NBSP + NBHY + WJ
@@ -106,9 +107,14 @@ def _breaks(text: str, lines: list[str]) -> dict[int, str]:
     return found
 
 
-def keep_lines(lines: list[str], have: str = ALL) -> tuple[str, ...]:
+def keep_lines(lines, have: str = ALL) -> tuple[str, ...]:
     """Composed lines shown with a break between each (table cells): within each line, the
     no-break characters; the lines themselves as composed (a hyphen where a word broke)."""
+    return _keep_lines(tuple(lines), have)
+
+
+@lru_cache(maxsize=8192)
+def _keep_lines(lines: tuple[str, ...], have: str) -> tuple[str, ...]:  # a table asks its cells at many sizes
     out = []
     for line in lines:
         out.append("".join(rewrite(line, [line], have)))

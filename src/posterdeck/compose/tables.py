@@ -30,6 +30,21 @@ class TableBlock:
         return self.rows if self.rows is not None else range(len(self.table.rows))
 
     def _build(self, width: float, scale: float):
+        """Column widths, row heights and cells at ``width`` and ``scale``, made once per pair:
+        fitting asks the same table at the same width and scale many times (raises _TooNarrow)."""
+        memo = self.__dict__.setdefault("_memo", {})
+        key = (width, scale)
+        found = memo.get(key)
+        if found is None:
+            try:
+                found = memo[key] = self._make(width, scale)
+            except _TooNarrow as exc:
+                found = memo[key] = exc
+        if isinstance(found, _TooNarrow):
+            raise found
+        return found
+
+    def _make(self, width: float, scale: float):
         t = self.table
         st = self.ctx.style("table", scale)
         pad = st.size * 0.35

@@ -3,7 +3,9 @@ from __future__ import annotations
 
 import difflib
 import math
+import os
 import stat
+from functools import lru_cache
 from decimal import Decimal, InvalidOperation
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -47,8 +49,14 @@ class Source:
 
 
 def display_path(path: Path) -> str:
+    """``path`` as the user sees it: relative to the working folder when it is inside it."""
+    return _display(path, os.getcwd())
+
+
+@lru_cache(maxsize=4096)
+def _display(path: Path, cwd: str) -> str:  # once per file and working folder (errors name files often)
     try:
-        return str(path.resolve().relative_to(Path.cwd().resolve()))
+        return str(path.resolve().relative_to(Path(cwd).resolve()))
     except ValueError:
         return str(path)
 

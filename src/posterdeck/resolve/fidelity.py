@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from posterdeck.resolve import markup
 from posterdeck.resolve.locators import written as cited
@@ -82,6 +83,15 @@ def _distinct(order: list) -> list:
 def differences(source: str, translation: str) -> list[str]:
     """What the translation changes of its source's facts and markup; [] when it keeps them all.
     A source whose own markup does not parse is reported where the source is, not here."""
+    return list(_differences(source, translation))
+
+
+@lru_cache(maxsize=8192)
+def _differences(source: str, translation: str) -> tuple[str, ...]:  # once per pair: every target asks
+    return tuple(_find_differences(source, translation))
+
+
+def _find_differences(source: str, translation: str) -> list[str]:
     try:
         src = facts(markup.parse(source))
     except markup.MarkupError:

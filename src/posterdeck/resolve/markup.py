@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field, replace
+from functools import lru_cache
 
 
 @dataclass(frozen=True)
@@ -81,7 +82,14 @@ MAX_NESTING = 20
 
 
 def parse(text: str, depth: int = 0) -> list[Inline]:
-    return _Parser(text, depth=depth).run()
+    return list(_parse(text, depth))
+
+
+@lru_cache(maxsize=8192)
+def _parse(text: str, depth: int) -> tuple[Inline, ...]:
+    """Once per text: the targets of a build parse the same source texts and catalogues (the
+    nodes are frozen, so sharing them is safe)."""
+    return tuple(_Parser(text, depth=depth).run())
 
 
 @dataclass

@@ -29,15 +29,19 @@ def add_table(slide, t: Table, doc: Document) -> None:
             target = table.cell(i, j)
             if cell.colspan > 1:
                 target.merge(table.cell(i, j + cell.colspan - 1))
-            target.margin_left = emu(t.padding + cell.indent)
-            target.margin_right = emu(t.padding)
-            target.margin_top = target.margin_bottom = emu(t.padding)
-            target.vertical_anchor = MSO_ANCHOR.MIDDLE
-            if cell.fill:
-                target.fill.solid()
-                colour(target.fill.fore_color, doc, cell.fill)
-            else:
-                target.fill.background()
+            look = ("cell", t.padding, cell.indent, cell.fill, t.rule_color)
+            if not xml.reuse_tcPr(target._tc, doc, look):
+                target.margin_left = emu(t.padding + cell.indent)
+                target.margin_right = emu(t.padding)
+                target.margin_top = target.margin_bottom = emu(t.padding)
+                target.vertical_anchor = MSO_ANCHOR.MIDDLE
+                if cell.fill:
+                    target.fill.solid()
+                    colour(target.fill.fore_color, doc, cell.fill)
+                else:
+                    target.fill.background()
+                xml.cell_rule(target, rgb(doc, t.rule_color), emu(0.5))
+                xml.keep_tcPr(target._tc, doc, look)
             tf = target.text_frame
             tf.word_wrap = True
             p = tf.paragraphs[0]
@@ -50,13 +54,15 @@ def add_table(slide, t: Table, doc: Document) -> None:
                     continue
                 run = p.add_run()
                 run.text = line
-                run.font.size = Pt(cell.size)
-                run.font.name = "+mn-lt"
-                run.font.bold = cell.font == "bold"
-                colour(run.font.color, doc, cell.color)
-                xml.lang(run._r.get_or_add_rPr(), doc.language)
+                key = ("cell run", cell.size, cell.font, cell.color, doc.language)
+                if not xml.reuse_rPr(run._r, doc, key):
+                    run.font.size = Pt(cell.size)
+                    run.font.name = "+mn-lt"
+                    run.font.bold = cell.font == "bold"
+                    colour(run.font.color, doc, cell.color)
+                    xml.lang(run._r.get_or_add_rPr(), doc.language)
+                    xml.keep_rPr(run._r, doc, key)
             xml.end_lang(p, doc.language, round(cell.size * 100))
-            xml.cell_rule(target, rgb(doc, t.rule_color), emu(0.5))
 
 
 def row_size(row) -> float:

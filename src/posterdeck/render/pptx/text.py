@@ -73,15 +73,19 @@ def _run(p, sp, text: str, para_size: float, doc: Document, font: str) -> None:
 
     run = p.add_run()
     run.text = text
-    f = run.font
-    f.name = font
     # PowerPoint shrinks raised text itself: give it the paragraph's size
-    f.size = Pt(para_size if sp.script else sp.size)
-    f.bold = "bold" in sp.font
-    f.italic = "italic" in sp.font
-    colour(f.color, doc, sp.color)
-    xml.lang(run._r.get_or_add_rPr(), sp.lang or doc.language)
-    if sp.script:
-        xml.baseline(run, 30000 if sp.script == "sup" else -25000)
+    size = para_size if sp.script else sp.size
+    key = ("run", font, size, sp.font, sp.color, sp.lang or doc.language, sp.script)
+    if not xml.reuse_rPr(run._r, doc, key):
+        f = run.font
+        f.name = font
+        f.size = Pt(size)
+        f.bold = "bold" in sp.font
+        f.italic = "italic" in sp.font
+        colour(f.color, doc, sp.color)
+        xml.lang(run._r.get_or_add_rPr(), sp.lang or doc.language)
+        if sp.script:
+            xml.baseline(run, 30000 if sp.script == "sup" else -25000)
+        xml.keep_rPr(run._r, doc, key)
     if sp.link:
         run.hyperlink.address = sp.link

@@ -128,3 +128,52 @@ def header_rows(table, n: int) -> None:
     """The first row is the table's header (tblPr firstRow): screen readers announce the
     column headings with each cell. DrawingML marks one header row."""
     table._tbl.tblPr.set("firstRow", "1" if n else "0")
+
+
+# Run and cell properties made once per document and look: python-pptx's setters take a
+# millisecond or so for each run's font, size, colour and language (a deck has thousands of
+# runs and cells); a run of a look met before gets a copy of the first one's element, the
+# same XML. Keyed by everything the properties are made from; kept for one document only.
+_MADE: dict = {}
+_FOR: list = [None]
+
+
+def _made(doc) -> dict:
+    if _FOR[0] is not doc:  # another document: its theme's colours may differ
+        _MADE.clear()
+        _FOR[0] = doc
+    return _MADE
+
+
+def reuse_rPr(r, doc, key: tuple) -> bool:
+    """Give the run ``r`` (no properties yet) a copy of the properties kept under ``key``."""
+    from copy import deepcopy
+
+    found = _made(doc).get(key)
+    if found is None:
+        return False
+    r.insert(0, deepcopy(found))
+    return True
+
+
+def keep_rPr(r, doc, key: tuple) -> None:
+    from copy import deepcopy
+
+    _made(doc)[key] = deepcopy(r.rPr)
+
+
+def reuse_tcPr(tc, doc, key: tuple) -> bool:
+    """Give the cell ``tc`` a copy of the cell properties kept under ``key``, in place of its own."""
+    from copy import deepcopy
+
+    found = _made(doc).get(key)
+    if found is None:
+        return False
+    tc.replace(tc.get_or_add_tcPr(), deepcopy(found))
+    return True
+
+
+def keep_tcPr(tc, doc, key: tuple) -> None:
+    from copy import deepcopy
+
+    _made(doc)[key] = deepcopy(tc.get_or_add_tcPr())

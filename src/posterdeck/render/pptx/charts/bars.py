@@ -20,6 +20,7 @@ def chart_data(chart) -> CIChartData:
     for s in chart.series:
         data.add_ci_series(s.name, s.values, s.cis if chart.error_bars else None,
                            s.decimals or None, s.labels)
+    data.made_from = (type(chart).__module__, chart)  # the whole chart, every field: its workbook's cache key
     return data
 
 
