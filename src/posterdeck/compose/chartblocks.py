@@ -19,6 +19,7 @@ import math
 from dataclasses import dataclass, replace
 
 from posterdeck.compose.blocks import Ctx
+from posterdeck.compose.charttitles import bar_titles, extra_title_height
 from posterdeck.compose.text import Piece, TextStyle, paragraph
 from posterdeck.pagemodel import Chart, TextBox
 
@@ -57,16 +58,17 @@ def bar_chart_width(chart, width: float, fs: float) -> float:
     return min(width, fs * (AXIS_W + n * (bars * BAR_W + CATEGORY_GAP)))
 
 
-def bar_chart_max(chart, width: float, fs: float) -> float:
+def bar_chart_max(chart, width: float, fs: float, title_extra: float = 0.0) -> float:
     """The tallest a bar or column chart should be in a slot ``width`` wide with type of ``fs``
     points: a column chart its useful width times its aspect, a horizontal one a band of bars
-    per category plus its frame."""
+    per category plus its frame; both plus ``title_extra``, the height of the title's lines
+    beyond its first (the plot keeps its size under a title of two or three lines)."""
     if chart.type.endswith("_bar"):
         bars = 1 if chart.type.startswith("stacked") else max(len(chart.series), 1)
         n = max(len(chart.categories), 1)
         frame = BAR_FRAME + (2.0 if chart.title else 0.0) + (2.0 if chart.legend and len(chart.series) > 1 else 0.0)
-        return fs * (frame + n * (bars * BAR_H + BAND_GAP))
-    return bar_chart_width(chart, width, fs) * chart.aspect
+        return fs * (frame + n * (bars * BAR_H + BAND_GAP)) + title_extra
+    return bar_chart_width(chart, width, fs) * chart.aspect + title_extra
 
 
 def thin_segments(chart, w: float, h: float, fs: float, small: float, fonts):
@@ -77,7 +79,8 @@ def thin_segments(chart, w: float, h: float, fs: float, small: float, fonts):
     if not chart.type.startswith("stacked") or not chart.data_labels:
         return chart
     horizontal = chart.type.endswith("_bar")
-    reserved = fs * (2.6 + (1.7 if chart.title else 0) + (1.7 if chart.legend and len(chart.series) > 1 else 0))
+    reserved = fs * (2.6 + (1.7 + 1.2 * max(len(chart.title_lines) - 1, 0) if chart.title else 0)
+                     + (1.7 if chart.legend and len(chart.series) > 1 else 0))
     axis = max(w * 0.6 if horizontal else h - reserved, 1.0)  # the value axis
     across = max(h - reserved if horizontal else w - fs * 4.5 - 4, 1.0)  # the category axis
     category = across / max(len(chart.categories), 1)
@@ -123,13 +126,13 @@ def category_lines(chart, w: float, fs: float, small: float, ctx: Ctx) -> tuple[
     return replace(chart, category_lines=tuple(lines)), unfit
 
 
-def break_label(text: str, room: float, size: float, ctx: Ctx) -> list[str]:
+def break_label(text: str, room: float, size: float, ctx: Ctx, *, bold: bool = False) -> list[str]:
     """``text`` in lines at most ``room`` wide at ``size``: broken at spaces and after the
     hyphens it has ('HF-' / 'Hospitalisierung'), lines filled in order; a piece wider than the
     line alone is hyphenated as compose hyphenates text (the target's language), the last resort."""
     import re
 
-    width = lambda t: ctx.fonts.width(t, "regular", size)  # noqa: E731
+    width = lambda t: ctx.fonts.width(t, "bold" if bold else "regular", size)  # noqa: E731
     pieces = [p for p in re.split(r"(?<=[-\u2010])(?=\w)|\s+", text.strip()) if p]
     lines: list[str] = []
     for piece in pieces:
@@ -141,7 +144,7 @@ def break_label(text: str, room: float, size: float, ctx: Ctx) -> list[str]:
         if width(piece) <= room:
             lines.append(piece)
             continue
-        st = TextStyle(size, 1.2, False, False, "text", "center")
+        st = TextStyle(size, 1.2, bold, False, "text", "center")
         para = paragraph([Piece(piece)], st, room, ctx.fonts, ctx.where, language=ctx.language)
         lines.extend("".join(sp.text for sp in ln.spans).strip() for ln in para.lines)
     return lines or [text]
@@ -157,11 +160,17 @@ class ChartBlock:
     def _fs(self, scale: float) -> float:
         return self.ctx.style("chart", scale).size
 
+    def _title_extra(self, width: float, fs: float) -> float:
+        """The height of the title's lines beyond the first, at the width it will have."""
+        return extra_title_height(self.chart, bar_chart_width(self.chart, width, fs), fs, self.ctx)
+
     def max_height(self, width: float, scale: float) -> float:
-        return bar_chart_max(self.chart, width, self._fs(scale))
+        fs = self._fs(scale)
+        return bar_chart_max(self.chart, width, fs, self._title_extra(width, fs))
 
     def pref_height(self, width: float, scale: float) -> float:
-        return min(width * self.chart.aspect, self.max_height(width, scale))
+        extra = self._title_extra(width, self._fs(scale))
+        return min(width * self.chart.aspect + extra, self.max_height(width, scale))
 
     def min_height(self, width: float, scale: float) -> float:
         return min(self.pref_height(width, scale), self.ctx.layout.chart_min_height)
@@ -176,6 +185,7 @@ class ChartBlock:
         h = min(h, most)
         small = label_size(self.ctx, fs)
         chart, _ = category_lines(self.chart, w, fs, small, self.ctx)
+        chart = bar_titles(chart, w, h, fs, self.ctx)
         chart = thin_segments(chart, w, h, fs, small, self.ctx.fonts)
         return [Chart(x + (width - w) / 2, y, w, h, chart, fs, name=f"chart:{self.chart.id}", label_size=small)]
 
@@ -211,7 +221,8 @@ class KaplanMeierBlock:
         boxes = []
         top_y = y
         if c.title:
-            boxes.append(label(ctx, c.title, x, y, w, fs, bold=True, align="center", role="chart-title"))
+            boxes.append(replace(label(ctx, c.title, x, y, w, fs, bold=True, align="center", role="chart-title"),
+                                 name=f"chart-title:{c.id}"))
             top_y += boxes[-1].h + fs * 0.3
         table_h = (len(c.curves) + 1) * lh + fs * 0.4 if c.at_risk else 0.0
         cell = fs * 3.2  # width of one at-risk count, centred on its tick
@@ -284,7 +295,8 @@ class ForestBlock:
         boxes = []
         top_y = y
         if c.title:
-            boxes.append(label(ctx, c.title, x, y, w, fs, bold=True, align="center", role="chart-title"))
+            boxes.append(replace(label(ctx, c.title, x, y, w, fs, bold=True, align="center", role="chart-title"),
+                                 name=f"chart-title:{c.id}"))
             top_y += title_h
         row = (y + h - top_y - axis_h) / (len(c.rows) + 1)
         label_w, n_w, est_w = w * 0.32, w * 0.08, w * 0.22

@@ -85,6 +85,22 @@ class RChart:
     # compose: each category label broken into the lines that fit its category's width at the
     # label size; both painters show these lines (empty: the categories unbroken)
     category_lines: tuple[tuple[str, ...], ...] = ()
+    # compose: the chart title and the axis titles broken into the lines that fit the chart
+    # (the title at the type size, bold, across the chart; the axis titles along their axis);
+    # both painters show these lines (empty: the text unbroken)
+    title_lines: tuple[str, ...] = ()
+    value_title_lines: tuple[str, ...] = ()
+    category_title_lines: tuple[str, ...] = ()
+
+    def title_text(self) -> str:
+        """The chart title as the painters write it: compose's lines joined by line breaks."""
+        return "\n".join(self.title_lines) if self.title_lines else self.title
+
+    def value_title_text(self) -> str:
+        return "\n".join(self.value_title_lines) if self.value_title_lines else self.value_title
+
+    def category_title_text(self) -> str:
+        return "\n".join(self.category_title_lines) if self.category_title_lines else self.category_title
 
     def category_labels(self) -> list[str]:
         """The category labels as the painters write them: their lines joined by line breaks."""
