@@ -35,12 +35,16 @@ def every_target() -> list[tuple[str, str, dict]]:
     out = []
     for name in DECKS:
         model = load_deck(DATA / name)
+        MODELS[name] = model
         for tag in model.info.targets:
             out.append((name, tag, compose(model, make_target(tag, model.info, model.markets))))
     return out
 
 
-def _bar_charts(every_target):
+MODELS: dict = {}  # deck name -> its loaded model (every_target fills it)
+
+
+def _charts(every_target, bars_only: bool = True):
     from posterdeck.pagemodel import Chart
     from posterdeck.pagemodel.charts import RChart
 
@@ -48,8 +52,75 @@ def _bar_charts(every_target):
         for kind, doc in docs.items():
             for page in doc.pages:
                 for box in page.boxes:
-                    if isinstance(box, Chart) and isinstance(box.chart, RChart):
+                    if isinstance(box, Chart) and (isinstance(box.chart, RChart) or not bars_only):
                         yield f"{name}/{tag}/{kind}", doc, box
+
+
+def _bar_charts(every_target):
+    return _charts(every_target)
+
+
+def _drawn_texts(box, doc, legend_too: bool = True):
+    """The texts matplotlib draws for the Chart ``box`` (suptitle, axis titles, legend entries)
+    and the figure's frame, with a renderer to measure them, after a full draw."""
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+
+    from posterdeck.charts.mpl import figure
+
+    rgb = {k: v.rgb for k, v in doc.colours.items()}
+    fig = figure(box.chart, box.w, box.h, (box.font_size, box.label_size or box.font_size), rgb,
+                 doc.fonts["regular"], doc.fonts["bold"], box.plot)
+    canvas = FigureCanvasAgg(fig)
+    canvas.draw()  # as savefig draws it: the legend placed
+    ax = fig.axes[0]
+    texts = [t for t in fig.texts if t.get_text()] + [t for t in (ax.xaxis.label, ax.yaxis.label) if t.get_text()]
+    legend = ax.get_legend()
+    if legend is not None and legend_too:
+        texts += list(legend.get_texts())
+    return ax, texts, fig.bbox, canvas.get_renderer()
+
+
+def _inside(texts, frame, renderer, what) -> None:
+    for t in texts:
+        e = t.get_window_extent(renderer)
+        assert e.x0 >= frame.x0 - 0.5 and e.x1 <= frame.x1 + 0.5, (what, t.get_text(), e, frame)
+        assert e.y0 >= frame.y0 - 0.5 and e.y1 <= frame.y1 + 0.5, (what, t.get_text(), e, frame)
+
+
+LEGENDS_TOO = False
+
+
+@pytest.mark.parametrize("width", [240.0, 340.0])
+def test_every_demo_chart_placed_narrow_keeps_its_titles_inside(every_target, width):
+    """Each demo chart placed in a narrow slot of the 4:3 slide layout: its titles break into
+    more lines, and matplotlib draws them all inside the chart, in compose's lines."""
+    from posterdeck.compose.blocks import Ctx
+    from posterdeck.compose.chartblocks import ChartBlock, ForestBlock, KaplanMeierBlock
+    from posterdeck.compose.text import Fonts
+    from posterdeck.pagemodel import Chart
+
+    blocks = {"kaplan_meier": KaplanMeierBlock, "forest": ForestBlock}
+    seen, broken = set(), 0
+    for where, doc, box in _charts(every_target, bars_only=False):
+        name = where.split("/")[0]
+        if (name, box.chart.id) in seen:
+            continue
+        seen.add((name, box.chart.id))
+        ctx = Ctx(MODELS[name].layouts["deck"], Fonts.shared(doc.fonts), where, {}, "en")
+        block = blocks.get(box.chart.type, ChartBlock)(box.chart, ctx)
+        placed = block.place(0.0, 0.0, width, block.pref_height(width, 1.0), 1.0)
+        for b in placed:
+            if isinstance(b, Chart):
+                c = b.chart
+                lines = [getattr(c, f, ()) for f in ("title_lines", "value_title_lines", "time_title_lines",
+                                                      "x_title_lines", "category_title_lines")]
+                broken += sum(len(ln) > 1 for ln in lines)
+                ax, texts, frame, renderer = _drawn_texts(b, doc, legend_too=LEGENDS_TOO)
+                drawn = {t.get_text() for t in texts}
+                for ln in lines:
+                    assert not ln or "\n".join(ln) in drawn, (where, c.id, ln, drawn)
+                _inside(texts, frame, renderer, (where, c.id, width))
+    assert len(seen) >= 8 and broken >= 1, (len(seen), broken)
 
 
 def test_compose_breaks_every_title_into_lines_within_the_chart(every_target):
@@ -79,8 +150,8 @@ def test_matplotlib_draws_the_titles_inside_the_figure(every_target):
 
     from posterdeck.charts.mpl import figure
 
-    done = set()
-    for where, doc, box in _bar_charts(every_target):
+    done, kinds = set(), set()
+    for where, doc, box in _charts(every_target, bars_only=False):
         rgb = {k: v.rgb for k, v in doc.colours.items()}
         key = (box.chart, box.w, box.h, box.font_size, box.label_size)
         if key in done:
@@ -98,13 +169,44 @@ def test_matplotlib_draws_the_titles_inside_the_figure(every_target):
         legend = ax.get_legend()
         if legend is not None:
             texts += list(legend.get_texts())
-        if box.chart.title:
-            assert texts[0].get_text() == "\n".join(box.chart.title_lines), (where, box.chart.id)
+        c = box.chart
+        kinds.add(c.type)
+        if c.type == "kaplan_meier":  # its title is compose's text box; the axis titles in compose's lines
+            assert (ax.xaxis.label.get_text(), ax.yaxis.label.get_text()) == \
+                ("\n".join(c.time_title_lines), "\n".join(c.value_title_lines)), (where, c.id)
+        elif c.type == "forest":
+            assert ax.xaxis.label.get_text() == "\n".join(c.x_title_lines), (where, c.id)
+        elif c.title:
+            assert texts[0].get_text() == "\n".join(c.title_lines), (where, c.id)
         for t in texts:
             e = t.get_window_extent(renderer)
             assert e.x0 >= frame.x0 - 0.5 and e.x1 <= frame.x1 + 0.5, (where, box.chart.id, t.get_text(), e, frame)
             assert e.y0 >= frame.y0 - 0.5 and e.y1 <= frame.y1 + 0.5, (where, box.chart.id, t.get_text(), e, frame)
-    assert len(done) >= 5
+    assert len(done) >= 5 and {"kaplan_meier", "forest", "clustered_column"} <= kinds, kinds
+
+
+def test_axis_titles_are_lines_no_longer_than_their_axis(every_target):
+    """Every axis title of every demo chart: compose's lines, none longer than its share of the
+    axis it stands along (the plot area of Kaplan-Meier and forest plots, the chart's side for
+    bar charts)."""
+    from posterdeck.compose.charttitles import AXIS_SHARE
+    from posterdeck.compose.text import Fonts
+
+    seen = 0
+    for where, doc, box in _charts(every_target, bars_only=False):
+        c, fonts = box.chart, Fonts.shared(doc.fonts)
+        if c.type == "kaplan_meier":
+            pairs = [(c.time_title_lines, box.plot[2]), (c.value_title_lines, box.plot[3])]
+        elif c.type == "forest":
+            pairs = [(c.x_title_lines, box.w)]
+        else:
+            across, along = (box.w, box.h) if c.type.endswith("_bar") else (box.h, box.w)
+            pairs = [(c.value_title_lines, across), (c.category_title_lines, along)]
+        for lines, axis in pairs:
+            for line in lines:
+                assert fonts.width(line, "regular", box.font_size) <= axis * AXIS_SHARE + 0.5, (where, c.id, line)
+                seen += 1
+    assert seen >= 10
 
 
 @pytest.fixture(scope="module")

@@ -19,7 +19,7 @@ import math
 from dataclasses import dataclass, replace
 
 from posterdeck.compose.blocks import Ctx
-from posterdeck.compose.charttitles import bar_titles, extra_title_height
+from posterdeck.compose.charttitles import AXIS_SHARE, TITLE_LEADING, axis_lines, bar_titles, extra_title_height
 from posterdeck.compose.text import Piece, TextStyle, paragraph
 from posterdeck.pagemodel import Chart, TextBox
 
@@ -230,6 +230,12 @@ class KaplanMeierBlock:
         left = max(names_w + cell / 2 + fs * 0.6 if c.at_risk else 0, fs * 4.5)
         right, top, bottom = fs * 1.5, fs * (2.2 if c.legend else 0.8), fs * 3.4
         chart_h = y + h - top_y - table_h
+        # the axis titles in lines along their axes; lines beyond the first widen the margins
+        value_lines = axis_lines(c.value_title, (chart_h - top - bottom) * AXIS_SHARE, fs, ctx)
+        left += max(len(value_lines) - 1, 0) * fs * TITLE_LEADING
+        time_lines = axis_lines(c.time_title, (w - left - right) * AXIS_SHARE, fs, ctx)
+        bottom += max(len(time_lines) - 1, 0) * fs * TITLE_LEADING
+        c = replace(c, time_title_lines=time_lines, value_title_lines=value_lines)
         plot = (left, top, w - left - right, chart_h - top - bottom)
         boxes.append(Chart(x, top_y, w, chart_h, c, fs, name=f"chart:{c.id}", plot=plot,
                            label_size=label_size(ctx, fs)))
@@ -251,9 +257,10 @@ class ForestBlock:
     chart: object  # RForest
     ctx: Ctx
 
-    def _frame(self, w: float, scale: float) -> tuple[float, float, float, float]:
-        """Type size, the title's height, the axis band's height and the least row height at
-        width ``w``: labels that wrap (a narrow column) make their rows and bands taller."""
+    def _frame(self, w: float, scale: float) -> tuple[float, float, float, float, tuple[str, ...]]:
+        """Type size, the title's height, the axis band's height, the least row height and the
+        axis title's lines at width ``w``: labels that wrap (a narrow column) make their rows
+        and bands taller."""
         c, ctx = self.chart, self.ctx
         fs = ctx.style("chart", scale).size
         memo = self.__dict__.setdefault("_memo", {})
@@ -261,23 +268,30 @@ class ForestBlock:
         if key not in memo:
             line = fs * 1.2
             title_h = label(ctx, c.title, 0, 0, w, fs, bold=True).h + fs * 0.6 if c.title else 0.0
-            axis_h = fs * 3.6
+            x_lines = axis_lines(c.x_title, self._plot_w(w) * AXIS_SHARE, fs, ctx)
+            axis_h = fs * 3.6 + max(len(x_lines) - 1, 0) * line
             if c.favours:
                 half = w * 0.3
                 lines = max(len(label(ctx, t, 0, 0, half, fs).paragraphs[0].lines) for t in self._favours())
-                axis_h = fs * 5.2 + (lines - 1) * line
+                axis_h = fs * 5.2 + (lines - 1) * line + max(len(x_lines) - 1, 0) * line
             label_w = w * 0.32
             tallest_label = max([label(ctx, r.label, 0, 0, label_w - (fs if r.level else 0.0), fs, bold=r.level == 0).h
                                  for r in c.rows] + [label(ctx, c.columns[0], 0, 0, label_w, fs, bold=True).h])
-            memo[key] = (fs, title_h, axis_h, max(fs * 1.75, tallest_label + fs * 0.4))
+            memo[key] = (fs, title_h, axis_h, max(fs * 1.75, tallest_label + fs * 0.4), x_lines)
         return memo[key]
+
+    @staticmethod
+    def _plot_w(w: float) -> float:
+        """The forest plot's own width (its Chart box) in a block ``w`` wide: less the label, n
+        and estimate columns."""
+        return w - w * 0.32 - w * 0.08 - w * 0.22
 
     def _favours(self) -> tuple[str, str]:
         left, right = self.chart.favours
         return "\u2190 " + left, right + " \u2192"
 
     def min_height(self, width, scale):
-        fs, title_h, axis_h, row = self._frame(width, scale)
+        fs, title_h, axis_h, row, _ = self._frame(width, scale)
         return title_h + (len(self.chart.rows) + 1) * row + axis_h
 
     def pref_height(self, width, scale):
@@ -291,7 +305,8 @@ class ForestBlock:
     def place(self, x, y, w, h, scale) -> list:
         c, ctx = self.chart, self.ctx
         h = min(h, self.max_height(w, scale))
-        fs, title_h, axis_h, _ = self._frame(w, scale)
+        fs, title_h, axis_h, _, x_lines = self._frame(w, scale)
+        c = replace(c, x_title_lines=x_lines)
         boxes = []
         top_y = y
         if c.title:
@@ -301,7 +316,7 @@ class ForestBlock:
         row = (y + h - top_y - axis_h) / (len(c.rows) + 1)
         label_w, n_w, est_w = w * 0.32, w * 0.08, w * 0.22
         plot_x = x + label_w + n_w
-        plot_w = w - label_w - n_w - est_w
+        plot_w = self._plot_w(w)
         est_x = plot_x + plot_w
         head = (c.columns[0], x, label_w, "left"), (c.columns[1], x + label_w, n_w, "center"), \
                (c.columns[2], est_x + fs * 0.5, est_w - fs * 0.5, "left")

@@ -42,6 +42,13 @@ def extra_title_height(chart, w: float, fs: float, ctx: Ctx) -> float:
     return max(title_line_count(chart, w, fs, ctx) - 1, 0) * fs * TITLE_LEADING
 
 
+def axis_lines(text: str, room: float, fs: float, ctx: Ctx) -> tuple[str, ...]:
+    """An axis title in lines at most ``room`` long at type size ``fs`` (none without a title)."""
+    from posterdeck.compose.chartblocks import break_label
+
+    return tuple(break_label(text, max(room, fs * 3), fs, ctx)) if text else ()
+
+
 def bar_titles(chart, w: float, h: float, fs: float, ctx: Ctx):
     """``chart`` (an RChart in a box ``w`` x ``h``) with its title and axis titles broken into
     lines: the title across the chart, the value and category titles along their axes."""
@@ -50,9 +57,8 @@ def bar_titles(chart, w: float, h: float, fs: float, ctx: Ctx):
     horizontal = chart.type.endswith("_bar")
     value_axis, category_axis = (w, h) if horizontal else (h, w)
     title = tuple(break_label(chart.title, title_room(w), fs, ctx, bold=True)) if chart.title else ()
-    value = tuple(break_label(chart.value_title, value_axis * AXIS_SHARE, fs, ctx)) if chart.value_title else ()
-    category = (tuple(break_label(chart.category_title, category_axis * AXIS_SHARE, fs, ctx))
-                if chart.category_title else ())
+    value = axis_lines(chart.value_title, value_axis * AXIS_SHARE, fs, ctx)
+    category = axis_lines(chart.category_title, category_axis * AXIS_SHARE, fs, ctx)
     return replace(chart, title_lines=title, value_title_lines=value, category_title_lines=category)
 
 

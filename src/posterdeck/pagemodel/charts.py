@@ -16,6 +16,11 @@ CENSOR_MARK = 5.0  # the '+' on a curve where a patient was censored
 ESTIMATE_MARK = 6.0  # a forest row's square (the overall row's diamond)
 
 
+def joined(lines: tuple[str, ...], text: str) -> str:
+    """A text as the painters write it: compose's lines joined by line breaks, else unbroken."""
+    return "\n".join(lines) if lines else text
+
+
 @dataclass(frozen=True)
 class Steps:
     """A right-continuous step function S(t), starting at (0, 1)."""
@@ -94,13 +99,13 @@ class RChart:
 
     def title_text(self) -> str:
         """The chart title as the painters write it: compose's lines joined by line breaks."""
-        return "\n".join(self.title_lines) if self.title_lines else self.title
+        return joined(self.title_lines, self.title)
 
     def value_title_text(self) -> str:
-        return "\n".join(self.value_title_lines) if self.value_title_lines else self.value_title
+        return joined(self.value_title_lines, self.value_title)
 
     def category_title_text(self) -> str:
-        return "\n".join(self.category_title_lines) if self.category_title_lines else self.category_title
+        return joined(self.category_title_lines, self.category_title)
 
     def category_labels(self) -> list[str]:
         """The category labels as the painters write them: their lines joined by line breaks."""
@@ -141,6 +146,15 @@ class RKaplanMeier:
     paths: tuple[str, ...] = ()
     tick_labels: tuple[tuple[float, str], ...] = ()  # the time ticks as the target prints them
     tick_format: str = "0"  # the same in the PPTX: Excel-style, literal text where signs would vary
+    # compose: the axis titles broken into the lines that fit along their axis (empty: unbroken)
+    time_title_lines: tuple[str, ...] = ()
+    value_title_lines: tuple[str, ...] = ()
+
+    def time_title_text(self) -> str:
+        return joined(self.time_title_lines, self.time_title)
+
+    def value_title_text(self) -> str:
+        return joined(self.value_title_lines, self.value_title)
 
     def texts(self) -> list[str]:
         return [self.title, self.time_title, self.value_title, *(c.name for c in self.curves),
@@ -176,6 +190,10 @@ class RForest:
     paths: tuple[str, ...] = ()
     ticks: tuple[tuple[float, str], ...] = ()  # the x-axis ticks (powers of two) as the target prints them
     tick_format: str = "0"  # the same in the PPTX: Excel-style, literal text where signs would vary
+    x_title_lines: tuple[str, ...] = ()  # compose: the axis title broken to fit under the plot
+
+    def x_title_text(self) -> str:
+        return joined(self.x_title_lines, self.x_title)
 
     def texts(self) -> list[str]:
         return [self.title, self.x_title, *self.columns, *(self.favours or ()),
