@@ -60,7 +60,7 @@ def _bar_charts(every_target):
     return _charts(every_target)
 
 
-def _drawn_texts(box, doc, legend_too: bool = True):
+def _drawn_texts(box, doc):
     """The texts matplotlib draws for the Chart ``box`` (suptitle, axis titles, legend entries)
     and the figure's frame, with a renderer to measure them, after a full draw."""
     from matplotlib.backends.backend_agg import FigureCanvasAgg
@@ -75,7 +75,7 @@ def _drawn_texts(box, doc, legend_too: bool = True):
     ax = fig.axes[0]
     texts = [t for t in fig.texts if t.get_text()] + [t for t in (ax.xaxis.label, ax.yaxis.label) if t.get_text()]
     legend = ax.get_legend()
-    if legend is not None and legend_too:
+    if legend is not None:
         texts += list(legend.get_texts())
     return ax, texts, fig.bbox, canvas.get_renderer()
 
@@ -85,9 +85,6 @@ def _inside(texts, frame, renderer, what) -> None:
         e = t.get_window_extent(renderer)
         assert e.x0 >= frame.x0 - 0.5 and e.x1 <= frame.x1 + 0.5, (what, t.get_text(), e, frame)
         assert e.y0 >= frame.y0 - 0.5 and e.y1 <= frame.y1 + 0.5, (what, t.get_text(), e, frame)
-
-
-LEGENDS_TOO = False
 
 
 @pytest.mark.parametrize("width", [240.0, 340.0])
@@ -100,7 +97,7 @@ def test_every_demo_chart_placed_narrow_keeps_its_titles_inside(every_target, wi
     from posterdeck.pagemodel import Chart
 
     blocks = {"kaplan_meier": KaplanMeierBlock, "forest": ForestBlock}
-    seen, broken = set(), 0
+    seen, broken, legends = set(), 0, 0
     for where, doc, box in _charts(every_target, bars_only=False):
         name = where.split("/")[0]
         if (name, box.chart.id) in seen:
@@ -115,12 +112,16 @@ def test_every_demo_chart_placed_narrow_keeps_its_titles_inside(every_target, wi
                 lines = [getattr(c, f, ()) for f in ("title_lines", "value_title_lines", "time_title_lines",
                                                       "x_title_lines", "category_title_lines")]
                 broken += sum(len(ln) > 1 for ln in lines)
-                ax, texts, frame, renderer = _drawn_texts(b, doc, legend_too=LEGENDS_TOO)
+                ax, texts, frame, renderer = _drawn_texts(b, doc)
                 drawn = {t.get_text() for t in texts}
                 for ln in lines:
                     assert not ln or "\n".join(ln) in drawn, (where, c.id, ln, drawn)
+                if ax.get_legend() is not None:  # compose's columns and lines
+                    assert [t.get_text() for t in ax.get_legend().get_texts()] == c.legend_labels(), (where, c.id)
+                    assert ax.get_legend()._ncols == c.legend_columns, (where, c.id)
+                    legends += 1
                 _inside(texts, frame, renderer, (where, c.id, width))
-    assert len(seen) >= 8 and broken >= 1, (len(seen), broken)
+    assert len(seen) >= 8 and broken >= 1 and legends >= 2, (len(seen), broken, legends)
 
 
 def test_compose_breaks_every_title_into_lines_within_the_chart(every_target):

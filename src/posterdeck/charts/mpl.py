@@ -123,9 +123,11 @@ def figure(chart, w: float, h: float, sizes: tuple[float, float], rgb: dict[str,
         for side in ("top", "right"):
             ax.spines[side].set_visible(False)
         ax.tick_params(colors=rgb["text"], labelsize=small)
-        if chart.legend and len(chart.series) > 1:
-            ax.legend(prop=fp_small, frameon=False, loc="lower center", bbox_to_anchor=(0.5, 1.0),
-                      ncol=min(len(chart.series), 3), handlelength=1.0, borderaxespad=0.2)
+        if chart.legend and len(chart.series) > 1:  # in compose's columns and lines
+            handles, _ = ax.get_legend_handles_labels()
+            ax.legend(handles, chart.legend_labels(), prop=fp_small, frameon=False, loc="lower center",
+                      bbox_to_anchor=(0.5, 1.0), ncol=chart.legend_columns or min(len(chart.series), 3),
+                      handlelength=1.0, borderaxespad=0.2)
         _fit(fig, ax, title_text)
         return fig
 

@@ -19,7 +19,8 @@ import math
 from dataclasses import dataclass, replace
 
 from posterdeck.compose.blocks import Ctx
-from posterdeck.compose.charttitles import AXIS_SHARE, TITLE_LEADING, axis_lines, bar_titles, extra_title_height
+from posterdeck.compose.charttitles import (AXIS_SHARE, CURVE_HANDLE, TITLE_LEADING, axis_lines, bar_legend,
+                                            bar_titles, extra_title_height, legend_layout)
 from posterdeck.compose.text import Piece, TextStyle, paragraph
 from posterdeck.pagemodel import Chart, TextBox
 
@@ -186,6 +187,7 @@ class ChartBlock:
         small = label_size(self.ctx, fs)
         chart, _ = category_lines(self.chart, w, fs, small, self.ctx)
         chart = bar_titles(chart, w, h, fs, self.ctx)
+        chart = bar_legend(chart, w, fs, small, self.ctx)
         chart = thin_segments(chart, w, h, fs, small, self.ctx.fonts)
         return [Chart(x + (width - w) / 2, y, w, h, chart, fs, name=f"chart:{self.chart.id}", label_size=small)]
 
@@ -237,6 +239,10 @@ class KaplanMeierBlock:
         bottom += max(len(time_lines) - 1, 0) * fs * TITLE_LEADING
         c = replace(c, time_title_lines=time_lines, value_title_lines=value_lines)
         plot = (left, top, w - left - right, chart_h - top - bottom)
+        if c.legend and len(c.curves) > 1:  # from the plot's left edge to the chart's right one
+            cols, names = legend_layout([cv.name for cv in c.curves], plot[2] + right - 2, label_size(ctx, fs),
+                                        CURVE_HANDLE, len(c.curves), ctx)
+            c = replace(c, legend_columns=cols, legend_lines=names)
         boxes.append(Chart(x, top_y, w, chart_h, c, fs, name=f"chart:{c.id}", plot=plot,
                            label_size=label_size(ctx, fs)))
         if c.at_risk:

@@ -91,3 +91,36 @@ def title_warnings(pages: list, fonts, where: str) -> list[str]:
                 if text not in out:
                     out.append(text)
     return out
+
+
+# matplotlib's legend geometry, in label sizes (its defaults, and the handle lengths the painters ask)
+LEGEND_PAD = 0.4  # borderpad, each side
+LEGEND_TEXT_PAD = 0.8  # handletextpad
+LEGEND_SPACING = 2.0  # columnspacing
+BAR_HANDLE, CURVE_HANDLE = 1.0, 1.5
+
+
+def legend_layout(names: list[str], room: float, small: float, handle: float, most: int,
+                  ctx: Ctx) -> tuple[int, tuple[tuple[str, ...], ...]]:
+    """The legend's columns (at most ``most``) and each entry's lines, so that the legend is no
+    wider than ``room`` at the label size ``small``: as many columns as fit side by side, else
+    one column with the names broken into lines."""
+    from posterdeck.compose.chartblocks import break_label
+
+    mark = (handle + LEGEND_TEXT_PAD) * small
+    frame = 2 * LEGEND_PAD * small
+    widest = max((ctx.fonts.width(n, "regular", small) for n in names), default=0.0) + mark
+    for cols in range(min(most, len(names)), 1, -1):
+        if cols * widest + (cols - 1) * LEGEND_SPACING * small + frame <= room:
+            return cols, tuple((n,) for n in names)
+    text_room = max(room - frame - mark, small * 3)
+    return 1, tuple(tuple(break_label(n, text_room, small, ctx)) for n in names)
+
+
+def bar_legend(chart, w: float, fs: float, small: float, ctx: Ctx):
+    """``chart`` with its legend laid out within the plot's width (it stands centred above it)."""
+    if not chart.legend or len(chart.series) < 2:
+        return chart
+    axes = w * 0.62 - 4 if chart.type.endswith("_bar") else w - fs * 4.5 - 4
+    cols, lines = legend_layout([s.name for s in chart.series], axes, small, BAR_HANDLE, 3, ctx)
+    return replace(chart, legend_columns=cols, legend_lines=lines)

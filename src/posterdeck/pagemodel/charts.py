@@ -21,6 +21,13 @@ def joined(lines: tuple[str, ...], text: str) -> str:
     return "\n".join(lines) if lines else text
 
 
+def labels_of(lines: tuple[tuple[str, ...], ...], names: list[str]) -> list[str]:
+    """Names as the painters write them: compose's lines of each joined by line breaks."""
+    if len(lines) == len(names):
+        return ["\n".join(ln) for ln in lines]
+    return names
+
+
 @dataclass(frozen=True)
 class Steps:
     """A right-continuous step function S(t), starting at (0, 1)."""
@@ -97,6 +104,14 @@ class RChart:
     value_title_lines: tuple[str, ...] = ()
     category_title_lines: tuple[str, ...] = ()
 
+    # compose: the legend's columns (0: as many as fit the painter's default) and each series
+    # name broken into lines when one column is still too wide (empty: the names unbroken)
+    legend_columns: int = 0
+    legend_lines: tuple[tuple[str, ...], ...] = ()
+
+    def legend_labels(self) -> list[str]:
+        return labels_of(self.legend_lines, [s.name for s in self.series])
+
     def title_text(self) -> str:
         """The chart title as the painters write it: compose's lines joined by line breaks."""
         return joined(self.title_lines, self.title)
@@ -149,6 +164,11 @@ class RKaplanMeier:
     # compose: the axis titles broken into the lines that fit along their axis (empty: unbroken)
     time_title_lines: tuple[str, ...] = ()
     value_title_lines: tuple[str, ...] = ()
+    legend_columns: int = 0  # compose: as RChart's
+    legend_lines: tuple[tuple[str, ...], ...] = ()
+
+    def legend_labels(self) -> list[str]:
+        return labels_of(self.legend_lines, [c.name for c in self.curves])
 
     def time_title_text(self) -> str:
         return joined(self.time_title_lines, self.time_title)
