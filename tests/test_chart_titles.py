@@ -268,6 +268,10 @@ def test_the_kccq_title_is_broken_alike_in_deck_pdf_and_deck_pptx(built):
         assert line in found, (line, sorted(found))
         a, b = found[line]
         assert x0 - 0.5 <= a and b <= x1 + 0.5, (line, a, b, x0, x1)
+    for name, (page, lines, shape) in titles.items():  # every chart title of the deck alike
+        on_page = {text for text, *_ in _pdf_lines(built / "deck.pdf", page)}
+        assert all(line in on_page for line in lines), (name, lines, sorted(on_page))
+    assert len(titles) >= 2
 
 
 def test_a_title_too_long_for_three_lines_is_a_warning_naming_the_chart_and_file(built):
