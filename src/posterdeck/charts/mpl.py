@@ -3,7 +3,6 @@ points), text kept as text in embedded TrueType (pdf.fonttype 42), no timestamps
 from __future__ import annotations
 
 import io
-import textwrap
 
 from posterdeck.pagemodel.charts import CI_WIDTH
 
@@ -102,7 +101,8 @@ def figure(chart, w: float, h: float, sizes: tuple[float, float], rgb: dict[str,
         fig = Figure(figsize=(w / 72, h / 72))
         horizontal = chart.type.endswith("_bar")
         # the value axis' length, as _fit will leave it: the slot minus titles and legend
-        reserved = font_size * (2.6 + (1.7 if chart.title else 0) + (1.7 if chart.legend and len(chart.series) > 1 else 0))
+        reserved = font_size * (2.6 + (1.7 + 1.2 * max(len(chart.title_lines) - 1, 0) if chart.title else 0)
+                                + (1.7 if chart.legend and len(chart.series) > 1 else 0))
         axis_pts = w * 0.6 if horizontal else h - reserved
         # a first guess close to the final place, so that the value axis gets the ticks it will keep
         left = font_size * (8.0 if horizontal else 4.5)
@@ -112,22 +112,22 @@ def figure(chart, w: float, h: float, sizes: tuple[float, float], rgb: dict[str,
         _bars(ax, chart, rgb, fp, fp_small)
         value_axis = ax.xaxis if horizontal else ax.yaxis
         cat_axis = ax.yaxis if horizontal else ax.xaxis
-        if chart.value_title:
-            room = (w if horizontal else h) * 0.8  # the axis length the title may use
-            per_line = max(int(room / (font_size * 0.55)), 8)
-            title = "\n".join(textwrap.wrap(chart.value_title, per_line))
-            (ax.set_xlabel if horizontal else ax.set_ylabel)(title, fontproperties=fp)
+        if chart.value_title:  # in compose's lines, as the title and the categories
+            (ax.set_xlabel if horizontal else ax.set_ylabel)(chart.value_title_text(), fontproperties=fp)
         if chart.category_title:
-            (ax.set_ylabel if horizontal else ax.set_xlabel)(chart.category_title, fontproperties=fp)
-        title_text = fig.suptitle(chart.title, fontproperties=fp_bold, y=1 - PAD / h, va="top") if chart.title else None
+            (ax.set_ylabel if horizontal else ax.set_xlabel)(chart.category_title_text(), fontproperties=fp)
+        title_text = (fig.suptitle(chart.title_text(), fontproperties=fp_bold, y=1 - PAD / h, va="top",
+                                   linespacing=1.2) if chart.title else None)
         for lab in value_axis.get_ticklabels() + cat_axis.get_ticklabels():
             lab.set_fontproperties(fp_small)
         for side in ("top", "right"):
             ax.spines[side].set_visible(False)
         ax.tick_params(colors=rgb["text"], labelsize=small)
-        if chart.legend and len(chart.series) > 1:
-            ax.legend(prop=fp_small, frameon=False, loc="lower center", bbox_to_anchor=(0.5, 1.0),
-                      ncol=min(len(chart.series), 3), handlelength=1.0, borderaxespad=0.2)
+        if chart.legend and len(chart.series) > 1:  # in compose's columns and lines
+            handles, _ = ax.get_legend_handles_labels()
+            ax.legend(handles, chart.legend_labels(), prop=fp_small, frameon=False, loc="lower center",
+                      bbox_to_anchor=(0.5, 1.0), ncol=chart.legend_columns or min(len(chart.series), 3),
+                      handlelength=1.0, borderaxespad=0.2)
         _fit(fig, ax, title_text)
         return fig
 

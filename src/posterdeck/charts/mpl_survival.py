@@ -39,12 +39,14 @@ def kaplan_meier(ax, chart, rgb, fp, fp_small) -> None:
     ax.set_ylim(0, 102)
     ax.yaxis.set_major_locator(FixedLocator([0, 20, 40, 60, 80, 100]))
     _ticks(ax.xaxis, chart.tick_labels or [(t, f"{t:g}") for t in chart.ticks])
-    ax.set_xlabel(chart.time_title, fontproperties=fp)
-    ax.set_ylabel(chart.value_title, fontproperties=fp)
+    ax.set_xlabel(chart.time_title_text(), fontproperties=fp)  # compose's lines
+    ax.set_ylabel(chart.value_title_text(), fontproperties=fp)
     _style(ax, rgb, fp_small)
-    if chart.legend and len(chart.curves) > 1:
-        ax.legend(prop=fp_small, frameon=False, loc="lower left", bbox_to_anchor=(0, 1.0),
-                  ncol=len(chart.curves), handlelength=1.5, borderaxespad=0.2)
+    if chart.legend and len(chart.curves) > 1:  # in compose's columns and lines
+        handles, _ = ax.get_legend_handles_labels()
+        ax.legend(handles, chart.legend_labels(), prop=fp_small, frameon=False, loc="lower left",
+                  bbox_to_anchor=(0, 1.0), ncol=chart.legend_columns or len(chart.curves), handlelength=1.5,
+                  borderaxespad=0.2)
 
 
 def forest(ax, chart, rgb, fp, fp_small) -> None:
@@ -63,5 +65,5 @@ def forest(ax, chart, rgb, fp, fp_small) -> None:
     _ticks(ax.xaxis, chart.ticks)  # powers of two, as resolve printed them
     ax.yaxis.set_visible(False)
     ax.spines["left"].set_visible(False)
-    ax.set_xlabel(chart.x_title, fontproperties=fp)
+    ax.set_xlabel(chart.x_title_text(), fontproperties=fp)  # compose's lines
     _style(ax, rgb, fp_small)

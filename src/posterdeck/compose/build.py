@@ -66,10 +66,12 @@ def compose(model, target: Target, strict: bool = False,
                 errors.append(exc)
     collect(errors)
     from posterdeck.compose.chartblocks import category_warnings
+    from posterdeck.compose.charttitles import title_warnings
 
     for kind, document in out.items():  # of the pages as placed: said once per output file
         file = {"poster": "poster.pdf", "poster-screen": "poster-screen.pdf", "deck": "deck.pptx"}[kind]
-        for w in category_warnings(document.pages, fonts, f"{model.name}/{target.tag}/{file}"):
+        where = f"{model.name}/{target.tag}/{file}"
+        for w in category_warnings(document.pages, fonts, where) + title_warnings(document.pages, fonts, where):
             if w not in document.warnings:
                 document.warnings.append(w)
     return out

@@ -19,6 +19,8 @@ import math
 from dataclasses import dataclass, replace
 
 from posterdeck.compose.blocks import Ctx
+from posterdeck.compose.charttitles import (AXIS_SHARE, CURVE_HANDLE, TITLE_LEADING, axis_lines, bar_legend,
+                                            bar_titles, extra_title_height, legend_layout)
 from posterdeck.compose.text import Piece, TextStyle, paragraph
 from posterdeck.pagemodel import Chart, TextBox
 
@@ -57,16 +59,17 @@ def bar_chart_width(chart, width: float, fs: float) -> float:
     return min(width, fs * (AXIS_W + n * (bars * BAR_W + CATEGORY_GAP)))
 
 
-def bar_chart_max(chart, width: float, fs: float) -> float:
+def bar_chart_max(chart, width: float, fs: float, title_extra: float = 0.0) -> float:
     """The tallest a bar or column chart should be in a slot ``width`` wide with type of ``fs``
     points: a column chart its useful width times its aspect, a horizontal one a band of bars
-    per category plus its frame."""
+    per category plus its frame; both plus ``title_extra``, the height of the title's lines
+    beyond its first (the plot keeps its size under a title of two or three lines)."""
     if chart.type.endswith("_bar"):
         bars = 1 if chart.type.startswith("stacked") else max(len(chart.series), 1)
         n = max(len(chart.categories), 1)
         frame = BAR_FRAME + (2.0 if chart.title else 0.0) + (2.0 if chart.legend and len(chart.series) > 1 else 0.0)
-        return fs * (frame + n * (bars * BAR_H + BAND_GAP))
-    return bar_chart_width(chart, width, fs) * chart.aspect
+        return fs * (frame + n * (bars * BAR_H + BAND_GAP)) + title_extra
+    return bar_chart_width(chart, width, fs) * chart.aspect + title_extra
 
 
 def thin_segments(chart, w: float, h: float, fs: float, small: float, fonts):
@@ -77,7 +80,8 @@ def thin_segments(chart, w: float, h: float, fs: float, small: float, fonts):
     if not chart.type.startswith("stacked") or not chart.data_labels:
         return chart
     horizontal = chart.type.endswith("_bar")
-    reserved = fs * (2.6 + (1.7 if chart.title else 0) + (1.7 if chart.legend and len(chart.series) > 1 else 0))
+    reserved = fs * (2.6 + (1.7 + 1.2 * max(len(chart.title_lines) - 1, 0) if chart.title else 0)
+                     + (1.7 if chart.legend and len(chart.series) > 1 else 0))
     axis = max(w * 0.6 if horizontal else h - reserved, 1.0)  # the value axis
     across = max(h - reserved if horizontal else w - fs * 4.5 - 4, 1.0)  # the category axis
     category = across / max(len(chart.categories), 1)
@@ -123,13 +127,13 @@ def category_lines(chart, w: float, fs: float, small: float, ctx: Ctx) -> tuple[
     return replace(chart, category_lines=tuple(lines)), unfit
 
 
-def break_label(text: str, room: float, size: float, ctx: Ctx) -> list[str]:
+def break_label(text: str, room: float, size: float, ctx: Ctx, *, bold: bool = False) -> list[str]:
     """``text`` in lines at most ``room`` wide at ``size``: broken at spaces and after the
     hyphens it has ('HF-' / 'Hospitalisierung'), lines filled in order; a piece wider than the
     line alone is hyphenated as compose hyphenates text (the target's language), the last resort."""
     import re
 
-    width = lambda t: ctx.fonts.width(t, "regular", size)  # noqa: E731
+    width = lambda t: ctx.fonts.width(t, "bold" if bold else "regular", size)  # noqa: E731
     pieces = [p for p in re.split(r"(?<=[-\u2010])(?=\w)|\s+", text.strip()) if p]
     lines: list[str] = []
     for piece in pieces:
@@ -141,7 +145,7 @@ def break_label(text: str, room: float, size: float, ctx: Ctx) -> list[str]:
         if width(piece) <= room:
             lines.append(piece)
             continue
-        st = TextStyle(size, 1.2, False, False, "text", "center")
+        st = TextStyle(size, 1.2, bold, False, "text", "center")
         para = paragraph([Piece(piece)], st, room, ctx.fonts, ctx.where, language=ctx.language)
         lines.extend("".join(sp.text for sp in ln.spans).strip() for ln in para.lines)
     return lines or [text]
@@ -157,11 +161,17 @@ class ChartBlock:
     def _fs(self, scale: float) -> float:
         return self.ctx.style("chart", scale).size
 
+    def _title_extra(self, width: float, fs: float) -> float:
+        """The height of the title's lines beyond the first, at the width it will have."""
+        return extra_title_height(self.chart, bar_chart_width(self.chart, width, fs), fs, self.ctx)
+
     def max_height(self, width: float, scale: float) -> float:
-        return bar_chart_max(self.chart, width, self._fs(scale))
+        fs = self._fs(scale)
+        return bar_chart_max(self.chart, width, fs, self._title_extra(width, fs))
 
     def pref_height(self, width: float, scale: float) -> float:
-        return min(width * self.chart.aspect, self.max_height(width, scale))
+        extra = self._title_extra(width, self._fs(scale))
+        return min(width * self.chart.aspect + extra, self.max_height(width, scale))
 
     def min_height(self, width: float, scale: float) -> float:
         return min(self.pref_height(width, scale), self.ctx.layout.chart_min_height)
@@ -176,6 +186,8 @@ class ChartBlock:
         h = min(h, most)
         small = label_size(self.ctx, fs)
         chart, _ = category_lines(self.chart, w, fs, small, self.ctx)
+        chart = bar_titles(chart, w, h, fs, self.ctx)
+        chart = bar_legend(chart, w, fs, small, self.ctx)
         chart = thin_segments(chart, w, h, fs, small, self.ctx.fonts)
         return [Chart(x + (width - w) / 2, y, w, h, chart, fs, name=f"chart:{self.chart.id}", label_size=small)]
 
@@ -211,7 +223,8 @@ class KaplanMeierBlock:
         boxes = []
         top_y = y
         if c.title:
-            boxes.append(label(ctx, c.title, x, y, w, fs, bold=True, align="center", role="chart-title"))
+            boxes.append(replace(label(ctx, c.title, x, y, w, fs, bold=True, align="center", role="chart-title"),
+                                 name=f"chart-title:{c.id}"))
             top_y += boxes[-1].h + fs * 0.3
         table_h = (len(c.curves) + 1) * lh + fs * 0.4 if c.at_risk else 0.0
         cell = fs * 3.2  # width of one at-risk count, centred on its tick
@@ -219,7 +232,17 @@ class KaplanMeierBlock:
         left = max(names_w + cell / 2 + fs * 0.6 if c.at_risk else 0, fs * 4.5)
         right, top, bottom = fs * 1.5, fs * (2.2 if c.legend else 0.8), fs * 3.4
         chart_h = y + h - top_y - table_h
+        # the axis titles in lines along their axes; lines beyond the first widen the margins
+        value_lines = axis_lines(c.value_title, (chart_h - top - bottom) * AXIS_SHARE, fs, ctx)
+        left += max(len(value_lines) - 1, 0) * fs * TITLE_LEADING
+        time_lines = axis_lines(c.time_title, (w - left - right) * AXIS_SHARE, fs, ctx)
+        bottom += max(len(time_lines) - 1, 0) * fs * TITLE_LEADING
+        c = replace(c, time_title_lines=time_lines, value_title_lines=value_lines)
         plot = (left, top, w - left - right, chart_h - top - bottom)
+        if c.legend and len(c.curves) > 1:  # from the plot's left edge to the chart's right one
+            cols, names = legend_layout([cv.name for cv in c.curves], plot[2] + right - 2, label_size(ctx, fs),
+                                        CURVE_HANDLE, len(c.curves), ctx)
+            c = replace(c, legend_columns=cols, legend_lines=names)
         boxes.append(Chart(x, top_y, w, chart_h, c, fs, name=f"chart:{c.id}", plot=plot,
                            label_size=label_size(ctx, fs)))
         if c.at_risk:
@@ -240,9 +263,10 @@ class ForestBlock:
     chart: object  # RForest
     ctx: Ctx
 
-    def _frame(self, w: float, scale: float) -> tuple[float, float, float, float]:
-        """Type size, the title's height, the axis band's height and the least row height at
-        width ``w``: labels that wrap (a narrow column) make their rows and bands taller."""
+    def _frame(self, w: float, scale: float) -> tuple[float, float, float, float, tuple[str, ...]]:
+        """Type size, the title's height, the axis band's height, the least row height and the
+        axis title's lines at width ``w``: labels that wrap (a narrow column) make their rows
+        and bands taller."""
         c, ctx = self.chart, self.ctx
         fs = ctx.style("chart", scale).size
         memo = self.__dict__.setdefault("_memo", {})
@@ -250,23 +274,30 @@ class ForestBlock:
         if key not in memo:
             line = fs * 1.2
             title_h = label(ctx, c.title, 0, 0, w, fs, bold=True).h + fs * 0.6 if c.title else 0.0
-            axis_h = fs * 3.6
+            x_lines = axis_lines(c.x_title, self._plot_w(w) * AXIS_SHARE, fs, ctx)
+            axis_h = fs * 3.6 + max(len(x_lines) - 1, 0) * line
             if c.favours:
                 half = w * 0.3
                 lines = max(len(label(ctx, t, 0, 0, half, fs).paragraphs[0].lines) for t in self._favours())
-                axis_h = fs * 5.2 + (lines - 1) * line
+                axis_h = fs * 5.2 + (lines - 1) * line + max(len(x_lines) - 1, 0) * line
             label_w = w * 0.32
             tallest_label = max([label(ctx, r.label, 0, 0, label_w - (fs if r.level else 0.0), fs, bold=r.level == 0).h
                                  for r in c.rows] + [label(ctx, c.columns[0], 0, 0, label_w, fs, bold=True).h])
-            memo[key] = (fs, title_h, axis_h, max(fs * 1.75, tallest_label + fs * 0.4))
+            memo[key] = (fs, title_h, axis_h, max(fs * 1.75, tallest_label + fs * 0.4), x_lines)
         return memo[key]
+
+    @staticmethod
+    def _plot_w(w: float) -> float:
+        """The forest plot's own width (its Chart box) in a block ``w`` wide: less the label, n
+        and estimate columns."""
+        return w - w * 0.32 - w * 0.08 - w * 0.22
 
     def _favours(self) -> tuple[str, str]:
         left, right = self.chart.favours
         return "\u2190 " + left, right + " \u2192"
 
     def min_height(self, width, scale):
-        fs, title_h, axis_h, row = self._frame(width, scale)
+        fs, title_h, axis_h, row, _ = self._frame(width, scale)
         return title_h + (len(self.chart.rows) + 1) * row + axis_h
 
     def pref_height(self, width, scale):
@@ -280,16 +311,18 @@ class ForestBlock:
     def place(self, x, y, w, h, scale) -> list:
         c, ctx = self.chart, self.ctx
         h = min(h, self.max_height(w, scale))
-        fs, title_h, axis_h, _ = self._frame(w, scale)
+        fs, title_h, axis_h, _, x_lines = self._frame(w, scale)
+        c = replace(c, x_title_lines=x_lines)
         boxes = []
         top_y = y
         if c.title:
-            boxes.append(label(ctx, c.title, x, y, w, fs, bold=True, align="center", role="chart-title"))
+            boxes.append(replace(label(ctx, c.title, x, y, w, fs, bold=True, align="center", role="chart-title"),
+                                 name=f"chart-title:{c.id}"))
             top_y += title_h
         row = (y + h - top_y - axis_h) / (len(c.rows) + 1)
         label_w, n_w, est_w = w * 0.32, w * 0.08, w * 0.22
         plot_x = x + label_w + n_w
-        plot_w = w - label_w - n_w - est_w
+        plot_w = self._plot_w(w)
         est_x = plot_x + plot_w
         head = (c.columns[0], x, label_w, "left"), (c.columns[1], x + label_w, n_w, "center"), \
                (c.columns[2], est_x + fs * 0.5, est_w - fs * 0.5, "left")

@@ -16,6 +16,18 @@ CENSOR_MARK = 5.0  # the '+' on a curve where a patient was censored
 ESTIMATE_MARK = 6.0  # a forest row's square (the overall row's diamond)
 
 
+def joined(lines: tuple[str, ...], text: str) -> str:
+    """A text as the painters write it: compose's lines joined by line breaks, else unbroken."""
+    return "\n".join(lines) if lines else text
+
+
+def labels_of(lines: tuple[tuple[str, ...], ...], names: list[str]) -> list[str]:
+    """Names as the painters write them: compose's lines of each joined by line breaks."""
+    if len(lines) == len(names):
+        return ["\n".join(ln) for ln in lines]
+    return names
+
+
 @dataclass(frozen=True)
 class Steps:
     """A right-continuous step function S(t), starting at (0, 1)."""
@@ -85,6 +97,30 @@ class RChart:
     # compose: each category label broken into the lines that fit its category's width at the
     # label size; both painters show these lines (empty: the categories unbroken)
     category_lines: tuple[tuple[str, ...], ...] = ()
+    # compose: the chart title and the axis titles broken into the lines that fit the chart
+    # (the title at the type size, bold, across the chart; the axis titles along their axis);
+    # both painters show these lines (empty: the text unbroken)
+    title_lines: tuple[str, ...] = ()
+    value_title_lines: tuple[str, ...] = ()
+    category_title_lines: tuple[str, ...] = ()
+
+    # compose: the legend's columns (0: as many as fit the painter's default) and each series
+    # name broken into lines when one column is still too wide (empty: the names unbroken)
+    legend_columns: int = 0
+    legend_lines: tuple[tuple[str, ...], ...] = ()
+
+    def legend_labels(self) -> list[str]:
+        return labels_of(self.legend_lines, [s.name for s in self.series])
+
+    def title_text(self) -> str:
+        """The chart title as the painters write it: compose's lines joined by line breaks."""
+        return joined(self.title_lines, self.title)
+
+    def value_title_text(self) -> str:
+        return joined(self.value_title_lines, self.value_title)
+
+    def category_title_text(self) -> str:
+        return joined(self.category_title_lines, self.category_title)
 
     def category_labels(self) -> list[str]:
         """The category labels as the painters write them: their lines joined by line breaks."""
@@ -125,6 +161,20 @@ class RKaplanMeier:
     paths: tuple[str, ...] = ()
     tick_labels: tuple[tuple[float, str], ...] = ()  # the time ticks as the target prints them
     tick_format: str = "0"  # the same in the PPTX: Excel-style, literal text where signs would vary
+    # compose: the axis titles broken into the lines that fit along their axis (empty: unbroken)
+    time_title_lines: tuple[str, ...] = ()
+    value_title_lines: tuple[str, ...] = ()
+    legend_columns: int = 0  # compose: as RChart's
+    legend_lines: tuple[tuple[str, ...], ...] = ()
+
+    def legend_labels(self) -> list[str]:
+        return labels_of(self.legend_lines, [c.name for c in self.curves])
+
+    def time_title_text(self) -> str:
+        return joined(self.time_title_lines, self.time_title)
+
+    def value_title_text(self) -> str:
+        return joined(self.value_title_lines, self.value_title)
 
     def texts(self) -> list[str]:
         return [self.title, self.time_title, self.value_title, *(c.name for c in self.curves),
@@ -160,6 +210,10 @@ class RForest:
     paths: tuple[str, ...] = ()
     ticks: tuple[tuple[float, str], ...] = ()  # the x-axis ticks (powers of two) as the target prints them
     tick_format: str = "0"  # the same in the PPTX: Excel-style, literal text where signs would vary
+    x_title_lines: tuple[str, ...] = ()  # compose: the axis title broken to fit under the plot
+
+    def x_title_text(self) -> str:
+        return joined(self.x_title_lines, self.x_title)
 
     def texts(self) -> list[str]:
         return [self.title, self.x_title, *self.columns, *(self.favours or ()),

@@ -77,19 +77,24 @@ def add_chart(slide, box, doc, emu, rgb):
         xml.crosses_at_max(value_axis)
     if chart.value_title:
         value_axis.has_title = True
-        value_axis.axis_title.text_frame.text = chart.value_title
-        run = value_axis.axis_title.text_frame.paragraphs[0].runs[0]
-        run.font.size = size
-        run.font.bold = False
+        lines(value_axis.axis_title.text_frame, chart.value_title_lines or (chart.value_title,), size, bold=False)
     if chart.title:
         ch.has_title = True
-        ch.chart_title.text_frame.text = chart.title
-        ch.chart_title.text_frame.paragraphs[0].runs[0].font.size = size
+        lines(ch.chart_title.text_frame, chart.title_lines or (chart.title,), size, bold=True)
     else:
         ch.has_title = False
     xml.positive_axis_ids(ch._chartSpace)
     xml.language(ch._chartSpace, doc.language)
     return frame
+
+
+def lines(text_frame, texts, size, bold: bool) -> None:
+    """``texts`` as the lines of one paragraph (line breaks between them: compose's lines, so
+    that PowerPoint breaks a title where matplotlib does), every run at ``size``."""
+    text_frame.text = "\v".join(texts)  # python-pptx writes a vertical tab as <a:br/>
+    for run in text_frame.paragraphs[0].runs:
+        run.font.size = size
+        run.font.bold = bold
 
 
 def refresh(ch, data: CIChartData, label_rgb: str, bar_rgb: str, lang: str, label_size: float | None,

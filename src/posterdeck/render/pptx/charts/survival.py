@@ -42,16 +42,16 @@ def _tick_format(axis, number_format: str) -> None:
     axis.tick_labels.number_format_is_linked = False
 
 
-def _axis_title(axis, text, size):
+def _axis_title(axis, text, lines, size):
+    """The axis title in compose's ``lines`` (line breaks between them), as matplotlib draws it."""
     from pptx.util import Pt
+
+    from posterdeck.render.pptx.charts.bars import lines as write_lines
 
     if not text:
         return
     axis.has_title = True
-    axis.axis_title.text_frame.text = text
-    run = axis.axis_title.text_frame.paragraphs[0].runs[0]
-    run.font.size = Pt(size)
-    run.font.bold = False
+    write_lines(axis.axis_title.text_frame, lines or (text,), Pt(size), bold=False)
 
 
 def kaplan_meier(slide, box, doc, emu, rgb):
@@ -109,8 +109,8 @@ def kaplan_meier(slide, box, doc, emu, rgb):
     y_axis.minimum_scale, y_axis.maximum_scale, y_axis.major_unit = 0, 100, 20
     y_axis.has_major_gridlines = False
     x_axis.has_major_gridlines = False
-    _axis_title(x_axis, c.time_title, box.font_size)
-    _axis_title(y_axis, c.value_title, box.font_size)
+    _axis_title(x_axis, c.time_title, c.time_title_lines, box.font_size)
+    _axis_title(y_axis, c.value_title, c.value_title_lines, box.font_size)
     ch.has_legend = c.legend and len(c.curves) > 1
     if ch.has_legend:
         ch.legend.position = XL_LEGEND_POSITION.TOP
@@ -191,6 +191,6 @@ def forest(slide, box, doc, emu, rgb):
     y_axis.minimum_scale, y_axis.maximum_scale = 0, n
     y_axis.visible = False
     y_axis.has_major_gridlines = False
-    _axis_title(x_axis, c.x_title, box.font_size)
+    _axis_title(x_axis, c.x_title, c.x_title_lines, box.font_size)
     finish(frame, doc)
     return frame
