@@ -579,6 +579,9 @@ def allowed(path: str, project: Path) -> bool:
     system = {sys.prefix, sys.base_prefix, sys.exec_prefix, "/usr", "/etc", "/proc", "/sys", "/dev", "/lib",
               "/lib64", os.path.expanduser("~/.cache"), os.path.expanduser("~/.config"),
               os.environ.get("MPLCONFIGDIR", "/nonexistent")}
+    from posterdeck import cache
+
+    system.add(os.path.realpath(cache.root()))  # posterdeck's cache ($POSTERDECK_CACHE_DIR in the tests): slides are read from it
     system |= {os.path.realpath(p) for p in sys.path if p and os.path.isdir(p) and "pytest" not in p}
     return any(real == s or real.startswith(s.rstrip(os.sep) + os.sep) for s in system if s) and \
         not real.startswith(str(project.parent) + os.sep)

@@ -22,6 +22,9 @@ def _parts(data: bytes) -> dict[str, bytes]:
 def test_pptx_properties_copied_are_the_xml_python_pptx_makes(demo_docs, monkeypatch):
     from posterdeck.render.pptx import render_pptx
 
+    from posterdeck.render.pptx import reuse
+
+    monkeypatch.setattr(reuse, "load", lambda k: None)  # every slide painted (none from the slide cache)
     deck = demo_docs["deck"]
     reused = render_pptx(deck)
     made = []
@@ -214,8 +217,10 @@ def test_chart_workbooks_kept_written_anew_when_corrupt_or_versions_change(workb
 
 def test_a_deck_is_the_same_bytes_with_its_workbooks_cached_or_not(workbook_cache, demo_docs, monkeypatch):
     from posterdeck.render.pptx import render_pptx
+    from posterdeck.render.pptx import reuse
     from posterdeck.render.pptx.charts import workbook
 
+    monkeypatch.setattr(reuse, "load", lambda k: None)  # every chart made (no slide from the slide cache)
     cold = render_pptx(demo_docs["deck"])
     monkeypatch.setattr(workbook, "_MEMORY", {})
     assert list((workbook_cache / "workbooks").rglob("*"))
