@@ -16,6 +16,9 @@ install: $(BIN)/posterdeck
 	@# bytecode for the editable sources, as pip writes it for installed packages: the first
 	@# build after set-up (or a pull) starts as fast as later ones, even with PYTHONDONTWRITEBYTECODE
 	@$(BIN)/python -m compileall -q src
+	@# matplotlib's list of the machine's fonts, which it builds on its first import (0.5 s): made
+	@# here, so that the first build on a fresh machine does not pay it while drawing charts
+	@MPLBACKEND=Agg $(BIN)/python -c "import matplotlib.font_manager"
 
 demo: install
 	$(BIN)/posterdeck build

@@ -401,16 +401,18 @@ def _hyphenator(language: str):
 
 
 def _patterns(path):
-    """pyphen's parsed patterns of one dictionary file: parsing took over a second for German,
-    so they are kept in the disk cache (posterdeck.cache), keyed by pyphen's version and the
-    file's content; an entry that fails to load is parsed anew."""
+    """The patterns of one pyphen dictionary file, indexed by key and parsed as words look them
+    up (compose/hyphen.py: pyphen's full parse took 0.4-1 s for German, the index 0.1 s), and
+    kept in the disk cache (posterdeck.cache), keyed by pyphen's version and the file's content
+    (read back in 0.03 s); an entry that fails to load is made anew."""
     import pickle
 
     import pyphen
 
     from posterdeck import cache
+    from posterdeck.compose.hyphen import LazyHyphDict
 
-    k = cache.key("hyphen", pyphen.__version__, cache.file_hash(str(path)))
+    k = cache.key("hyphen-index", pyphen.__version__, cache.file_hash(str(path)))
     data = cache.get("hyphen", k)
     if data is not None:
         try:
@@ -419,7 +421,7 @@ def _patterns(path):
                 return found
         except Exception:  # noqa: BLE001  (a pyphen whose classes changed: parse anew)
             pass
-    parsed = pyphen.HyphDict(path)
+    parsed = LazyHyphDict(path)
     cache.put("hyphen", k, pickle.dumps(parsed, protocol=pickle.HIGHEST_PROTOCOL))
     return parsed
 
