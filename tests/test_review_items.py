@@ -147,3 +147,21 @@ def test_a_claim_naming_an_unknown_text_is_an_error_at_its_line(project_copy):
     with pytest.raises(PosterdeckError) as err:
         load_deck(project_copy.deck)
     assert f"content.yaml:{line}" in str(err.value) and "'sections.rationale.body.30' names no text" in str(err.value)
+
+
+def test_the_pack_and_the_items_show_the_same_poster_document(demo_model, demo_docs):
+    """collect, the pack's PDF and HTML and its pictures all take the poster's pages from one
+    helper: the screen poster's when built (the items' marks are measured on it), else the
+    poster's; a missing output is None."""
+    from posterdeck.review.items import collect, shown_doc
+    from posterdeck.resolve.target import make_target
+
+    assert "poster-screen" in demo_docs and demo_docs["poster-screen"] is not demo_docs["poster"]
+    assert shown_doc(demo_docs, "poster") is demo_docs["poster-screen"]
+    assert shown_doc(demo_docs, "deck") is demo_docs["deck"]
+    printed = {k: v for k, v in demo_docs.items() if k != "poster-screen"}
+    assert shown_doc(printed, "poster") is demo_docs["poster"]
+    assert shown_doc({"deck": demo_docs["deck"]}, "poster") is None
+    review = collect(demo_model, make_target("en-NL", demo_model.info, demo_model.markets), demo_docs)
+    names = [p.name for p in review.pages if p.output == "poster"]
+    assert names == [p.name for p in shown_doc(demo_docs, "poster").pages]

@@ -25,7 +25,7 @@ import json
 import re
 
 from posterdeck.pagemodel import Chart, Table, TextBox, plain_text
-from posterdeck.review.items import Item, Mark, PageReview, TargetReview
+from posterdeck.review.items import Item, Mark, PageReview, TargetReview, shown_doc
 
 
 def fingerprint(*parts) -> str:
@@ -36,8 +36,8 @@ def fingerprint(*parts) -> str:
 def collect_items(model, target, docs: dict) -> TargetReview:
     review = TargetReview(model.name, target.tag, target.language)
     facts = _Facts(model, target)
-    for output, names in (("poster", ("poster-screen", "poster")), ("deck", ("deck",))):
-        doc = next((docs[n] for n in names if n in docs), None)  # the screen poster's pages as printed
+    for output in ("poster", "deck"):
+        doc = shown_doc(docs, output)  # the screen poster's pages as printed
         if doc is None:
             continue
         facts.texts = doc.texts
