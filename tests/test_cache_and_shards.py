@@ -126,6 +126,28 @@ def test_hyphenation_patterns_survive_a_corrupt_entry(fresh_cache):
     assert h.inserted("Behandlungsphase") == "Be-hand-lungs-pha-se"
 
 
+def test_hyphenation_index_of_the_wrong_shape_is_made_anew(fresh_cache):
+    """An entry that passes the checksum but is not the index's plain data (lines by key, the
+    longest key) is never used: it is made anew and written again."""
+    import marshal
+
+    import pyphen
+
+    from posterdeck.compose import text
+    from posterdeck.compose.hyphen import LazyHyphDict, full_patterns, valid_index
+
+    path = pyphen.LANGUAGES["nl_NL"]
+    parsed = full_patterns(text._patterns(path))
+    k = entries(fresh_cache, "hyphen")[0].name
+    assert valid_index(marshal.loads(cache.get("hyphen", k)))
+    for bad in ({"lines": 1}, ({"ab": 3}, 4), ({"ab": "a1b"}, "4"), ({"ab": ["a1b", 2]}, 4)):
+        assert not valid_index(bad)
+        cache.put("hyphen", k, marshal.dumps(bad))
+        again = text._patterns(path)
+        assert isinstance(again, LazyHyphDict) and full_patterns(again) == parsed
+        assert valid_index(marshal.loads(cache.get("hyphen", k)))  # written again
+
+
 def test_prune_drops_old_entries_then_the_oldest_over_the_size(fresh_cache):
     import os
     import time

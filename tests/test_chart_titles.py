@@ -286,3 +286,24 @@ def test_a_title_too_long_for_three_lines_is_a_warning_naming_the_chart_and_file
 
 def test_no_demo_chart_warns_of_its_title(every_target):
     assert not [w for _, _, docs in every_target for d in docs.values() for w in d.warnings if "its title" in w]
+
+
+def test_a_title_box_s_padding_is_no_room_for_its_words(demo_fonts):
+    """A chart title drawn as a text box has its box's width less its padding on both sides: a
+    word as wide as the box but wider than that is a warning."""
+    from posterdeck.compose.charttitles import title_warnings
+    from posterdeck.pagemodel import Line, Page, Paragraph, Span, TextBox
+
+    fonts = demo_fonts[2]
+    word, size = "Haematopoietic", 12.0
+    wide = fonts.width(word, "bold", size)
+    span = Span(word, "bold", size, "#000000")
+    para = Paragraph((span,), (Line((span,), wide, size),), size, size * 1.2)
+
+    def page(padding: float) -> Page:
+        box = TextBox(0, 0, wide + 2, 20, (para,), role="chart-title", padding=padding, name="chart-title:kccq")
+        return Page(500, 500, "p", [box])
+
+    assert title_warnings([page(0.0)], fonts, "content.yaml") == []
+    warned = title_warnings([page(6.0)], fonts, "content.yaml")
+    assert len(warned) == 1 and "'kccq'" in warned[0]

@@ -41,6 +41,13 @@ FORMS = [
     ("pp. 33-35, 38-39, and elsewhere", "page", "33-35, 38-39", "and elsewhere"),
     ("emphasis added", "", "", "emphasis added"),  # a suffix alone
     ("{pp. iv, vi-xi}", "page", "iv, vi-xi", ""),  # braces: the locator as written
+    # after a comma only a number or a range goes on: a word, a capital or a roman-looking word
+    # ('ill.') starts the suffix
+    ("p. 4, ill.", "page", "4", "ill."),
+    ("p. 4, I added", "page", "4", "I added"),
+    ("p. 12, A summary", "page", "12", "A summary"),
+    ("pp. iv, vi-xi", "page", "iv, vi-xi", ""),
+    ("pp. 3, 5, mod.", "page", "3, 5", "mod."),
 ]
 
 

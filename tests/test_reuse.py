@@ -204,8 +204,16 @@ def test_chart_workbooks_kept_written_anew_when_corrupt_or_versions_change(workb
     bad[-10] ^= 0xFF
     entry.write_bytes(bytes(bad))
     assert _workbook(chart, monkeypatch) == (first, 1)
-    versions = workbook._versions()
+    versions, real = workbook._versions(), workbook._versions
     monkeypatch.setattr(workbook, "_versions", lambda: (versions[0], "99.0", versions[2]))  # another xlsxwriter
+    assert _workbook(chart, monkeypatch)[1] == 1
+    monkeypatch.setattr(workbook, "_versions", lambda: versions)
+    # posterdeck's whole source counts (manifest.tool_hash, as for kept slides), not three files
+    from posterdeck import manifest
+
+    monkeypatch.setattr(manifest, "tool_hash", lambda: "another posterdeck")
+    monkeypatch.setattr(workbook, "_versions", real.__wrapped__)
+    assert workbook._versions()[0] == "another posterdeck"
     assert _workbook(chart, monkeypatch)[1] == 1
     monkeypatch.setattr(workbook, "_versions", lambda: versions)
     import dataclasses

@@ -104,7 +104,7 @@ def test_a_changed_page_is_painted_again_the_others_reused(demo_docs, fresh_cach
     assert got != render_pptx(deck)
 
 
-@pytest.mark.parametrize("damage", ["cut", "flipped", "not a slide"])
+@pytest.mark.parametrize("damage", ["cut", "flipped", "not a slide", "wrong shape", "wrong rels"])
 def test_a_damaged_entry_is_painted_afresh_and_written_again(demo_docs, fresh_cache, painted, monkeypatch, damage):
     from posterdeck import cache
 
@@ -117,8 +117,19 @@ def test_a_damaged_entry_is_painted_afresh_and_written_again(demo_docs, fresh_ca
         victim.write_bytes(data[: len(data) // 2])
     elif damage == "flipped":
         victim.write_bytes(data[:-10] + bytes([data[-10] ^ 0xFF]) + data[-9:])
-    else:  # a sound entry of the cache, but its payload is no slide
+    elif damage == "not a slide":  # a sound entry of the cache, but its payload is no slide
         cache.put(reuse.KIND, victim.name, b"\x00not a marshalled slide")
+    else:  # a sound entry of plain data, but not of a slide's shape: never given to apply()
+        import marshal
+
+        entry = marshal.loads(cache.get(reuse.KIND, victim.name))
+        if damage == "wrong shape":
+            entry["xml"] = entry["xml"].decode()
+        else:
+            entry["rels"] = [["chart", "x", "", False, ["/ppt/charts/chart9.xml", "x", "not bytes", []]]]
+        assert reuse._valid(marshal.loads(cache.get(reuse.KIND, victim.name)))
+        assert not reuse._valid(entry)
+        cache.put(reuse.KIND, victim.name, marshal.dumps(entry))
     painted.clear()
     _same(good, render_pptx(deck))
     assert len(painted) == 1  # that slide only, painted afresh
@@ -142,6 +153,45 @@ def test_a_page_without_a_value_repr_is_never_kept(demo_docs, fresh_cache):
     page = dataclasses.replace(deck.pages[0], boxes=deck.pages[0].boxes + [object()])
     assert reuse.slide_key(deck, page, "x") is None
     assert reuse.slide_key(deck, deck.pages[0], "x") is not None
+
+
+def test_provenance_renderers_ignore_is_not_in_the_slide_key(demo_docs, fresh_cache):
+    """Span.ref, Line.refs, Cell.ref and Page.sources are for review; renderers ignore them, so a
+    change of them alone does not paint a slide again; a change of what is painted does."""
+    from posterdeck.pagemodel import Cell, Line, Span, Table, TextBox
+
+    deck = demo_docs["deck"]
+    seen = set()
+
+    def blank(value):
+        if isinstance(value, Span):
+            seen.add("Span")
+            return dataclasses.replace(value, ref="value:elsewhere")
+        if isinstance(value, Line):
+            seen.add("Line")
+            return dataclasses.replace(value, spans=tuple(blank(s) for s in value.spans), refs=())
+        if isinstance(value, Cell):
+            seen.add("Cell")
+            return dataclasses.replace(value, ref="value:elsewhere")
+        if dataclasses.is_dataclass(value) and not isinstance(value, type):
+            changes = {f.name: blank(getattr(value, f.name)) for f in dataclasses.fields(value) if f.init}
+            return dataclasses.replace(value, **changes)
+        if isinstance(value, (tuple, list)):
+            return type(value)(blank(v) for v in value)
+        return value
+
+    for page in deck.pages:
+        if not any(isinstance(b, (TextBox, Table)) for b in page.boxes):
+            continue
+        other = dataclasses.replace(blank(page), sources=("elsewhere",))
+        assert repr(other) != repr(page)
+        assert reuse.slide_key(deck, other, "x") == reuse.slide_key(deck, page, "x")
+    assert {"Span", "Line", "Cell"} <= seen
+    page = deck.pages[0]
+    box = next(b for b in page.boxes if isinstance(b, TextBox))
+    moved = dataclasses.replace(page, boxes=[dataclasses.replace(box, x=box.x + 1) if b is box else b
+                                              for b in page.boxes])
+    assert reuse.slide_key(deck, moved, "x") != reuse.slide_key(deck, page, "x")
 
 
 def test_slides_on_a_company_template_reused_byte_for_byte(tmp_path, fresh_cache, painted, monkeypatch):

@@ -80,7 +80,8 @@ def title_warnings(pages: list, fonts, where: str) -> list[str]:
                 chart_id = box.name.split(":", 1)[1]
                 para = box.paragraphs[0]
                 lines = ["".join(sp.text for sp in ln.spans).strip() for ln in para.lines]
-                room, size = box.w, para.lines[0].spans[0].size if para.lines and para.lines[0].spans else 0.0
+                room = box.w - 2 * box.padding  # the text stands inside the padding
+                size = para.lines[0].spans[0].size if para.lines and para.lines[0].spans else 0.0
             if chart_id is None or not lines:
                 continue
             if len(lines) > MAX_TITLE_LINES or (size and _too_wide(lines, room, size, fonts)):

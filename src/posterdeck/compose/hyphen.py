@@ -17,38 +17,69 @@ class LazyHyphDict(pyphen.HyphDict):
     """pyphen.HyphDict of ``path`` with its patterns parsed as words look them up."""
 
     def __init__(self, path: Path):  # noqa: D107  (pyphen's __init__ parses everything: not called)
-        with path.open("rb") as fd:
-            encoding = fd.readline().decode()
-        if encoding.lower() == "microsoft-cp1251":
-            encoding = "cp1251"
-        text = path.read_text(encoding)
-        if any(c.isdecimal() for c in set(text) if not c.isascii()):
-            # a digit pyphen's \d sees beyond 0-9: the keys below would differ, so parse it all
+        found = index(path)
+        if found is None:
+            # a digit pyphen's \d sees beyond 0-9: the keys would differ, so parse it all
             pyphen.HyphDict.__init__(self, path)
             return
-        lines: dict[str, str | list[str]] = {}
-        longest = 0
-        for pattern in text.split("\n")[1:]:
-            pattern = pattern.strip()
-            if not pattern or pattern.startswith(pyphen.ignored):
-                continue
-            if "^^" in pattern:
-                pattern = pyphen.parse_hex(lambda match: chr(int(match.group(1), 16)), pattern)
-            head = pattern.split("/", 1)[0] if "/" in pattern and "=" in pattern else pattern
-            key = head.translate(_DIGITS)
-            seen = lines.get(key)
-            if seen is None:
-                lines[key] = pattern
-                longest = max(longest, len(key))
-            elif isinstance(seen, list):
-                seen.append(pattern)
-            else:  # the same key twice: pyphen keeps the last one that is not all zeros
-                lines[key] = [seen, pattern]
+        self._use(*found)
+
+    @classmethod
+    def from_index(cls, lines: dict[str, str | list[str]], maxlen: int) -> LazyHyphDict:
+        """The dictionary of an index made by index() (e.g. read back from the disk cache)."""
+        made = cls.__new__(cls)
+        made._use(lines, maxlen)
+        return made
+
+    def _use(self, lines: dict[str, str | list[str]], maxlen: int) -> None:
         self.patterns = _Patterns(lines)
         self.cache = {}
         # at least pyphen's maxlen (the longest key of a pattern not all zeros): a word looks up
         # a longer piece in vain, so the points are the same
-        self.maxlen = longest
+        self.maxlen = maxlen
+
+
+def index(path: Path) -> tuple[dict[str, str | list[str]], int] | None:
+    """The lines of the dictionary file ``path`` by pattern key (its letters, the digits taken
+    out), and the longest key; None when the file has a digit beyond 0-9 (parse it all then).
+    Plain data: the disk cache keeps it (compose/text.py)."""
+    with path.open("rb") as fd:
+        encoding = fd.readline().decode()
+    if encoding.lower() == "microsoft-cp1251":
+        encoding = "cp1251"
+    text = path.read_text(encoding)
+    if any(c.isdecimal() for c in set(text) if not c.isascii()):
+        return None
+    lines: dict[str, str | list[str]] = {}
+    longest = 0
+    for pattern in text.split("\n")[1:]:
+        pattern = pattern.strip()
+        if not pattern or pattern.startswith(pyphen.ignored):
+            continue
+        if "^^" in pattern:
+            pattern = pyphen.parse_hex(lambda match: chr(int(match.group(1), 16)), pattern)
+        head = pattern.split("/", 1)[0] if "/" in pattern and "=" in pattern else pattern
+        key = head.translate(_DIGITS)
+        seen = lines.get(key)
+        if seen is None:
+            lines[key] = pattern
+            longest = max(longest, len(key))
+        elif isinstance(seen, list):
+            seen.append(pattern)
+        else:  # the same key twice: pyphen keeps the last one that is not all zeros
+            lines[key] = [seen, pattern]
+    return lines, longest
+
+
+def valid_index(found: object) -> bool:
+    """Whether ``found`` (read back from the disk cache) has the shape index() makes."""
+    if not (isinstance(found, tuple) and len(found) == 2):
+        return False
+    lines, maxlen = found
+    if not (isinstance(lines, dict) and type(maxlen) is int and maxlen >= 0):
+        return False
+    return all(type(k) is str for k in lines) and all(
+        type(v) is str or (type(v) is list and all(type(x) is str for x in v)) for v in lines.values())
 
 
 class _Patterns:

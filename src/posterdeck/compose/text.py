@@ -402,28 +402,34 @@ def _hyphenator(language: str):
 
 def _patterns(path):
     """The patterns of one pyphen dictionary file, indexed by key and parsed as words look them
-    up (compose/hyphen.py: pyphen's full parse took 0.4-1 s for German, the index 0.1 s), and
-    kept in the disk cache (posterdeck.cache), keyed by pyphen's version and the file's content
-    (read back in 0.03 s); an entry that fails to load is made anew."""
-    import pickle
+    up (compose/hyphen.py: pyphen's full parse took 0.4-1 s for German, the index 0.1 s). The
+    index (plain data: lines by key and the longest key, marshal) is kept in the disk cache
+    (posterdeck.cache), keyed by posterdeck's source (manifest.tool_hash: the index is made by
+    posterdeck's code), pyphen's version and the file's content (read back in 0.03 s); an entry
+    that fails to load or has not the index's shape is made anew."""
+    import marshal
+    from pathlib import Path
 
     import pyphen
 
     from posterdeck import cache
-    from posterdeck.compose.hyphen import LazyHyphDict
+    from posterdeck.compose.hyphen import LazyHyphDict, index, valid_index
+    from posterdeck.manifest import tool_hash
 
-    k = cache.key("hyphen-index", pyphen.__version__, cache.file_hash(str(path)))
+    k = cache.key("hyphen-index", tool_hash(), pyphen.__version__, cache.file_hash(str(path)))
     data = cache.get("hyphen", k)
     if data is not None:
         try:
-            found = pickle.loads(data)
-            if isinstance(found, pyphen.HyphDict):
-                return found
-        except Exception:  # noqa: BLE001  (a pyphen whose classes changed: parse anew)
-            pass
-    parsed = LazyHyphDict(path)
-    cache.put("hyphen", k, pickle.dumps(parsed, protocol=pickle.HIGHEST_PROTOCOL))
-    return parsed
+            found = marshal.loads(data)
+        except (ValueError, EOFError, TypeError):
+            found = None
+        if valid_index(found):
+            return LazyHyphDict.from_index(*found)
+    found = index(Path(path))
+    if found is None:  # a digit beyond 0-9: pyphen parses it all (not kept)
+        return pyphen.HyphDict(path)
+    cache.put("hyphen", k, marshal.dumps(found))
+    return LazyHyphDict.from_index(*found)
 
 
 @lru_cache(maxsize=4096)

@@ -50,9 +50,12 @@ _BY_TERM = {t: label for label, terms in TERMS.items() for t in terms}
 _TERM = re.compile(r"(%s)(?=[\s\d{(\[ivxlcdmIVXLCDM]|$)" % "|".join(
     re.escape(t) for t in sorted(_BY_TERM, key=len, reverse=True)), re.IGNORECASE)
 # a locator's value: numbers (743, 33-35, S2, 3a), roman numerals (iv) or one capital (appendix A),
-# in ranges and lists ('33-35, 38', '2 & 4'); it ends before a comma and a word (the suffix)
-_TOKEN = r"(?:[\w.:]*\d[\w.:\-\u2013\u2014]*|[ivxlcdm]+\b|[IVXLCDM]+\b|[A-Z]\b)"
-_VALUE = re.compile(r"%s(?:(?:\s*[-\u2013\u2014&,]\s*|\s+and\s+)%s)*" % (_TOKEN, _TOKEN))
+# in ranges and lists ('33-35, 38', '2 & 4'); it ends before a comma and a word (the suffix): after
+# a comma only a token with a digit or a range goes on ('p. 4, ill.', 'p. 12, A summary': suffixes)
+_NUMBER = r"[\w.:]*\d[\w.:\-\u2013\u2014]*"
+_TOKEN = r"(?:%s|[ivxlcdm]+\b|[IVXLCDM]+\b|[A-Z]\b)" % _NUMBER
+_AFTER_COMMA = r"(?:%s\s*[-\u2013\u2014]\s*%s|%s)" % (_TOKEN, _TOKEN, _NUMBER)
+_VALUE = re.compile(r"%s(?:(?:\s*[-\u2013\u2014&]\s*|\s+and\s+)%s|\s*,\s*%s)*" % (_TOKEN, _TOKEN, _AFTER_COMMA))
 _SHORT = {"page": ("p", "pp"), "figure": ("fig", "figs"), "table": ("table", "tables"),
           "chapter": ("chap", "chaps"), "section": ("sec", "secs"), "paragraph": ("para", "paras"),
           "volume": ("vol", "vols")}
@@ -138,8 +141,6 @@ def _term_value(s: str, rest: str, braced: bool = False) -> Locator:
         word = re.match(r"([^\W\d_]+\.?)\s*(\d+)", s)
         if word:  # 'pg. 4', 'Abb. 2': a term posterdeck does not know, before a number
             raise LocatorError(f"unknown locator term {word.group(1)!r} in {rest.strip()!r}", HINT)
-        if braced:
-            return Locator("", "", s)
         return Locator("", "", s)  # a suffix alone: [@a, emphasis added]
     tail = s[at:].strip()
     if braced:

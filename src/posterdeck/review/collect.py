@@ -25,7 +25,7 @@ import json
 import re
 
 from posterdeck.pagemodel import Chart, Table, TextBox, plain_text
-from posterdeck.review.items import Item, Mark, PageReview, TargetReview
+from posterdeck.review.items import Item, Mark, PageReview, TargetReview, shown_doc
 
 
 def fingerprint(*parts) -> str:
@@ -36,8 +36,8 @@ def fingerprint(*parts) -> str:
 def collect_items(model, target, docs: dict) -> TargetReview:
     review = TargetReview(model.name, target.tag, target.language)
     facts = _Facts(model, target)
-    for output, names in (("poster", ("poster-screen", "poster")), ("deck", ("deck",))):
-        doc = next((docs[n] for n in names if n in docs), None)  # the screen poster's pages as printed
+    for output in ("poster", "deck"):
+        doc = shown_doc(docs, output)  # the screen poster's pages as printed
         if doc is None:
             continue
         facts.texts = doc.texts
@@ -137,6 +137,9 @@ class _Facts:
                         f.extra.setdefault("formats", {})[ref.split("|", 1)[1]] = None  # in order of placement
                     if box.role == "footer" and j == 0 and ref.startswith("note:") and x0 < 0.5:
                         note = ref[5:]
+                    elif ref.startswith("note:") and "host" not in f.extra:  # a footnote's marker: the
+                        # text it stands in keys a footnote whose body is no text of its own (a value)
+                        f.extra["host"] = next((r[5:] for r in _refs(para) if r.startswith("text:")), "")
                 last = line.refs[-1][0] if line.refs else ""
                 if note:
                     ctx = next((r[5:] for r in _refs(para) if r.startswith("text:")), "")
@@ -299,6 +302,9 @@ class _Facts:
             refs = found.get(f"note:{letter}")
             text = plain_text(" ".join(lines))
             text = text[len(letter):].strip() if text.startswith(letter) else text
+            # keyed by its text's context (review.stale.known_items knows every one): the body's own,
+            # else the text its marker stands in; a page-local letter only when neither is known
+            ctx = ctx or (refs.extra.get("host", "") if refs else "")
             wording = self.texts.get(ctx, ("", text, ""))
             key = f"footnote:{ctx or letter}"
             out.append(Item(key=key, kind="footnote", label=f"footnote {letter}", shown=text,

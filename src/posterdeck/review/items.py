@@ -71,6 +71,15 @@ class TargetReview:
         return [i for p in self.pages for i in p.items]
 
 
+def shown_doc(docs: dict, output: str):
+    """The composed document whose pages the review shows for ``output`` ("poster" or "deck"):
+    for the poster, the screen poster's pages (as printed: trim size, no marks) when built, else
+    the poster's; None when neither is there. One choice for the items, their marks and the
+    pictures of the review pack."""
+    names = ("poster-screen", "poster") if output == "poster" else (output,)
+    return next((docs[n] for n in names if docs.get(n) is not None), None)
+
+
 def collect(model, target, docs: dict) -> TargetReview:
     """The review items of one target from its composed documents (compose.build.compose's
     result): for each page of the poster (the screen poster's pages, as printed) and each slide,

@@ -2,7 +2,8 @@
 repaints only the slides whose page changed.
 
 A slide is kept in the disk cache (posterdeck.cache, kind "slides") under a key made of
-everything the painter reads: the composed Page itself (its repr, every box and span), the
+everything the painter reads: the composed Page itself (every box and span by value, but the
+provenance renderers ignore by contract: Span.ref, Line.refs, Cell.ref, Page.sources), the
 Document's fields but its other pages and what renderers ignore by contract (``texts``,
 ``warnings``: provenance), the company template's bytes, the pictures' bytes, posterdeck's
 source, and python-pptx's, lxml's and xlsxwriter's versions. Safe by construction:
@@ -13,8 +14,9 @@ An entry holds the slide's XML (before its notes page, which is made anew) and t
 relates to, in the order they were made: charts with their workbooks, pictures, hyperlinks.
 Reused, they are made again in that order, so they get the same part names and relationship
 ids as a fresh painting (tested byte for byte). A slide related to anything else is not kept.
-An entry is plain data (marshal: no code runs on reading), checked by the cache's checksum;
-one that does not load is painted afresh and written again.
+An entry is plain data (marshal), checked by the cache's checksum and, once read, for its
+shape and types (marshal is not made for untrusted data: the checks are what keeps a damaged or
+crafted entry from being used); one that fails either is painted afresh and written again.
 """
 from __future__ import annotations
 
@@ -23,7 +25,6 @@ import marshal
 import re
 from dataclasses import fields
 from functools import lru_cache
-from pathlib import Path
 
 KIND = "slides"
 _KEPT = ("chart", "package", "image", "hyperlink")  # the relationship types a kept slide may have
@@ -55,7 +56,7 @@ def slide_key(doc, page, layout_name: str) -> str | None:
     if not cache.enabled():
         return None
     rest = {f.name: getattr(doc, f.name) for f in fields(doc) if f.name not in ("pages", "texts", "warnings")}
-    text = repr((rest, page))
+    text = repr((rest, _painted(page)))
     if " at 0x" in text:  # an object repr'd by its address: not a value
         return None
     files = []
@@ -69,6 +70,30 @@ def slide_key(doc, page, layout_name: str) -> str | None:
     return cache.key(KIND, _versions(), layout_name, files, text)
 
 
+def _ignored() -> dict[type, frozenset[str]]:
+    """The fields of the page model renderers ignore by contract (provenance, for review)."""
+    from posterdeck.pagemodel import Cell, Line, Page, Span
+
+    return {Span: frozenset({"ref"}), Line: frozenset({"refs"}), Cell: frozenset({"ref"}),
+            Page: frozenset({"sources"})}
+
+
+def _painted(value, ignored=None):
+    """``value`` as plain tuples, without the fields renderers ignore: a change of provenance
+    alone (a value's path, the sources of a page) is no reason to paint a slide again."""
+    if ignored is None:
+        ignored = _ignored()
+    if hasattr(value, "__dataclass_fields__") and not isinstance(value, type):
+        skip = ignored.get(type(value), ())
+        return (type(value).__name__,) + tuple(
+            (f.name, _painted(getattr(value, f.name), ignored)) for f in fields(value) if f.name not in skip)
+    if isinstance(value, (list, tuple)):
+        return (type(value).__name__,) + tuple(_painted(v, ignored) for v in value)
+    if isinstance(value, dict):
+        return ("dict",) + tuple((repr(k), _painted(v, ignored)) for k, v in value.items())
+    return value
+
+
 def load(k: str | None) -> dict | None:
     """The slide kept under ``k``, or None."""
     if k is None:
@@ -80,11 +105,39 @@ def load(k: str | None) -> dict | None:
         return None
     try:
         entry = marshal.loads(data)
-        if not isinstance(entry, dict) or not {"xml", "title", "rels"} <= set(entry):
-            raise ValueError("not a slide")
-        return entry
     except (ValueError, EOFError, TypeError):
         return None
+    return entry if _valid(entry) else None
+
+
+def _valid(entry: object) -> bool:
+    """Whether ``entry`` has the shape keep() writes: {"xml": bytes, "title": str, "rels": ...}."""
+    return (isinstance(entry, dict) and set(entry) == {"xml", "title", "rels"}
+            and type(entry["xml"]) is bytes and type(entry["title"]) is str and _valid_rels(entry["rels"]))
+
+
+def _valid_rels(rels: object, depth: int = 0) -> bool:
+    """Whether ``rels`` has the shape _rels() makes: [kind, reltype, ref, external, target]."""
+    if type(rels) is not list or depth > 8:
+        return False
+    for rel in rels:
+        if type(rel) is not list or len(rel) != 5:
+            return False
+        kind, reltype, ref, external, target = rel
+        if kind not in _KEPT or type(reltype) is not str or type(ref) is not str or type(external) is not bool:
+            return False
+        if external:
+            if target is not None:
+                return False
+            continue
+        if type(target) is not list or len(target) != 4:
+            return False
+        partname, content_type, blob, sub = target
+        if type(partname) is not str or type(content_type) is not str or type(blob) is not bytes:
+            return False
+        if not _valid_rels(sub, depth + 1):
+            return False
+    return True
 
 
 def keep(k: str | None, slide, title: str) -> None:

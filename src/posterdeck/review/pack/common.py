@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from posterdeck.errors import require_tool
-from posterdeck.review.items import Item, Mark, PageReview, TargetReview
+from posterdeck.review.items import Item, Mark, PageReview, TargetReview, shown_doc
 
 # status -> (words on the callout, colour): the colours tell the statuses apart in print (grey,
 # green, orange, blue differ in lightness too) and the words say it without colour
@@ -124,7 +124,7 @@ class Pictures:
     def of(cls, review: TargetReview, docs: dict, files: dict[str, bytes]) -> "Pictures":
         dpi, wanted = {}, {}
         for output in dict.fromkeys(p.output for p in review.pages):
-            doc = docs.get(output)
+            doc = shown_doc(docs, output)
             name = source_pdf(output, files)
             if doc is None or name not in files:
                 continue

@@ -7,7 +7,7 @@ from __future__ import annotations
 import base64
 from html import escape
 
-from posterdeck.review.items import TargetReview
+from posterdeck.review.items import TargetReview, shown_doc
 from posterdeck.review.pack.common import (KINDS, STATUS, Callout, Pictures, callouts, needs_approval, on_page,
                                            ink, leader, page_title, place_markers, status_counts,
                                            status_of)
@@ -152,7 +152,7 @@ def _filters(every: list[Callout]) -> str:
 def _section(page, mine: list[Callout], docs: dict, pictures: Pictures) -> str:
     title = page_title(page)
     sid = f"{page.output}-{page.index + 1}"
-    doc = docs.get(page.output)
+    doc = shown_doc(docs, page.output)
     model_page = doc.pages[page.index] if doc is not None and page.index < len(doc.pages) else None
     png = pictures.png.get((page.output, page.index))
     parts = [f'<section class="page" id="{sid}">\n<h2>{escape(title)} <span>({len(mine)} item(s))</span>']

@@ -13,7 +13,7 @@ import io
 from datetime import datetime, timezone
 from xml.sax.saxutils import escape
 
-from posterdeck.review.items import TargetReview
+from posterdeck.review.items import TargetReview, shown_doc
 from posterdeck.review.pack.common import (NEEDS_APPROVAL, STATUS, Callout, Pictures, callouts, needs_approval,
                                            ink, leader, on_page, page_title, place_markers, source_pdf, status_counts,
                                            status_of, whole_lines)
@@ -67,7 +67,7 @@ def write_pdf(review: TargetReview, docs: dict, files: dict[str, bytes], picture
     numbered = callouts(review)
     story = _summary(review, numbered, docs, styles, state)
     for n, (page, mine) in enumerate(zip(review.pages, numbered)):
-        doc_ = docs.get(page.output)
+        doc_ = shown_doc(docs, page.output)
         model_page = doc_.pages[page.index] if doc_ is not None and page.index < len(doc_.pages) else None
         name = source_pdf(page.output, files)
         if model_page is not None and name in files:

@@ -16,11 +16,9 @@ computed value, so a reader that does not calculate sees the right numbers.
 """
 from __future__ import annotations
 
-import hashlib
 from dataclasses import dataclass
 from decimal import Decimal
 from functools import lru_cache
-from pathlib import Path
 
 from pptx.chart.data import CategoryChartData, XyChartData
 from pptx.chart.xlsx import CategoryWorkbookWriter, XyWorkbookWriter
@@ -117,23 +115,20 @@ _MEMORY: dict[str, bytes] = {}  # workbooks written or read in this process
 
 @lru_cache(maxsize=1)
 def _versions() -> tuple[str, str, str]:
-    """posterdeck's version and the source of the code that writes a workbook; xlsxwriter's and
-    python-pptx's versions (from their metadata: no import needed)."""
+    """posterdeck's version and all of its source (manifest.tool_hash, as render/pptx/reuse.py:
+    one versioning scheme; the workbook's values pass through loading and pagemodel code too);
+    xlsxwriter's and python-pptx's versions (from their metadata: no import needed)."""
     from importlib.metadata import PackageNotFoundError, version
 
-    from posterdeck import __version__
+    from posterdeck.manifest import tool_hash
 
-    h = hashlib.sha256(__version__.encode())
-    here = Path(__file__).parent
-    for path in (here / "workbook.py", here / "bars.py", here.parents[2] / "pagemodel" / "charts.py"):
-        h.update(path.read_bytes())
     found = []
     for name in ("xlsxwriter", "python-pptx"):
         try:
             found.append(version(name))
         except PackageNotFoundError:
             found.append("?")
-    return h.hexdigest(), found[0], found[1]
+    return tool_hash(), found[0], found[1]
 
 
 def _decimals_of(value: float) -> int:
