@@ -128,27 +128,18 @@ def category_lines(chart, w: float, fs: float, small: float, ctx: Ctx) -> tuple[
 
 
 def break_label(text: str, room: float, size: float, ctx: Ctx, *, bold: bool = False) -> list[str]:
-    """``text`` in lines at most ``room`` wide at ``size``: broken at spaces and after the
-    hyphens it has ('HF-' / 'Hospitalisierung'), lines filled in order; a piece wider than the
-    line alone is hyphenated as compose hyphenates text (the target's language), the last resort."""
-    import re
-
-    width = lambda t: ctx.fonts.width(t, "bold" if bold else "regular", size)  # noqa: E731
-    pieces = [p for p in re.split(r"(?<=[-\u2010])(?=\w)|\s+", text.strip()) if p]
-    lines: list[str] = []
-    for piece in pieces:
-        if lines:
-            joined = lines[-1] + ("" if lines[-1].endswith(("-", "\u2010")) else " ") + piece
-            if width(joined) <= room:
-                lines[-1] = joined
-                continue
-        if width(piece) <= room:
-            lines.append(piece)
-            continue
-        st = TextStyle(size, 1.2, bold, False, "text", "center")
-        para = paragraph([Piece(piece)], st, room, ctx.fonts, ctx.where, language=ctx.language)
-        lines.extend("".join(sp.text for sp in ln.spans).strip() for ln in para.lines)
-    return lines or [text]
+    """``text`` in lines at most ``room`` wide at ``size``: laid out as a one-style paragraph by
+    compose's own breaker (compose.text.paragraph), so a label breaks where body text would and
+    nowhere else: at spaces, never inside a no-break space or between a number and its unit or
+    operator, after a hyphen or slash only with four letters on each side, then at the target
+    language's hyphenation points, between characters only as the last resort."""
+    text = text.strip()
+    if not text:
+        return [text]
+    st = TextStyle(size, 1.2, bold, False, "text", "center")
+    para = paragraph([Piece(text)], st, room, ctx.fonts, ctx.where, language=ctx.language)
+    lines = ["".join(sp.text for sp in ln.spans).strip() for ln in para.lines]
+    return [ln for ln in lines if ln] or [text]
 
 
 @dataclass
