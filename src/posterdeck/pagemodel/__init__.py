@@ -7,7 +7,9 @@ Colours are theme colour names; the renderer picks the RGB or CMYK value it need
 """
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 
 @dataclass(frozen=True)
@@ -67,6 +69,40 @@ class TextBox:
     padding: float = 0.0
     name: str = ""
     anchor: str = "top"  # "top" | "bottom": the edge the text keeps to when a viewer wraps it taller
+
+
+class LineOrigin(NamedTuple):
+    """Where one line of a text box stands on the page (points, top-left origin)."""
+
+    index: int  # the paragraph's index in its box
+    paragraph: Paragraph
+    row: int  # the line's index in its paragraph
+    line: Line
+    x: float  # the left end of the line's text (a bullet hangs ``paragraph.hang`` left of it)
+    top: float  # the top of the line's slot (``paragraph.leading`` high)
+    baseline: float  # the baseline the PDF draws the line on
+
+
+def line_origins(box: TextBox) -> Iterator[LineOrigin]:
+    """Every line of ``box`` where it stands, in reading order: x from the box's left edge plus
+    its padding and the paragraph's indent, moved right by the line's free room for a centred
+    (half of it) or right-aligned (all of it) paragraph; y from the box's top plus its padding,
+    the paragraphs above (their lines' leading) and each paragraph's space before it (not the
+    first's). The one place that decides it: the PDF painter draws there, the review marks there."""
+    top = box.y + box.padding
+    inner_w = box.w - 2 * box.padding
+    for i, para in enumerate(box.paragraphs):
+        if i:
+            top += para.space_before
+        for j, line in enumerate(para.lines):
+            left = box.x + box.padding + para.indent
+            free = inner_w - para.indent - line.width
+            if para.align == "center":
+                left += free / 2
+            elif para.align == "right":
+                left += free
+            yield LineOrigin(i, para, j, line, left, top + j * para.leading, top + line.baseline)
+        top += len(para.lines) * para.leading
 
 
 @dataclass(frozen=True)

@@ -24,7 +24,7 @@ import hashlib
 import json
 import re
 
-from posterdeck.pagemodel import Chart, Table, TextBox, plain_text
+from posterdeck.pagemodel import Chart, Table, TextBox, line_origins, plain_text
 from posterdeck.review.items import Item, Mark, PageReview, TargetReview, shown_doc
 
 
@@ -114,39 +114,32 @@ class _Facts:
         return out
 
     def _textbox(self, box: TextBox, found: dict, notes: dict) -> None:
-        top = box.y + box.padding
-        inner = box.w - 2 * box.padding
-        for i, para in enumerate(box.paragraphs):
-            if i:
-                top += para.space_before
-            note, last = "", ""
-            for j, line in enumerate(para.lines):
-                left = box.x + box.padding + para.indent
-                free = inner - para.indent - line.width
-                left += free / 2 if para.align == "center" else free if para.align == "right" else 0.0
-                y = top + j * para.leading
-                text = "".join(s.text for s in line.spans)
-                for k, (ref, x0, x1, piece) in enumerate(line.refs):
-                    mark = Mark(round(left + x0, 2), round(y, 2), round(x1 - x0, 2), round(para.leading, 2))
-                    key = ref.split("|", 1)[0]  # value:PATH|fmt -> value:PATH
-                    # a value as printed; a citation as its superscript prints ('2(p1063)')
-                    shown = plain_text(piece) if key.startswith(("value:", "cite:")) else ""
-                    f = found.setdefault(key, _Found())
-                    f.add(shown, mark, cont=k == 0 and ref == last and x0 < 0.5)
-                    if key.startswith("value:") and "|" in ref:
-                        f.extra.setdefault("formats", {})[ref.split("|", 1)[1]] = None  # in order of placement
-                    if box.role == "footer" and j == 0 and ref.startswith("note:") and x0 < 0.5:
-                        note = ref[5:]
-                    elif ref.startswith("note:") and "host" not in f.extra:  # a footnote's marker: the
-                        # text it stands in keys a footnote whose body is no text of its own (a value)
-                        f.extra["host"] = next((r[5:] for r in _refs(para) if r.startswith("text:")), "")
-                last = line.refs[-1][0] if line.refs else ""
-                if note:
-                    ctx = next((r[5:] for r in _refs(para) if r.startswith("text:")), "")
-                    entry = notes.setdefault(note, (ctx, [], []))
-                    entry[1].append(text)
-                    entry[2].append(Mark(round(left, 2), round(y, 2), round(line.width, 2), round(para.leading, 2)))
-            top += len(para.lines) * para.leading
+        note, last = "", ""
+        for o in line_origins(box):  # where the PDF painter draws each line
+            para, j, line, left, y = o.paragraph, o.row, o.line, o.x, o.top
+            if j == 0:
+                note, last = "", ""
+            text = "".join(s.text for s in line.spans)
+            for k, (ref, x0, x1, piece) in enumerate(line.refs):
+                mark = Mark(round(left + x0, 2), round(y, 2), round(x1 - x0, 2), round(para.leading, 2))
+                key = ref.split("|", 1)[0]  # value:PATH|fmt -> value:PATH
+                # a value as printed; a citation as its superscript prints ('2(p1063)')
+                shown = plain_text(piece) if key.startswith(("value:", "cite:")) else ""
+                f = found.setdefault(key, _Found())
+                f.add(shown, mark, cont=k == 0 and ref == last and x0 < 0.5)
+                if key.startswith("value:") and "|" in ref:
+                    f.extra.setdefault("formats", {})[ref.split("|", 1)[1]] = None  # in order of placement
+                if box.role == "footer" and j == 0 and ref.startswith("note:") and x0 < 0.5:
+                    note = ref[5:]
+                elif ref.startswith("note:") and "host" not in f.extra:  # a footnote's marker: the
+                    # text it stands in keys a footnote whose body is no text of its own (a value)
+                    f.extra["host"] = next((r[5:] for r in _refs(para) if r.startswith("text:")), "")
+            last = line.refs[-1][0] if line.refs else ""
+            if note:
+                ctx = next((r[5:] for r in _refs(para) if r.startswith("text:")), "")
+                entry = notes.setdefault(note, (ctx, [], []))
+                entry[1].append(text)
+                entry[2].append(Mark(round(left, 2), round(y, 2), round(line.width, 2), round(para.leading, 2)))
 
     def _table(self, t: Table, found: dict) -> None:
         y = t.y

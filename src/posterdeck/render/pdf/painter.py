@@ -9,7 +9,7 @@ from datetime import datetime, timezone
 
 from posterdeck.charts.mpl import charts_pdf
 from posterdeck.fonts import register
-from posterdeck.pagemodel import Chart, Document, Image, Rect, Table, TextBox
+from posterdeck.pagemodel import Chart, Document, Image, Rect, Table, TextBox, line_origins
 from posterdeck.render.pdf.tags import NoTags, Tagger
 
 SUP_RISE = 0.36  # superscript baseline shift, as a share of the paragraph size
@@ -180,20 +180,13 @@ def _text(c, box: TextBox, flip, paint, names) -> None:
         paint.set_overprint(c, False)
         c.setFillColor(colour(box.fill))
         c.rect(box.x, flip.y(box.y, box.h), box.w, box.h, stroke=0, fill=1)
-    top = box.y + box.padding
-    inner_w = box.w - 2 * box.padding
+    lines: dict[int, list] = {}
+    for o in line_origins(box):
+        lines.setdefault(o.index, []).append(o)
     for i, para in enumerate(box.paragraphs):
-        paint.tags.paragraph(para, i)
-        if i:
-            top += para.space_before
-        for line in para.lines:
-            left = box.x + box.padding + para.indent
-            free = inner_w - para.indent - line.width
-            if para.align == "center":
-                left += free / 2
-            elif para.align == "right":
-                left += free
-            base = flip.y(top + line.baseline)
+        paint.tags.paragraph(para, i)  # every paragraph, an empty one too
+        for o in lines.get(i, ()):
+            line, left, base = o.line, o.x, flip.y(o.baseline)
             if para.bullet and line is para.lines[0] and line.spans:
                 s0 = line.spans[0]
                 c.setFont(names["regular"], para.size)
@@ -215,7 +208,6 @@ def _text(c, box: TextBox, flip, paint, names) -> None:
                     c.linkURL(sp.link, (x, base - sp.size * 0.2, x + sp.width, base + sp.size * 0.9), relative=0,
                               thickness=0)
                 x += sp.width
-        top += len(para.lines) * para.leading
 
 
 def _table(c, t: Table, flip, paint, names) -> None:

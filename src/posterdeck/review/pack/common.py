@@ -175,21 +175,14 @@ _NEAR = _offsets(12)
 def ink(page) -> list[Mark]:
     """What a page model's page prints, as rectangles (points, top-left origin): each line of
     text where it stands, each table and chart whole. Markers keep off them."""
-    from posterdeck.pagemodel import Chart, Table, TextBox
+    from posterdeck.pagemodel import Chart, Table, TextBox, line_origins
 
     out = []
     for box in getattr(page, "boxes", ()):
         if isinstance(box, TextBox):
-            top, inner = box.y + box.padding, box.w - 2 * box.padding
-            for i, para in enumerate(box.paragraphs):
-                top += para.space_before if i else 0.0
-                for j, line in enumerate(para.lines):
-                    free = inner - para.indent - line.width
-                    left = box.x + box.padding + para.indent + (
-                        free / 2 if para.align == "center" else free if para.align == "right" else 0.0)
-                    if line.width > 0:
-                        out.append(Mark(left, top + j * para.leading, line.width, para.leading))
-                top += len(para.lines) * para.leading
+            for o in line_origins(box):  # where the PDF painter draws each line
+                if o.line.width > 0:
+                    out.append(Mark(o.x, o.top, o.line.width, o.paragraph.leading))
         elif isinstance(box, (Table, Chart)):
             out.append(Mark(box.x, box.y, box.w, box.h))
     return out
