@@ -46,7 +46,9 @@ def test_the_readme_example_checks_clean_and_builds(example, tmp_path):
     # the numbers come from study.yaml: 84/200 and 51/198, the HR as written
     for text in ("More patients responded with examplumab", "42.0% vs 25.8%", "HR 0.78 (95% CI, 0.61", "HR=hazard ratio"):
         assert text in slides, (text, slides)
-    assert not [w for w in result.warnings if "unbalanced" not in w], result.warnings
+    # its one section is short for A1 (the page is not filled: that warning stays), but no flow
+    # column is left empty beside it
+    assert not [w for w in result.warnings if "unbalanced" not in w or "no panels" in w], result.warnings
 
 
 def test_extract_writes_catalogues_for_the_other_languages_only_as_the_readme_says(example, tmp_path):
