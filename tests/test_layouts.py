@@ -470,3 +470,25 @@ def test_an_image_panel_shows_a_content_picture_and_an_unknown_one_names_the_lay
     with pytest.raises(PosterdeckError) as info:
         load_deck(deck)  # found by loading, so `posterdeck check` reports it
     assert f"poster-a0-landscape.yaml:{line}:" in str(info.value) and "diagram" in str(info.value)
+
+
+def test_flow_splits_in_order_fill_the_columns_from_the_left():
+    from posterdeck.compose.poster import _in_order
+
+    # fewer sections than flow panels: the empty panels come last
+    assert [s for s in [(1, 0, 0), (0, 1, 0), (0, 0, 1)] if _in_order(s, 1)] == [(1, 0, 0)]
+    assert {s for s in [(2, 0, 0), (1, 1, 0), (1, 0, 1), (0, 1, 1)] if _in_order(s, 2)} == {(2, 0, 0), (1, 1, 0)}
+    # as many or more: none empty
+    assert _in_order((1, 2, 1), 4) and not _in_order((3, 0, 1), 4) and not _in_order((4, 0, 0), 4)
+
+
+def test_an_empty_flow_column_is_dropped_but_two_columns_stay():
+    from posterdeck.compose.blocks import Stack
+    from posterdeck.compose.poster import _drop_empty
+
+    full, empty = Stack([Stack([])]), Stack([])
+    assert _drop_empty([empty, full, full], [1, 2, 3]) == ([full, full], [2, 3])
+    # one column across the whole band would make lines too long: an empty one stays, in its place
+    assert _drop_empty([full, empty, empty], [1, 2, 3]) == ([full, empty], [1, 2])
+    assert _drop_empty([empty, empty, full], [1, 2, 3]) == ([empty, full], [1, 3])
+    assert _drop_empty([full], [1]) == ([full], [1])

@@ -225,12 +225,14 @@ def _arrange(grid, flowing: list, flows: int, layout, ctx: Ctx, doc) -> Page:
                     children.extend(runs[it.index] if isinstance(it, _Flow) else [it])
                 # panels keep the gutter between them; spare room spaces their insides
                 stacks.append(Stack(children, gap=gutter, spread=1.0))
+            shares = [col.width for col, _ in cols]
+            stacks, shares = _drop_empty(stacks, shares)
             if not stacks:
                 rows.append((band, Stack([])))
             elif len(stacks) == 1:
                 rows.append((band, stacks[0]))
             else:
-                rows.append((band, Row(stacks, [col.width for col, _ in cols], gap=gutter)))
+                rows.append((band, Row(stacks, shares, gap=gutter)))
         return rows
 
     def fixed_h(band, blk, s):
@@ -259,9 +261,13 @@ def _arrange(grid, flowing: list, flows: int, layout, ctx: Ctx, doc) -> Page:
                 out = max([out] + [c.pref_height(w, s) for c, w in pairs])
         return out
 
-    options = [rows_of(split) for split in splits(len(flowing), flows)]
+    every = splits(len(flowing), flows)
+    options = [rows_of(split) for split in every if _in_order(split, len(flowing))]
     scale = largest_scale(lambda s: any(fits(rows, s) for rows in options), FLOOR,
                           guess=_guess([(fill_of(r).min_height(width, 1.0), avail - used(r, 1.0)) for r in options]))
+    if scale is None and len(options) < len(every):  # no split in order fits: any split may
+        options = [rows_of(split) for split in every]
+        scale = largest_scale(lambda s: any(fits(rows, s) for rows in options), FLOOR)
     if scale is None:
         rows = min(options, key=lambda r: tallest(r, FLOOR))
         raise LayoutError(_overflow(fill_of(rows), width, avail - used(rows, FLOOR)), Location(page=ctx.where),
@@ -315,6 +321,29 @@ def _columns(block, x: float, width: float) -> list[tuple]:
         out.append((col, x, w))
         x += w + block.gap
     return out
+
+
+def _in_order(split: tuple[int, ...], n: int) -> bool:
+    """A split the poster prefers: no flow panel left empty before one that holds sections (with
+    as many sections as flow panels or more, none left empty), so the columns read left to right
+    with the empty ones, which give their width away, at the end."""
+    if n >= len(split):
+        return 0 not in split
+    held = [i for i, k in enumerate(split) if k]
+    return not held or held[-1] == len(held) - 1
+
+
+def _drop_empty(stacks: list, shares: list) -> tuple[list, list]:
+    """A band's columns without the ones the split left with nothing in them: their width goes
+    to the others. At least two columns stay (an empty one kept, in its place, if need be): one
+    column across a whole poster band makes lines too long to read."""
+    keep = [i for i, st in enumerate(stacks) if st.children]
+    for i in range(len(stacks)):
+        if len(keep) >= min(2, len(stacks)):
+            break
+        if i not in keep:
+            keep = sorted(keep + [i])
+    return [stacks[i] for i in keep], [shares[i] for i in keep]
 
 
 def splits(n: int, k: int, limit: int = 5000) -> list[tuple[int, ...]]:
