@@ -20,7 +20,7 @@ from dataclasses import dataclass, replace
 
 from posterdeck.compose.blocks import Ctx
 from posterdeck.compose.charttitles import (AXIS_SHARE, CURVE_HANDLE, TITLE_LEADING, axis_lines, bar_legend,
-                                            bar_titles, extra_title_height, legend_layout)
+                                            bar_titles, extra_title_height, legend_layout, overflows)
 from posterdeck.compose.text import Piece, TextStyle, paragraph
 from posterdeck.pagemodel import Chart, TextBox
 
@@ -360,8 +360,7 @@ def category_warnings(pages: list, fonts, where: str) -> list[str]:
             small = box.label_size or box.font_size
             room = category_room(chart, box.w, box.font_size, small)
             bad = [text for text, broken in zip(chart.categories, lines)
-                   if len(broken) > MAX_CATEGORY_LINES or any(fonts.width(ln, "regular", small) > room + 0.5
-                                                              for ln in broken)]
+                   if overflows(broken, room, small, "regular", MAX_CATEGORY_LINES, fonts)]
             if bad:
                 text = (f"{where}: chart {chart.id!r}: the category label(s) {', '.join(repr(t) for t in bad)} "
                         f"do not fit their category ({room:.0f} pt wide at {small:g} pt) in "

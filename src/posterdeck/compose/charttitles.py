@@ -62,8 +62,11 @@ def bar_titles(chart, w: float, h: float, fs: float, ctx: Ctx):
     return replace(chart, title_lines=title, value_title_lines=value, category_title_lines=category)
 
 
-def _too_wide(lines, room: float, size: float, fonts) -> bool:
-    return any(fonts.width(ln, "bold", size) > room + 0.5 for ln in lines)
+def overflows(lines, room: float, size: float, weight: str, max_lines: int, fonts) -> bool:
+    """Whether a chart text's final lines break its limits: more than ``max_lines`` lines, or a
+    line wider than ``room`` at ``size`` (a word too wide even hyphenated). The one test of the
+    title and category-label warnings."""
+    return len(lines) > max_lines or bool(size) and any(fonts.width(ln, weight, size) > room + 0.5 for ln in lines)
 
 
 def title_warnings(pages: list, fonts, where: str) -> list[str]:
@@ -84,7 +87,7 @@ def title_warnings(pages: list, fonts, where: str) -> list[str]:
                 size = para.lines[0].spans[0].size if para.lines and para.lines[0].spans else 0.0
             if chart_id is None or not lines:
                 continue
-            if len(lines) > MAX_TITLE_LINES or (size and _too_wide(lines, room, size, fonts)):
+            if overflows(lines, room, size, "bold", MAX_TITLE_LINES, fonts):
                 text = (f"{where}: chart {chart_id!r}: its title takes {len(lines)} lines "
                         f"(at most {MAX_TITLE_LINES} fit above the plot; {room:.0f} pt wide at {size:g} pt); "
                         f"shorten it in content.yaml (charts.{chart_id}.title, or its translation), "
