@@ -83,7 +83,9 @@ def test_a_changed_library_version_or_drawing_code_draws_anew(fresh_cache, poste
     again, drawn = charts_of(poster_items, monkeypatch)
     assert drawn == len(poster_items) and again == first  # same drawing here, but not trusted
     monkeypatch.setattr(cached, "library_versions", lambda: (mpl_version, ft_version))
-    monkeypatch.setattr(cached, "_code_hash", lambda: "other drawing code")
+    from posterdeck import manifest
+
+    monkeypatch.setattr(manifest, "tool_hash", lambda: "other posterdeck source")
     assert charts_of(poster_items, monkeypatch)[1] == len(poster_items)
 
 

@@ -10,32 +10,18 @@ the cache, without it (``--no-cache``), in one process or in several.
 
 The key (``chart_key``): the chart as compose made it (data, labels in the target's language,
 formats, ticks, colours), its size and type sizes, the content of both font files, the
-posterdeck version, the source of the drawing modules, and the matplotlib and fontTools
+posterdeck version and all of its source, and the matplotlib and fontTools
 versions; a new version of any of them draws anew.
 """
 from __future__ import annotations
 
 import functools
-import hashlib
 import io
-from pathlib import Path
 
 from posterdeck import cache
 
 KIND = "charts"
 _MEMORY: dict[str, bytes] = {}  # charts drawn or read in this process (workers forked from it inherit them)
-
-
-@functools.lru_cache(maxsize=1)
-def _code_hash() -> str:
-    """posterdeck's version and the source of the modules that draw: a code change draws anew."""
-    from posterdeck import __version__
-
-    h = hashlib.sha256(__version__.encode())
-    here = Path(__file__).parent
-    for name in ("mpl.py", "mpl_survival.py", "fonts.py", "cached.py"):
-        h.update((here / name).read_bytes())
-    return h.hexdigest()
 
 
 @functools.lru_cache(maxsize=1)
@@ -54,8 +40,12 @@ def library_versions() -> tuple[str, str]:
 
 
 def versions() -> tuple:
-    """What a drawing depends on beyond its spec: posterdeck's drawing code and the libraries."""
-    return (_code_hash(), *library_versions())
+    """What a drawing depends on beyond its spec: posterdeck's version and all of its source
+    (manifest.tool_hash, as every other cache kind: the drawing modules read constants from
+    pagemodel, so a hash of the drawing modules alone missed a change there) and the libraries."""
+    from posterdeck.manifest import tool_hash
+
+    return (tool_hash(), *library_versions())
 
 
 def chart_key(item: tuple) -> str:
