@@ -173,7 +173,7 @@ def main() -> None:
         rows.append(("5 decks, 1 target each, empty cache", five, f"{five['wall'] / 5:.2f} s per deck = "
                      f"{five['wall'] / 5 / peer['wall']:.2f} x script"))
     print(f"\nposterdeck workload benchmark on {os.cpu_count()} cores (median of {repeat} runs)\n")
-    print(f"{"scenario":<60} {'wall (s)':>9}  {'runs':<20} ratio / goal")
+    print(f"{'scenario':<60} {'wall (s)':>9}  {'runs':<20} ratio / goal")
     print("-" * 130)
     for name, data, note in rows:
         if data["rc"] != 0:
