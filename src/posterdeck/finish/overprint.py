@@ -33,9 +33,15 @@ class Mark:
     @property
     def black_knockout(self) -> bool:
         """A 100 % K text run, fill or stroke that knocks out instead of overprinting."""
-        fill = self.kind in ("text", "fill", "both") and self.fill_k and not self.op_fill
-        stroke = self.kind in ("stroke", "both") and self.stroke_k and not self.op_stroke
-        return fill or stroke
+        return black_knockout(self.kind, self.fill_k, self.stroke_k, self.op_fill, self.op_stroke)
+
+
+def black_knockout(kind: str, fill_k: bool, stroke_k: bool, op_fill: bool, op_stroke: bool) -> bool:
+    """A paint of ``kind`` ("text", "fill", "stroke", "both") in these colours and overprint
+    states is 100 % K that knocks out instead of overprinting."""
+    fill = kind in ("text", "fill", "both") and fill_k and not op_fill
+    stroke = kind in ("stroke", "both") and stroke_k and not op_stroke
+    return bool(fill or stroke)
 
 
 class _Marks(Walker):
