@@ -1,6 +1,7 @@
 """Writing outputs so that a reader, a failed build or a killed build never sees a mix.
 
-- ``write_atomic``: one file appears complete or not at all (a temporary file, renamed into place).
+- ``write_atomic``: one file appears complete or not at all (a temporary file, renamed into place);
+  flushed to disk before the rename unless the caller checks what it reads (``durable=False``).
 - ``publish``: a target's files are replaced together or not at all. The new set is written into
   a staging folder beside the target folder (``<target>.posterdeck-staging-<pid>``) with the
   manifest last, flushed to disk, then swapped in: the old folder is renamed aside
@@ -37,14 +38,19 @@ TRASH = ".posterdeck-trash-"
 STALE_AFTER = 6 * 3600.0  # seconds: a staging folder this old is stale even if its pid is in use again
 
 
-def write_atomic(path: Path, data: bytes) -> None:
+def write_atomic(path: Path, data: bytes, durable: bool = True) -> None:
+    """Write ``path`` whole or not at all: other processes see the old file or the new one.
+    ``durable``: the data is on disk before the rename, so that a power loss leaves the old file
+    or the new one too; without it (a cache entry, whose checksum is checked at every read) a power
+    loss may leave an empty or cut entry, which its reader finds and makes again."""
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
         with os.fdopen(fd, "wb") as fh:
             fh.write(data)
-            fh.flush()
-            os.fsync(fh.fileno())
+            if durable:
+                fh.flush()
+                os.fsync(fh.fileno())
         os.chmod(tmp, 0o644)
         os.replace(tmp, path)
     except BaseException:
