@@ -6,7 +6,7 @@ import io
 
 import pikepdf
 
-from posterdeck.finish.content import State, Stream, Walker, resource_dicts
+from posterdeck.finish.content import COLOUR_OPS, State, Stream, Walker, resource_dicts
 
 OPS = {"rg": "k", "RG": "K"}
 GREY_OPS = {"g": "k", "G": "K"}
@@ -68,6 +68,8 @@ class _ToCmyk(Walker):
     and every form they paint (each once)."""
 
     once = True
+    follows = COLOUR_OPS | {"q", "Q"}  # what it reads: the colour spaces
+    hooked = COLOUR_OPS - {"k", "K"}
 
     def __init__(self, pdf: pikepdf.Pdf, cmyk: CmykMap):
         super().__init__(pdf)

@@ -193,10 +193,15 @@ class Walker:
     ``operators``: the operators the parser hands over, space-separated ("" all of them); a check
     that looks at a few names them, with every operator State follows for what its hooks read of
     the state (STATE_OPS), so that the rest is neither made into Python objects nor followed. A fix
-    walks all operators: the stream it writes back is made of the instructions it walked."""
+    walks all operators: the stream it writes back is made of the instructions it walked.
+    ``follows``: the operators the state follows (by default all that State knows; a walker whose
+    hooks read part of the state may name the operators that set that part), ``hooked``: the
+    operators ``operator`` is called for (None: all)."""
 
     once = False
     operators = ""
+    follows = STATE_OPS
+    hooked: frozenset | None = None
 
     def __init__(self, pdf: pikepdf.Pdf):
         self.pdf = pdf
@@ -226,6 +231,7 @@ class Walker:
         stream = Stream(owner, holder, resources, label, depth)
         self.start(stream)
         track, operator, inline = st.track, self.operator, pikepdf.ContentStreamInlineImage
+        follows, hooked = self.follows, self.hooked
         out = None  # the instructions written back: made at the first replacement
         for i, inst in enumerate(instructions):
             if isinstance(inst, inline):
@@ -234,8 +240,9 @@ class Walker:
                     out.append(inst)
                 continue
             operands, op = inst.operands, str(inst.operator)
-            track(op, operands, stream.resources)
-            replaced = operator(op, operands, st, stream)
+            if op in follows:
+                track(op, operands, stream.resources)
+            replaced = operator(op, operands, st, stream) if hooked is None or op in hooked else None
             if replaced is not None:
                 if self.operators:
                     raise ValueError(f"{type(self).__name__} replaces operators but walks only {self.operators!r}")

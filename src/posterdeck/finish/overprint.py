@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 import pikepdf
 
-from posterdeck.finish.content import BOTH_OPS, FILL_OPS, PAINT_OPS, STROKE_OPS, TEXT_OPS, State, Stream, Walker
+from posterdeck.finish.content import BOTH_OPS, COLOUR_OPS, FILL_OPS, PAINT_OPS, STROKE_OPS, TEXT_OPS, State, Stream, Walker
 
 # the ExtGStates the fix adds: (stroke overprints, fill overprints) -> resource name
 NAMES = {(s, f): pikepdf.Name(f"/PDOP{int(s)}{int(f)}") for s in (False, True) for f in (False, True)}
@@ -90,6 +90,8 @@ def apply_overprint(pdf: pikepdf.Pdf) -> None:
 
 class _Overprint(Walker):
     once = True  # each form rewritten once
+    follows = COLOUR_OPS | {"q", "Q", "gs"}  # what it reads: the colours and the overprint in force
+    hooked = TEXT_OPS | PAINT_OPS
 
     def form_state(self, st: State, matrix: tuple) -> State:
         # a form may be painted from many places: it sets its own state from unknown
