@@ -232,30 +232,35 @@ class Walker:
         self.start(stream)
         track, operator, inline = st.track, self.operator, pikepdf.ContentStreamInlineImage
         follows, hooked = self.follows, self.hooked
-        out = None  # the instructions written back: made at the first replacement
+        wanted = None if hooked is None else follows | hooked | {"Do"}  # the operators looked at
+        replacements = []  # (index, the instructions replacing it)
         for i, inst in enumerate(instructions):
-            if isinstance(inst, inline):
+            if type(inst) is inline:
                 self.inline_image(inst, st, stream)
-                if out is not None:
-                    out.append(inst)
                 continue
-            operands, op = inst.operands, str(inst.operator)
+            op = str(inst.operator)
+            if wanted is not None and op not in wanted:
+                continue
+            operands = inst.operands
             if op in follows:
                 track(op, operands, stream.resources)
-            replaced = operator(op, operands, st, stream) if hooked is None or op in hooked else None
-            if replaced is not None:
-                if self.operators:
-                    raise ValueError(f"{type(self).__name__} replaces operators but walks only {self.operators!r}")
-                if out is None:
-                    out = instructions[:i]
-                out.extend(replaced)
-                stream.changed = True
-            elif out is not None:
-                out.append(inst)
+            if hooked is None or op in hooked:
+                replaced = operator(op, operands, st, stream)
+                if replaced is not None:
+                    if self.operators:
+                        raise ValueError(f"{type(self).__name__} replaces operators but walks only {self.operators!r}")
+                    replacements.append((i, replaced))
+                    stream.changed = True
             if op == "Do" and operands:
                 self._form(str(operands[0]), st, stream)
         if stream.changed:
-            replace_content(self.pdf, owner, instructions if out is None else out)
+            out, kept = [], 0
+            for i, replaced in replacements:
+                out.extend(instructions[kept:i])
+                out.extend(replaced)
+                kept = i + 1
+            out.extend(instructions[kept:])
+            replace_content(self.pdf, owner, out)
 
     def _form(self, name: str, st: State, stream: Stream) -> None:
         form = stream.xobject(name)
