@@ -216,17 +216,17 @@ class Walker:
     def page_label(self, number: int) -> str:
         return "page content"
 
-    def walk(self, owner, holder, st: State, label: str, depth: int = 0, inherited=None) -> None:
+    def walk(self, owner, holder, st: State, label: str, depth: int = 0, inherited=None) -> "Stream | None":
         """Walk one stream (``holder``: where its /Resources are, the page dictionary or the
         stream itself; ``inherited``: the resources of the stream that paints it, used when it
-        has none of its own), forms included."""
+        has none of its own), forms included; the Stream walked (None: too deep, or unreadable)."""
         if depth > MAX_DEPTH:
-            return
+            return None
         try:
             instructions = pikepdf.parse_content_stream(owner, self.operators)
         except pikepdf.PdfError as exc:
             self.unreadable(label, exc)
-            return
+            return None
         resources = holder.get("/Resources", inherited if inherited is not None else pikepdf.Dictionary())
         stream = Stream(owner, holder, resources, label, depth)
         self.start(stream)
@@ -261,6 +261,7 @@ class Walker:
                 kept = i + 1
             out.extend(instructions[kept:])
             replace_content(self.pdf, owner, out)
+        return stream
 
     def _form(self, name: str, st: State, stream: Stream) -> None:
         form = stream.xobject(name)
@@ -320,3 +321,24 @@ def resource_dicts(pdf: pikepdf.Pdf):
 
     for page in pdf.pages:
         yield from visit(page.obj.get("/Resources"), 0)
+
+
+class Memo:
+    """Results of finish/ kept in this process (build workers fork from it) for the same input
+    met again (a chart in every target of a language): key -> a tuple of bytes (or None), the
+    oldest dropped beyond ``limit`` bytes. A key holds all the result depends on."""
+
+    def __init__(self, limit: int):
+        self.items: dict = {}
+        self.size, self.limit = 0, limit
+
+    def get(self, key):
+        return self.items.get(key)
+
+    def put(self, key, value: tuple) -> None:
+        size = sum(len(v) for v in value if v is not None) + 200
+        self.items[key] = value
+        self.size += size
+        while self.size > self.limit and self.items:
+            old = self.items.pop(next(iter(self.items)))
+            self.size -= sum(len(v) for v in old if v is not None) + 200
