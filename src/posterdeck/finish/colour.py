@@ -98,7 +98,7 @@ class _ToCmyk(Walker):
 
 # (the chart PDF's SHA-256, the colours, the profile and its SHA-256) -> chart_to_cmyk's PDF: the
 # same charts come back in the targets of a language (6 chart PDFs in the demo's 20 targets)
-_CONVERTED = Memo(32 << 20)
+_CONVERTED = Memo(4 << 20)
 
 
 def chart_to_cmyk(data: bytes, colours: dict, icc_profile: str = "") -> bytes:

@@ -131,7 +131,7 @@ class _Overprint(Walker):
         return None
 
 
-_FIXED = Memo(16 << 20)  # _form_key -> (the form's fixed content, or None when it needed no fix,)
+_FIXED = Memo(4 << 20)  # _form_key -> (the form's fixed content, or None when it needed no fix,)
 
 
 def _form_key(owner, holder):
