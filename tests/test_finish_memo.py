@@ -109,3 +109,19 @@ def test_a_chart_with_a_profile_that_cannot_be_read_is_converted_as_before(empty
     chart = _chart(b"0 0 0 rg")  # black: K only, the profile is not needed
     assert chart_to_cmyk(chart, {}, str(tmp_path / "missing.icc")) == chart_to_cmyk(chart, {})
     assert len(colour._CONVERTED.items) == 1  # the missing profile's conversion is not kept
+
+
+def test_an_unreadable_form_fails_in_every_file_that_paints_it(empty_memos):
+    def broken():
+        pdf = _pdf(False)
+        form = _form(pdf)
+        form.write(b"not flate data", filter=pikepdf.Name.FlateDecode)
+        return pdf
+
+    for _ in range(2):  # nothing kept from the first failure
+        with pytest.raises(pikepdf.PdfError):
+            apply_overprint(broken())
+    assert overprint._FIXED.items == {}
+    data = io.BytesIO()
+    broken().save(data)
+    assert any(f.rule == "syntax" and f.obj == "form /C" for f in preflight(data.getvalue()).errors)
