@@ -167,6 +167,7 @@ def only(*groups) -> str:
     """A Walker's ``operators``: the operators of ``groups`` (sets of names), inline images too."""
     return " ".join(sorted(set().union(*groups) | {"BI", "ID", "EI"}))
 
+
 @dataclass
 class Stream:
     """The content stream being walked: ``owner`` (a Page or a form/pattern stream), ``holder``
@@ -190,10 +191,10 @@ class Walker:
     (each operator after the state followed it; may return the instructions replacing it),
     ``inline_image``, ``form_label`` and ``form_state``. ``once``: each form is walked once (a
     fix that rewrites it), else at every Do that paints it (a check that needs its placement).
-    ``operators``: the operators the parser hands over, space-separated ("" all of them); a check
-    that looks at a few names them, with every operator State follows for what its hooks read of
-    the state (STATE_OPS), so that the rest is neither made into Python objects nor followed. A fix
-    walks all operators: the stream it writes back is made of the instructions it walked.
+    ``operators``: the operators the parser hands over, space-separated ("" all of them): a check
+    that looks at a few operators names those and the operators that set what its hooks read of
+    the state, so that the rest is neither made into Python objects nor followed. A fix walks all
+    operators: the stream it writes back is made of the instructions it walked.
     ``follows``: the operators the state follows (by default all that State knows; a walker whose
     hooks read part of the state may name the operators that set that part), ``hooked``: the
     operators ``operator`` is called for (None: all)."""
