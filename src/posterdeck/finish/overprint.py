@@ -12,7 +12,8 @@ from dataclasses import dataclass
 
 import pikepdf
 
-from posterdeck.finish.content import BOTH_OPS, COLOUR_OPS, FILL_OPS, MAX_DEPTH, PAINT_OPS, Memo, STROKE_OPS, TEXT_OPS, State, Stream, Walker
+from posterdeck.finish.content import (BOTH_OPS, COLOUR_OPS, FILL_OPS, MAX_DEPTH, PAINT_OPS, STROKE_OPS, TEXT_OPS, Memo,
+                                       State, Stream, Walker)
 
 # the ExtGStates the fix adds: (stroke overprints, fill overprints) -> resource name
 NAMES = {(s, f): pikepdf.Name(f"/PDOP{int(s)}{int(f)}") for s in (False, True) for f in (False, True)}
