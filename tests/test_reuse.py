@@ -98,7 +98,7 @@ def test_cache_entries_written_whole_and_what_a_killed_build_left_pruned(tmp_pat
     monkeypatch.delenv("POSTERDECK_NO_CACHE", raising=False)
     written = []
     real = output.write_atomic
-    monkeypatch.setattr(output, "write_atomic", lambda path, data: (written.append(path), real(path, data)))
+    monkeypatch.setattr(output, "write_atomic", lambda path, data, **kw: (written.append(path), real(path, data, **kw)))
     k = "ab" * 32
     cache.put("charts", k, b"payload")
     assert written == [tmp_path / "charts" / "ab" / k]  # the one writer of whole files
@@ -252,3 +252,22 @@ def test_workers_get_the_targets_of_one_language_together_yet_all_spread():
     assert len(jobs) >= 4 and max(len(j) for j in jobs) == 5  # spread over both workers
     two_decks = _batches([("a", "en-GB"), ("b", "en-GB")], 2)
     assert len(two_decks) == 2  # one deck a job
+
+
+def test_cache_entries_are_not_flushed_to_disk_but_outputs_are(tmp_path, monkeypatch):
+    """A cache entry carries its payload's checksum, checked at every read, so it is written
+    without fsync; a target's outputs and their manifest are flushed before they are swapped in."""
+    from posterdeck import output
+
+    monkeypatch.setenv("POSTERDECK_CACHE_DIR", str(tmp_path / "cache"))
+    monkeypatch.delenv("POSTERDECK_NO_CACHE", raising=False)
+    synced = []
+    real = os.fsync
+    monkeypatch.setattr(os, "fsync", lambda fd: (synced.append(fd), real(fd)))
+    cache.put("charts", "cd" * 32, b"payload")
+    assert synced == [] and cache.get("charts", "cd" * 32) == b"payload"
+    output.write_atomic(tmp_path / "changes.md", b"text")
+    assert len(synced) == 1
+    synced.clear()
+    output.publish(tmp_path / "out" / "en-GB", {"poster.pdf": b"a", "deck.pdf": b"b"}, b"{}")
+    assert len(synced) >= 3  # each file, the manifest (and the folders where the system allows)

@@ -6,7 +6,8 @@ entry is one file named by its key (a SHA-256 of everything the value depends on
 posterdeck version and the versions of the libraries that made it), written whole (output.write_atomic:
 a temporary file renamed into place, so a parallel build never reads half an entry) and starting with the
 SHA-256 of its payload: an entry that is cut short or corrupt fails that check, is deleted and
-made again, never used. ``prune()`` keeps the cache under POSTERDECK_CACHE_MB (default 500 MB)
+made again, never used. So an entry is not flushed to disk (no fsync): a power loss can only cut it,
+which that check finds. ``prune()`` keeps the cache under POSTERDECK_CACHE_MB (default 500 MB)
 and drops entries unused for POSTERDECK_CACHE_DAYS (default 30 days), oldest first; the CLI runs
 it after each build. ``POSTERDECK_NO_CACHE=1`` (``build --no-cache``) neither reads nor writes it.
 
@@ -70,13 +71,14 @@ def get(kind: str, k: str) -> bytes | None:
 
 def put(kind: str, k: str, payload: bytes) -> None:
     """Store ``payload`` under ``k``, whole or not at all (output.write_atomic, the one writer of
-    whole files); a cache that cannot be written is no error (only slower)."""
+    whole files; not flushed to disk: get() checks the checksum); a cache that cannot be written
+    is no error (only slower)."""
     if not enabled():
         return
     from posterdeck.output import write_atomic
 
     try:
-        write_atomic(_path(kind, k), MAGIC + hashlib.sha256(payload).digest() + payload)
+        write_atomic(_path(kind, k), MAGIC + hashlib.sha256(payload).digest() + payload, durable=False)
     except OSError:
         pass
 

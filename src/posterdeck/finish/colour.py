@@ -2,11 +2,12 @@
 other RGB colours a plain conversion (or an ICC transform where a profile is given)."""
 from __future__ import annotations
 
+import hashlib
 import io
 
 import pikepdf
 
-from posterdeck.finish.content import State, Stream, Walker, resource_dicts
+from posterdeck.finish.content import COLOUR_OPS, Memo, State, Stream, Walker, resource_dicts
 
 OPS = {"rg": "k", "RG": "K"}
 GREY_OPS = {"g": "k", "G": "K"}
@@ -68,6 +69,8 @@ class _ToCmyk(Walker):
     and every form they paint (each once)."""
 
     once = True
+    follows = COLOUR_OPS | {"q", "Q"}  # what it reads: the colour spaces
+    hooked = COLOUR_OPS - {"k", "K"}
 
     def __init__(self, pdf: pikepdf.Pdf, cmyk: CmykMap):
         super().__init__(pdf)
@@ -93,8 +96,28 @@ class _ToCmyk(Walker):
         return None
 
 
+# (the chart PDF's SHA-256, the colours, the profile and its SHA-256) -> chart_to_cmyk's PDF: the
+# same charts come back in the targets of a language (6 chart PDFs in the demo's 20 targets)
+_CONVERTED = Memo(4 << 20)
+
+
 def chart_to_cmyk(data: bytes, colours: dict, icc_profile: str = "") -> bytes:
     """A matplotlib chart PDF with every colour in CMYK and no alpha keys in its graphics states."""
+    from posterdeck.cache import file_hash
+
+    try:
+        key = (hashlib.sha256(data).digest(), tuple((c.rgb, tuple(c.cmyk)) for c in colours.values()), icc_profile,
+               file_hash(icc_profile) if icc_profile else "")
+    except OSError:  # a profile that cannot be read: converted (and reported) as without the memo
+        return _to_cmyk(data, colours, icc_profile)
+    done = _CONVERTED.get(key)
+    if done is None:
+        done = (_to_cmyk(data, colours, icc_profile),)
+        _CONVERTED.put(key, done)
+    return done[0]
+
+
+def _to_cmyk(data: bytes, colours: dict, icc_profile: str) -> bytes:
     cmyk = CmykMap(colours, icc_profile)
     pdf = pikepdf.open(io.BytesIO(data))
     _ToCmyk(pdf, cmyk).pages()

@@ -20,6 +20,8 @@ FILL_OPS = {"f", "F", "f*"}
 STROKE_OPS = {"S", "s"}
 BOTH_OPS = {"B", "B*", "b", "b*"}
 PAINT_OPS = FILL_OPS | STROKE_OPS | BOTH_OPS
+MARK_OPS = {"BMC", "BDC", "EMC"}
+COLOUR_OPS = {"k", "K", "g", "G", "rg", "RG", "cs", "CS", "sc", "scn", "SC", "SCN"}
 MAX_DEPTH = 12  # forms inside forms: deeper nesting is not followed (a loop guard)
 
 
@@ -60,8 +62,6 @@ class State:
     marks: list = field(default_factory=list)
     saved: list = field(default_factory=list)
 
-    SAVED = ("fill_k", "stroke_k", "fill_space", "stroke_space", "op_fill", "op_stroke", "ctm", "font_size")
-
     def inner(self, matrix=IDENTITY) -> "State":
         """The state a form XObject starts with when painted here: this one, under its matrix."""
         return replace(self, ctm=mul(matrix, self.ctm), marks=list(self.marks), saved=[])
@@ -74,45 +74,60 @@ class State:
     def track(self, op: str, operands, resources) -> bool:
         """Follow one operator; True when it was a state operator (one with operands that are
         not numbers where numbers belong is passed over: the checks report what they find)."""
+        follow = _FOLLOW.get(op)
+        if follow is None:
+            return False
         try:
-            return self._track(op, operands, resources)
+            follow(self, op, operands, resources)
         except (TypeError, ValueError):
-            return True
+            pass
+        return True
 
-    def _track(self, op: str, operands, resources) -> bool:
-        if op == "q":
-            self.saved.append(tuple(getattr(self, k) for k in self.SAVED))
-        elif op == "Q":
-            if self.saved:
-                for k, v in zip(self.SAVED, self.saved.pop()):
-                    setattr(self, k, v)
-        elif op == "cm" and len(operands) == 6:
+    def _save(self, op, operands, resources) -> None:
+        self.saved.append((self.fill_k, self.stroke_k, self.fill_space, self.stroke_space, self.op_fill,
+                           self.op_stroke, self.ctm, self.font_size))
+
+    def _restore(self, op, operands, resources) -> None:
+        if self.saved:
+            (self.fill_k, self.stroke_k, self.fill_space, self.stroke_space, self.op_fill, self.op_stroke,
+             self.ctm, self.font_size) = self.saved.pop()
+
+    def _cm(self, op, operands, resources) -> None:
+        if len(operands) == 6:
             self.ctm = mul(tuple(float(v) for v in operands), self.ctm)
-        elif op == "gs" and operands:
+
+    def _gs(self, op, operands, resources) -> None:
+        if operands:
             self._ext_gstate(resources, str(operands[0]))
-        elif op == "BT":
-            self.tm = IDENTITY
-        elif op == "Tf" and len(operands) == 2:
+
+    def _bt(self, op, operands, resources) -> None:
+        self.tm = IDENTITY
+
+    def _tf(self, op, operands, resources) -> None:
+        if len(operands) == 2:
             self.font_size = float(operands[1])
-        elif op == "Tm" and len(operands) == 6:
+
+    def _tm(self, op, operands, resources) -> None:
+        if len(operands) == 6:
             self.tm = tuple(float(v) for v in operands)
-        elif op in ("Td", "TD") and len(operands) == 2:
+
+    def _td(self, op, operands, resources) -> None:
+        if len(operands) == 2:
             self.tm = mul((1, 0, 0, 1, float(operands[0]), float(operands[1])), self.tm)
-        elif op in ("BMC", "BDC") and operands:
+
+    def _mark(self, op, operands, resources) -> None:
+        if operands:
             props = operands[1] if op == "BDC" and len(operands) > 1 else None
             if isinstance(props, pikepdf.Name):
                 props = resources.get("/Properties", pikepdf.Dictionary()).get(str(props))
             mcid = int(props["/MCID"]) if isinstance(props, pikepdf.Dictionary) and "/MCID" in props else None
             self.marks.append((str(operands[0]), mcid))
-        elif op == "EMC":
-            if self.marks:
-                self.marks.pop()
-        else:
-            return self._colour(op, operands)
-        return True
 
-    def _colour(self, op: str, operands) -> bool:
-        fill = op.islower()
+    def _emc(self, op, operands, resources) -> None:
+        if self.marks:
+            self.marks.pop()
+
+    def _colour(self, op: str, operands, resources) -> None:
         if op in ("k", "K"):
             value, space = k_only(operands, "cmyk"), "/DeviceCMYK"
         elif op in ("g", "G"):
@@ -122,16 +137,13 @@ class State:
         elif op in ("cs", "CS"):
             space = str(operands[0]) if operands else ""
             value = space in ("/DeviceCMYK", "/DeviceGray")  # the initial colour of both is black
-        elif op in ("sc", "scn", "SC", "SCN"):
-            space = self.fill_space if fill else self.stroke_space
+        else:  # sc scn SC SCN
+            space = self.fill_space if op.islower() else self.stroke_space
             value = k_only(operands, space)
-        else:
-            return False
-        if fill:
+        if op.islower():
             self.fill_k, self.fill_space = value, space
         else:
             self.stroke_k, self.stroke_space = value, space
-        return True
 
     def _ext_gstate(self, resources, name: str) -> None:
         gs = resources.get("/ExtGState", pikepdf.Dictionary()).get(name)
@@ -142,6 +154,18 @@ class State:
             self.op_fill = bool(gs.get("/op", gs.OP))  # op defaults to OP
         elif "/op" in gs:
             self.op_fill = bool(gs.op)
+
+
+# operator -> how State follows it; any other operator leaves the state as it is
+_FOLLOW = {"q": State._save, "Q": State._restore, "cm": State._cm, "gs": State._gs, "BT": State._bt,
+           "Tf": State._tf, "Tm": State._tm, "Td": State._td, "TD": State._td, "BMC": State._mark,
+           "BDC": State._mark, "EMC": State._emc, **{op: State._colour for op in COLOUR_OPS}}
+STATE_OPS = frozenset(_FOLLOW)  # the operators State follows
+
+
+def only(*groups) -> str:
+    """A Walker's ``operators``: the operators of ``groups`` (sets of names), inline images too."""
+    return " ".join(sorted(set().union(*groups) | {"BI", "ID", "EI"}))
 
 
 @dataclass
@@ -166,9 +190,19 @@ class Walker:
     cannot be parsed; raises by default), ``start`` (before a stream's operators), ``operator``
     (each operator after the state followed it; may return the instructions replacing it),
     ``inline_image``, ``form_label`` and ``form_state``. ``once``: each form is walked once (a
-    fix that rewrites it), else at every Do that paints it (a check that needs its placement)."""
+    fix that rewrites it), else at every Do that paints it (a check that needs its placement).
+    ``operators``: the operators the parser hands over, space-separated ("" all of them): a check
+    that looks at a few operators names those and the operators that set what its hooks read of
+    the state, so that the rest is neither made into Python objects nor followed. A fix walks all
+    operators: the stream it writes back is made of the instructions it walked.
+    ``follows``: the operators the state follows (by default all that State knows; a walker whose
+    hooks read part of the state may name the operators that set that part), ``hooked``: the
+    operators ``operator`` is called for (None: all)."""
 
     once = False
+    operators = ""
+    follows = STATE_OPS
+    hooked: frozenset | None = None
 
     def __init__(self, pdf: pikepdf.Pdf):
         self.pdf = pdf
@@ -183,38 +217,52 @@ class Walker:
     def page_label(self, number: int) -> str:
         return "page content"
 
-    def walk(self, owner, holder, st: State, label: str, depth: int = 0, inherited=None) -> None:
+    def walk(self, owner, holder, st: State, label: str, depth: int = 0, inherited=None) -> "Stream | None":
         """Walk one stream (``holder``: where its /Resources are, the page dictionary or the
         stream itself; ``inherited``: the resources of the stream that paints it, used when it
-        has none of its own), forms included."""
+        has none of its own), forms included; the Stream walked (None: too deep, or unreadable)."""
         if depth > MAX_DEPTH:
-            return
+            return None
         try:
-            instructions = pikepdf.parse_content_stream(owner)
+            instructions = pikepdf.parse_content_stream(owner, self.operators)
         except pikepdf.PdfError as exc:
             self.unreadable(label, exc)
-            return
+            return None
         resources = holder.get("/Resources", inherited if inherited is not None else pikepdf.Dictionary())
         stream = Stream(owner, holder, resources, label, depth)
         self.start(stream)
-        out = []
-        for inst in instructions:
-            if isinstance(inst, pikepdf.ContentStreamInlineImage):
+        track, operator, inline = st.track, self.operator, pikepdf.ContentStreamInlineImage
+        follows, hooked = self.follows, self.hooked
+        wanted = None if hooked is None else follows | hooked | {"Do"}  # the operators looked at
+        replacements = []  # (index, the instructions replacing it)
+        for i, inst in enumerate(instructions):
+            if type(inst) is inline:
                 self.inline_image(inst, st, stream)
-                out.append(inst)
                 continue
-            operands, op = inst.operands, str(inst.operator)
-            st.track(op, operands, stream.resources)
-            replaced = self.operator(op, operands, st, stream)
-            if replaced is not None:
-                out.extend(replaced)
-                stream.changed = True
-            else:
-                out.append(inst)
+            op = str(inst.operator)
+            if wanted is not None and op not in wanted:
+                continue
+            operands = inst.operands
+            if op in follows:
+                track(op, operands, stream.resources)
+            if hooked is None or op in hooked:
+                replaced = operator(op, operands, st, stream)
+                if replaced is not None:
+                    if self.operators:
+                        raise ValueError(f"{type(self).__name__} replaces operators but walks only {self.operators!r}")
+                    replacements.append((i, replaced))
+                    stream.changed = True
             if op == "Do" and operands:
                 self._form(str(operands[0]), st, stream)
         if stream.changed:
+            out, kept = [], 0
+            for i, replaced in replacements:
+                out.extend(instructions[kept:i])
+                out.extend(replaced)
+                kept = i + 1
+            out.extend(instructions[kept:])
             replace_content(self.pdf, owner, out)
+        return stream
 
     def _form(self, name: str, st: State, stream: Stream) -> None:
         form = stream.xobject(name)
@@ -274,3 +322,24 @@ def resource_dicts(pdf: pikepdf.Pdf):
 
     for page in pdf.pages:
         yield from visit(page.obj.get("/Resources"), 0)
+
+
+class Memo:
+    """Results of finish/ kept in this process (build workers fork from it) for the same input
+    met again (a chart in every target of a language): key -> a tuple of bytes (or None), the
+    oldest dropped beyond ``limit`` bytes. A key holds all the result depends on."""
+
+    def __init__(self, limit: int):
+        self.items: dict = {}
+        self.size, self.limit = 0, limit
+
+    def get(self, key):
+        return self.items.get(key)
+
+    def put(self, key, value: tuple) -> None:
+        size = sum(len(v) for v in value if v is not None) + 200
+        self.items[key] = value
+        self.size += size
+        while self.size > self.limit and self.items:
+            old = self.items.pop(next(iter(self.items)))
+            self.size -= sum(len(v) for v in old if v is not None) + 200

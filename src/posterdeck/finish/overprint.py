@@ -7,11 +7,13 @@ The walker reads any PDF with pikepdf; it knows nothing of how the file was made
 """
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass
 
 import pikepdf
 
-from posterdeck.finish.content import BOTH_OPS, FILL_OPS, PAINT_OPS, STROKE_OPS, TEXT_OPS, State, Stream, Walker
+from posterdeck.finish.content import (BOTH_OPS, COLOUR_OPS, FILL_OPS, MAX_DEPTH, PAINT_OPS, STROKE_OPS, TEXT_OPS, Memo,
+                                       State, Stream, Walker)
 
 # the ExtGStates the fix adds: (stroke overprints, fill overprints) -> resource name
 NAMES = {(s, f): pikepdf.Name(f"/PDOP{int(s)}{int(f)}") for s in (False, True) for f in (False, True)}
@@ -33,9 +35,15 @@ class Mark:
     @property
     def black_knockout(self) -> bool:
         """A 100 % K text run, fill or stroke that knocks out instead of overprinting."""
-        fill = self.kind in ("text", "fill", "both") and self.fill_k and not self.op_fill
-        stroke = self.kind in ("stroke", "both") and self.stroke_k and not self.op_stroke
-        return fill or stroke
+        return black_knockout(self.kind, self.fill_k, self.stroke_k, self.op_fill, self.op_stroke)
+
+
+def black_knockout(kind: str, fill_k: bool, stroke_k: bool, op_fill: bool, op_stroke: bool) -> bool:
+    """A paint of ``kind`` ("text", "fill", "stroke", "both") in these colours and overprint
+    states is 100 % K that knocks out instead of overprinting."""
+    fill = kind in ("text", "fill", "both") and fill_k and not op_fill
+    stroke = kind in ("stroke", "both") and stroke_k and not op_stroke
+    return bool(fill or stroke)
 
 
 class _Marks(Walker):
@@ -84,10 +92,27 @@ def apply_overprint(pdf: pikepdf.Pdf) -> None:
 
 class _Overprint(Walker):
     once = True  # each form rewritten once
+    follows = COLOUR_OPS | {"q", "Q", "gs"}  # what it reads: the colours and the overprint in force
+    hooked = TEXT_OPS | PAINT_OPS
 
     def form_state(self, st: State, matrix: tuple) -> State:
         # a form may be painted from many places: it sets its own state from unknown
         return State(op_fill=None, op_stroke=None)
+
+    def walk(self, owner, holder, st: State, label: str, depth: int = 0, inherited=None) -> None:
+        # a form starts from the same unknown state wherever it is painted, so its fix depends on
+        # its content and resources only: the same chart comes back in every target of a language
+        key = _form_key(owner, holder) if depth and depth <= MAX_DEPTH else None
+        done = _FIXED.get(key) if key is not None else None
+        if done is not None:
+            content = done[0]
+            if content is not None:
+                _gstates(self.pdf, holder)
+                owner.write(content)
+            return
+        stream = super().walk(owner, holder, st, label, depth, inherited)
+        if key is not None and stream is not None:
+            _FIXED.put(key, (bytes(owner.read_bytes()) if stream.changed else None,))
 
     def operator(self, op: str, operands, st: State, stream: Stream) -> list | None:
         if op not in TEXT_OPS and op not in PAINT_OPS:
@@ -105,6 +130,36 @@ class _Overprint(Walker):
             return [pikepdf.ContentStreamInstruction([NAMES[(want_stroke, want_fill)]], pikepdf.Operator("gs")),
                     pikepdf.ContentStreamInstruction(operands, pikepdf.Operator(op))]
         return None
+
+
+_FIXED = Memo(4 << 20)  # _form_key -> (the form's fixed content, or None when it needed no fix,)
+
+
+def _form_key(owner, holder):
+    """What the overprint fix of a form depends on: its stream (raw bytes and filters), and of its
+    own resources the ExtGStates' overprint keys (the state it follows) and the XObjects' kinds;
+    None when it has no resources of its own or paints forms (not kept: the fix of those walks
+    more than this stream), or when its resources are not what they should be."""
+    try:
+        return _key(owner, holder)
+    except (TypeError, ValueError, AttributeError, pikepdf.PdfError):
+        return None
+
+
+def _key(owner, holder):
+    resources = holder.get("/Resources")
+    if resources is None or not isinstance(resources, pikepdf.Dictionary):
+        return None
+    xobjects = resources.get("/XObject", pikepdf.Dictionary())
+    kinds = tuple(sorted((str(name), str(x.get("/Subtype", ""))) for name, x in xobjects.items()))
+    if any(kind == "/Form" for _, kind in kinds):
+        return None
+    gstates = resources.get("/ExtGState")
+    if gstates is not None:
+        gstates = tuple(sorted((str(name), "/OP" in gs and bool(gs.OP), "/op" in gs and bool(gs.op), "/OP" in gs,
+                                "/op" in gs) for name, gs in gstates.items()))
+    raw = bytes(owner.read_raw_bytes())
+    return (hashlib.sha256(raw).digest(), repr(owner.get("/Filter")), repr(owner.get("/DecodeParms")), gstates, kinds)
 
 
 def _gstates(pdf: pikepdf.Pdf, holder) -> None:

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 
 import pikepdf
 
-from posterdeck.finish.content import State, Stream, Walker
+from posterdeck.finish.content import COLOUR_OPS, FILL_OPS, PAINT_OPS, STROKE_OPS, TEXT_OPS, State, Stream, Walker, only
 from posterdeck.pagemodel import FAIL_PPI, PRINT_PPI
 
 MM = 72 / 25.4
@@ -59,31 +59,34 @@ def preflight(data: bytes, standard: str = "x1a", total_ink: float = 300.0) -> R
         report.add("error", "readable", 0, "file", f"not a readable PDF: {exc}")
         return report
     _document(pdf, report, standard)
+    knockouts = _Knockouts()
     for number, page in enumerate(pdf.pages, 1):
         _boxes(page, number, report)
         _annotations(page, number, report)
         if standard == "x1a" and page.obj.get("/Group") is not None and page.obj.Group.get("/S") == "/Transparency":
             report.add("error", "transparency", number, "page group", "a transparency group; PDF/X-1a allows none")
-        _Checks(pdf, report, number, standard, total_ink).walk(page, page.obj, State(), "page content")
-    _overprint(pdf, report)
+        _Checks(pdf, report, number, standard, total_ink, knockouts).walk(page, page.obj, State(), "page content")
+    _overprint(knockouts, report)
     return report
 
 
-def _overprint(pdf, report: Report) -> None:
+class _Knockouts:
+    """What the content walk found for the overprint remark: (page, stream, kind) -> the number
+    of 100 % K paints that knock out, counted as overprint.black_knockouts() finds them (pages and
+    the forms they paint, not tiling patterns); ``unreadable``: a stream it walks cannot be
+    parsed, so there is no remark (the check reports the stream)."""
+
+    def __init__(self):
+        self.counts: dict = {}
+        self.unreadable = False
+
+
+def _overprint(knockouts: _Knockouts, report: Report) -> None:
     """100 % K text and rules should overprint (no white edge from misregistration): a remark,
     one warning per content stream with the count."""
-    from posterdeck.finish.overprint import black_knockouts
-
-    try:
-        marks = black_knockouts(pdf)
-    except pikepdf.PdfError:
+    if knockouts.unreadable:
         return  # the colour walk reports unreadable streams
-    counts: dict = {}
-    for m in marks:
-        page, _, obj = m.where.partition(" form ")
-        key = (int(page.split()[1]), f"form {obj}" if obj else "page content", m.kind)
-        counts[key] = counts.get(key, 0) + 1
-    for (page, obj, kind), n in counts.items():
+    for (page, obj, kind), n in knockouts.counts.items():
         what = "text runs" if kind == "text" else f"{kind} paths"
         report.add("warning", "overprint", page, obj, f"{n} 100% K {what} knock out instead of overprinting "
                    "(set OP/op true with OPM 1)")
@@ -188,18 +191,44 @@ def _annotations(page, number: int, report: Report) -> None:
 
 class _Checks(Walker):
     """Checks the content streams of one page (forms and tiling patterns included, at every
-    place they are painted): colour, graphics states, images and fonts."""
+    place they are painted): colour, graphics states, images and fonts; and counts the 100 % K
+    paints that knock out (``knockouts``, shared by the pages), in the same walk."""
 
-    def __init__(self, pdf, report: Report, page: int, standard: str, total_ink: float):
+    # what the checks and the count read: colour and its spaces, overprint (gs), the CTM (q Q cm)
+    # for image resolution, paints, XObjects and shadings; not text positioning nor marked content
+    operators = only(COLOUR_OPS, TEXT_OPS, PAINT_OPS, {"q", "Q", "cm", "gs", "Do", "sh"})
+
+    def __init__(self, pdf, report: Report, page: int, standard: str, total_ink: float,
+                 knockouts: _Knockouts | None = None):
         super().__init__(pdf)
         self.report, self.page, self.standard, self.total_ink = report, page, standard, total_ink
         self.seen_fonts: set = set()
+        self.knockouts = knockouts if knockouts is not None else _Knockouts()
+        self.forms: list[str] = []  # the names of the forms walked into, outermost first
+        self.patterns = 0  # > 0: inside a tiling pattern, where the knockouts are not counted
 
     def err(self, rule, obj, message, severity="error"):
         self.report.add(severity, rule, self.page, obj, message)
 
     def unreadable(self, label: str, exc: Exception) -> None:
         self.err("syntax", label, f"content stream cannot be parsed: {exc}")
+        if not self.patterns:
+            self.knockouts.unreadable = True
+
+    def _form(self, name: str, st: State, stream: Stream) -> None:
+        self.forms.append(name)
+        try:
+            super()._form(name, st, stream)
+        finally:
+            self.forms.pop()
+
+    def _knockout(self, kind: str, st: State) -> None:
+        from posterdeck.finish.overprint import black_knockout
+
+        if self.patterns or not black_knockout(kind, st.fill_k, st.stroke_k, bool(st.op_fill), bool(st.op_stroke)):
+            return
+        key = (self.page, "form " + " form ".join(self.forms) if self.forms else "page content", kind)
+        self.knockouts.counts[key] = self.knockouts.counts.get(key, 0) + 1
 
     def start(self, stream: Stream) -> None:
         self._fonts(stream.resources, stream.label)
@@ -215,7 +244,11 @@ class _Checks(Walker):
 
     def operator(self, op: str, operands, st: State, stream: Stream) -> None:
         label, resources = stream.label, stream.resources
-        if op in ("rg", "RG"):
+        if op in TEXT_OPS:
+            self._knockout("text", st)
+        elif op in PAINT_OPS:
+            self._knockout("fill" if op in FILL_OPS else "stroke" if op in STROKE_OPS else "both", st)
+        elif op in ("rg", "RG"):
             self.err("colour", label, f"RGB colour operator '{op}' ({' '.join(str(float(v)) for v in operands)})")
         elif op in ("k", "K"):
             self._ink(operands, label)
@@ -322,7 +355,11 @@ class _Checks(Walker):
         if name in patterns:
             p = patterns[name]
             if int(p.get("/PatternType", 0)) == 1:
-                self.walk(p, p, st.inner(), f"pattern {name}", stream.depth + 1, stream.resources)
+                self.patterns += 1
+                try:
+                    self.walk(p, p, st.inner(), f"pattern {name}", stream.depth + 1, stream.resources)
+                finally:
+                    self.patterns -= 1
             elif "/Shading" in p:
                 self._space(p.Shading.get("/ColorSpace"), f"pattern {name}")
 

@@ -18,7 +18,7 @@ import re
 
 import pikepdf
 
-from posterdeck.finish.content import PAINT_OPS, TEXT_OPS, State, Stream, Walker
+from posterdeck.finish.content import MARK_OPS, PAINT_OPS, TEXT_OPS, State, Stream, Walker, only
 from posterdeck.finish.preflight import Report
 
 
@@ -179,6 +179,10 @@ def _annotations(page, number: int, report: Report) -> None:
 
 class _Content(Walker):
     """Walks a page's content, forms included, with the stack of marked-content sequences."""
+
+    operators = only(TEXT_OPS, PAINT_OPS, MARK_OPS, {"sh", "Do"})
+    follows = MARK_OPS  # the state it reads: the marks
+    hooked = TEXT_OPS | PAINT_OPS | {"sh", "Do"}
 
     def __init__(self, pdf, report: Report, page: int, mcids: set[int]):
         super().__init__(pdf)
