@@ -1,5 +1,5 @@
 """The on-disk cache: what a build paid for once on this machine (drawn charts, parsed hyphenation
-patterns), kept for the next build.
+patterns, paragraphs broken into lines), kept for the next build.
 
 Where: $POSTERDECK_CACHE_DIR, else $XDG_CACHE_HOME/posterdeck, else ~/.cache/posterdeck. Each
 entry is one file named by its key (a SHA-256 of everything the value depends on: the data, the
@@ -79,6 +79,17 @@ def put(kind: str, k: str, payload: bytes) -> None:
         write_atomic(_path(kind, k), MAGIC + hashlib.sha256(payload).digest() + payload)
     except OSError:
         pass
+
+
+def stamp(kind: str, k: str) -> tuple[int, int] | None:
+    """Which version of the entry ``k`` is on disk (its file's inode and size; put() writes a new
+    file): an entry read, changed and written back by one process can see whether another wrote it
+    in between. None when there is none."""
+    try:
+        st = _path(kind, k).stat()
+    except OSError:
+        return None
+    return st.st_ino, st.st_size
 
 
 def prune(max_bytes: int | None = None, max_age_days: float | None = None) -> int:

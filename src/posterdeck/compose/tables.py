@@ -185,7 +185,8 @@ def _longest_words(table, fonts, language: str, size: float) -> tuple:
 
 
 def _lines(text: str, style: TextStyle, width: float, fonts, where: str, language: str) -> tuple[str, ...]:
-    """A cell's text broken into lines of at most ``width``, kept by ``fonts`` like paragraphs."""
+    """A cell's text broken into lines of at most ``width``, kept by ``fonts`` (and compose.memo) like paragraphs."""
+    from posterdeck.compose.memo import store
     from posterdeck.compose.text import break_lines, make_spans
 
     memo = fonts.__dict__.setdefault("table_cells", {})
@@ -194,9 +195,14 @@ def _lines(text: str, style: TextStyle, width: float, fonts, where: str, languag
     if found is None:
         if len(memo) > 100_000:  # a long batch: start afresh rather than grow
             memo.clear()
-        spans = make_spans([Piece(text)], style, fonts, where)
-        found = memo[key] = tuple("".join(s.text for s in ln.spans)
-                                  for ln in break_lines(spans, width, fonts, style, language))
+        kept = store(fonts, language)  # the cells of earlier builds (compose.memo)
+        found = kept.cell(key) if kept is not None else None
+        if found is None:
+            spans = make_spans([Piece(text)], style, fonts, where)
+            found = tuple("".join(s.text for s in ln.spans) for ln in break_lines(spans, width, fonts, style, language))
+            if kept is not None:
+                kept.add_cell(key, found)
+        memo[key] = found
     return found
 
 

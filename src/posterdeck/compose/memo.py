@@ -1,0 +1,264 @@
+"""Paragraphs and table cells broken by earlier builds, kept in the disk cache (posterdeck.cache,
+kind ``paragraphs``): a rebuild after a data update breaks again only the texts whose pieces,
+style or width changed.
+
+One entry per language and font family, keyed by all a broken paragraph depends on besides its
+own inputs: posterdeck's source (manifest.tool_hash), the font files' content, the versions of
+reportlab (the widths), pyphen (the hyphenation points) and Python (marshal), and the language's
+hyphenation dictionary file. Inside it, each paragraph is found by equality of its whole input
+(the pieces, the style, the width, the bullet, the indent, the slack), never by a hash of it; a
+value read back is checked for the shape encode() makes before use (else broken anew).
+
+An entry is read once per process, at the first paragraph of its language, and written (whole,
+by cache.put) at the end of a target's compose when new paragraphs were broken. It holds what the
+processes of the last build that wrote it used (the paragraphs of other data cuts are dropped):
+a process that finds the entry written by another since it read it (a parallel worker of the
+same language) adds that one's paragraphs first. Losing a write to a race costs time only.
+"""
+from __future__ import annotations
+
+import marshal
+import os
+import sys
+from dataclasses import fields
+from itertools import product
+from operator import attrgetter
+
+from posterdeck import cache
+from posterdeck.pagemodel import Line, Paragraph, Span
+
+KIND = "paragraphs"
+FORMAT = 1
+MOST = 50_000  # paragraphs (or cells) one language's entry keeps at most: a long watch session starts afresh
+
+_STORES: list = []
+
+
+def store(fonts, language: str) -> "Store | None":
+    """The kept paragraphs of ``language`` broken with ``fonts``; None when the cache is off."""
+    if not cache.enabled():
+        return None
+    stores = fonts.__dict__.setdefault("_stores", {})
+    found = stores.get(language)
+    if found is None:
+        found = stores[language] = Store(entry_key(fonts.files, language))
+        _STORES.append(found)
+    return found
+
+
+def save() -> None:
+    """Write the entries that got new paragraphs or cells (the end of a target's compose)."""
+    if not cache.enabled():
+        return
+    for each in _STORES:
+        each.save()
+
+
+def entry_key(files: dict[str, str], language: str) -> str:
+    """The cache key of one language's entry for the font files ``files`` (variant -> path)."""
+    import pyphen
+    import reportlab
+
+    from posterdeck.manifest import tool_hash
+
+    return cache.key(KIND, FORMAT, tool_hash(), reportlab.Version, pyphen.__version__, sys.version_info[:2],
+                     sorted((v, cache.file_hash(p)) for v, p in files.items()), language, _dictionary(language))
+
+
+def _dictionary(language: str) -> str:
+    """The content hash of the hyphenation dictionary compose uses for ``language`` ('' for none)."""
+    import pyphen
+
+    lang = pyphen.language_fallback(language) if language else None
+    return cache.file_hash(str(pyphen.LANGUAGES[lang])) if lang else ""
+
+
+class Store:
+    """One language's kept paragraphs and cells: plain-data keys -> encoded values."""
+
+    def __init__(self, key: str):
+        self.key = key
+        self.paras: dict = {}
+        self.cells: dict = {}
+        self.keep: set = set()  # ("p", key) and ("c", key) used or made in this process
+        self.new = False  # made since the last write
+        self.seen = None  # the file as last read or written here (cache.stamp)
+        self._read()
+
+    def _read(self) -> None:
+        found = _load(cache.get(KIND, self.key))
+        if found is not None:
+            self.paras.update(found[0])
+            self.cells.update(found[1])
+        self.seen = cache.stamp(KIND, self.key)
+
+    def paragraph(self, key: tuple) -> Paragraph | None:
+        plain = paragraph_key(key)
+        enc = self.paras.get(plain)
+        if enc is None:
+            return None
+        found = decode(enc)
+        if found is not None:
+            self.keep.add(("p", plain))
+        return found
+
+    def add_paragraph(self, key: tuple, para: Paragraph) -> None:
+        plain = paragraph_key(key)
+        self.paras[plain] = encode(para)
+        self.keep.add(("p", plain))
+        self.new = True
+
+    def cell(self, key: tuple) -> tuple[str, ...] | None:
+        plain = cell_key(key)
+        lines = self.cells.get(plain)
+        if type(lines) is not tuple or not all(type(s) is str for s in lines):
+            return None
+        self.keep.add(("c", plain))
+        return lines
+
+    def add_cell(self, key: tuple, lines: tuple[str, ...]) -> None:
+        plain = cell_key(key)
+        self.cells[plain] = lines
+        self.keep.add(("c", plain))
+        self.new = True
+
+    def save(self) -> None:
+        if not self.new:
+            return
+        if cache.stamp(KIND, self.key) != self.seen:  # written by another process since: keep its paragraphs too
+            found = _load(cache.get(KIND, self.key))
+            if found is not None:
+                self.paras.update({k: v for k, v in found[0].items() if k not in self.paras})
+                self.cells.update({k: v for k, v in found[1].items() if k not in self.cells})
+                self.keep.update(("p", k) for k in found[0])
+                self.keep.update(("c", k) for k in found[1])
+        paras = {k: self.paras[k] for kind, k in self.keep if kind == "p" and k in self.paras}
+        cells = {k: self.cells[k] for kind, k in self.keep if kind == "c" and k in self.cells}
+        cache.put(KIND, self.key, marshal.dumps((FORMAT, paras, cells)))
+        self.seen = cache.stamp(KIND, self.key)
+        self.new = False
+        if len(self.keep) > MOST:  # a long watch session: start afresh (the entry keeps the last state)
+            self.keep.clear()
+            self.paras.clear()
+            self.cells.clear()
+
+
+def _load(data: bytes | None) -> tuple[dict, dict] | None:
+    """The (paragraphs, cells) of an entry's payload, or None when it has not the shape save() writes."""
+    if data is None:
+        return None
+    try:
+        found = marshal.loads(data)
+    except (ValueError, EOFError, TypeError):
+        return None
+    if not (type(found) is tuple and len(found) == 3 and found[0] == FORMAT and type(found[1]) is dict
+            and type(found[2]) is dict):
+        return None
+    return found[1], found[2]
+
+
+_getters: list = []
+
+
+def _fields_of():
+    """attrgetters of a Piece's, a TextStyle's, a Span's and a Paragraph's (after its spans and lines) fields."""
+    if not _getters:
+        from posterdeck.compose.text import Piece, TextStyle
+
+        _getters.extend(attrgetter(*(f.name for f in fields(cls))) for cls in (Piece, TextStyle, Span))
+        _getters.append(attrgetter(*_PARA_REST))
+    return _getters
+
+
+def paragraph_key(key: tuple) -> tuple:
+    """text.paragraph()'s key (pieces, style, width, bullet, indent, language, slack) as plain data
+    (the language left out: it names the entry), equal exactly when the key is."""
+    piece, style_of = _fields_of()[:2]
+    ps, style, width, bullet, indent, _language, slack = key
+    return tuple(map(piece, ps)), style_of(style), width, bullet, indent, slack
+
+
+def cell_key(key: tuple) -> tuple:
+    """tables._lines()'s key (text, style, width, language) as plain data (the language left out)."""
+    text, style, width, _language = key
+    return text, _fields_of()[1](style), width
+
+
+def _kinds(cls, skip: int = 0) -> set[tuple]:
+    """The types a field tuple of ``cls`` (after its first ``skip`` fields) may have: str for a
+    str field, int or float for a float field (marshal keeps which)."""
+    options = [(str,) if f.type in ("str", str) else (int, float) for f in fields(cls)[skip:]]
+    return set(product(*options))
+
+
+_SPAN = _kinds(Span)
+_SPAN_NAMES = tuple(f.name for f in fields(Span))
+_LINE_NAMES = tuple(f.name for f in fields(Line))
+_PARA_NAMES = tuple(f.name for f in fields(Paragraph))
+_PARA_REST = _PARA_NAMES[2:]
+_PARA_KINDS = _kinds(Paragraph, 2)
+_NUMS = {(int, int), (int, float), (float, int), (float, float)}
+_new = object.__new__
+
+
+def _made(cls, names: tuple, values: tuple):
+    """An instance of the frozen dataclass ``cls`` with these field values, as pickle makes one
+    (its __init__ only sets them: the same object, three times faster)."""
+    made = _new(cls)
+    made.__dict__.update(zip(names, values))
+    return made
+
+
+def encode(para: Paragraph) -> tuple:
+    """A Paragraph as plain data (tuples, strings, numbers: marshal keeps their types)."""
+    _, _, span, rest = _fields_of()
+    return ((tuple(map(span, para.spans)),
+             tuple((tuple(map(span, ln.spans)), ln.width, ln.baseline, ln.refs) for ln in para.lines))
+            + rest(para))
+
+
+def decode(enc: object) -> Paragraph | None:
+    """The Paragraph encode() made, or None when ``enc`` has not that shape."""
+    if type(enc) is not tuple or len(enc) != len(_PARA_NAMES) or type(enc[1]) is not tuple \
+            or tuple(map(type, enc[2:])) not in _PARA_KINDS:
+        return None
+    spans = _spans(enc[0])
+    if spans is None:
+        return None
+    lines = []
+    for ln in enc[1]:
+        if type(ln) is not tuple or len(ln) != 4 or (type(ln[1]), type(ln[2])) not in _NUMS or not _refs(ln[3]):
+            return None
+        line_spans = _spans(ln[0])
+        if line_spans is None:
+            return None
+        lines.append(_made(Line, _LINE_NAMES, (line_spans, *ln[1:])))
+    return _made(Paragraph, _PARA_NAMES, (spans, tuple(lines), *enc[2:]))
+
+
+def _spans(enc: object) -> tuple[Span, ...] | None:
+    if type(enc) is not tuple:
+        return None
+    out = []
+    for s in enc:
+        if type(s) is not tuple or tuple(map(type, s)) not in _SPAN:
+            return None
+        out.append(_made(Span, _SPAN_NAMES, s))
+    return tuple(out)
+
+
+def _refs(refs: object) -> bool:
+    if type(refs) is not tuple:
+        return False
+    for r in refs:
+        if type(r) is not tuple or tuple(map(type, r)) not in _REF:
+            return False
+    return True
+
+
+_REF = {(str, a, b, str) for a, b in _NUMS}
+
+
+def _reset() -> None:
+    """Forget the entries read in this process (tests)."""
+    _STORES.clear()
