@@ -18,7 +18,6 @@ same language) adds that one's paragraphs first. Losing a write to a race costs 
 from __future__ import annotations
 
 import marshal
-import os
 import sys
 from dataclasses import fields
 from itertools import product
@@ -39,9 +38,10 @@ def store(fonts, language: str) -> "Store | None":
     if not cache.enabled():
         return None
     stores = fonts.__dict__.setdefault("_stores", {})
-    found = stores.get(language)
+    where = cache.root()
+    found = stores.get((language, where))
     if found is None:
-        found = stores[language] = Store(entry_key(fonts.files, language))
+        found = stores[(language, where)] = Store(entry_key(fonts.files, language), where)
         _STORES.append(found)
     return found
 
@@ -50,8 +50,10 @@ def save() -> None:
     """Write the entries that got new paragraphs or cells (the end of a target's compose)."""
     if not cache.enabled():
         return
+    where = cache.root()
     for each in _STORES:
-        each.save()
+        if each.root == where:  # (a test's own cache folder: the others are not written)
+            each.save()
 
 
 def entry_key(files: dict[str, str], language: str) -> str:
@@ -76,8 +78,9 @@ def _dictionary(language: str) -> str:
 class Store:
     """One language's kept paragraphs and cells: plain-data keys -> encoded values."""
 
-    def __init__(self, key: str):
+    def __init__(self, key: str, root):
         self.key = key
+        self.root = root  # the cache folder it was read from
         self.paras: dict = {}
         self.cells: dict = {}
         self.keep: set = set()  # ("p", key) and ("c", key) used or made in this process
