@@ -81,8 +81,8 @@ def entry_files(folder: Path) -> list[Path]:
     return sorted(p for p in (folder / memo.KIND).rglob("*") if p.is_file()) if (folder / memo.KIND).exists() else []
 
 
-def kept(files) -> tuple[dict, dict]:
-    """The paragraphs and cells of the sample language's entry, as on disk."""
+def kept(files) -> tuple[dict, dict, dict]:
+    """The paragraphs, cells and tables of the sample language's entry, as on disk."""
     return memo._load(cache.get(memo.KIND, memo.entry_key(files, LANGUAGE)))
 
 
@@ -126,17 +126,17 @@ def test_an_entry_cut_short_or_corrupt_is_broken_anew_never_used(fresh_cache, fi
 
 def wrong_shapes(files):
     """Payloads that pass the checksum but have not the shape compose/memo.py writes."""
-    paras, cells = kept(files)
+    paras, cells, _ = kept(files)
     k, enc = next(iter(paras.items()))
     span = enc[0][0]
     yield "not marshal", b"\x00not marshal at all"
-    yield "another format", marshal.dumps((memo.FORMAT + 1, paras, cells))
-    yield "a list", marshal.dumps([memo.FORMAT, paras, cells])
-    yield "a span short of a field", marshal.dumps((memo.FORMAT, {k: ((span[:-1],),) + enc[1:]}, {}))
-    yield "a number for a text", marshal.dumps((memo.FORMAT, {k: (((0,) + span[1:],),) + enc[1:]}, {}))
-    yield "a text for a number", marshal.dumps((memo.FORMAT, {k: enc[:2] + ("11",) + enc[3:]}, {}))
-    yield "lines not a tuple", marshal.dumps((memo.FORMAT, {k: (enc[0], list(enc[1])) + enc[2:]}, {}))
-    yield "a cell of numbers", marshal.dumps((memo.FORMAT, {}, {c: (1, 2) for c in cells}))
+    yield "another format", marshal.dumps((memo.FORMAT + 1, paras, cells, {}))
+    yield "a list", marshal.dumps([memo.FORMAT, paras, cells, {}])
+    yield "a span short of a field", marshal.dumps((memo.FORMAT, {k: ((span[:-1],),) + enc[1:]}, {}, {}))
+    yield "a number for a text", marshal.dumps((memo.FORMAT, {k: (((0,) + span[1:],),) + enc[1:]}, {}, {}))
+    yield "a text for a number", marshal.dumps((memo.FORMAT, {k: enc[:2] + ("11",) + enc[3:]}, {}, {}))
+    yield "lines not a tuple", marshal.dumps((memo.FORMAT, {k: (enc[0], list(enc[1])) + enc[2:]}, {}, {}))
+    yield "a cell of numbers", marshal.dumps((memo.FORMAT, {}, {c: (1, 2) for c in cells}, {}))
 
 
 def test_an_entry_of_the_wrong_shape_is_broken_anew(fresh_cache, files, monkeypatch):
@@ -152,10 +152,10 @@ def test_an_entry_of_the_wrong_shape_is_broken_anew(fresh_cache, files, monkeypa
 
 def poisoned(files, cold) -> None:
     """The entry with the first paragraph's lines replaced by the third's (right shape, wrong value)."""
-    paras, cells = kept(files)
+    paras, cells, layouts = kept(files)
     first = next(k for k in paras if memo.decode(paras[k]) == cold.paras[0])
     paras[first] = memo.encode(cold.paras[2])
-    cache.put(memo.KIND, memo.entry_key(files, LANGUAGE), marshal.dumps((memo.FORMAT, paras, cells)))
+    cache.put(memo.KIND, memo.entry_key(files, LANGUAGE), marshal.dumps((memo.FORMAT, paras, cells, layouts)))
 
 
 def test_no_cache_neither_reads_nor_writes_the_entry(fresh_cache, files, monkeypatch):
@@ -200,7 +200,7 @@ def test_changed_fonts_libraries_or_source_give_another_entry(fresh_cache, files
 def test_the_entry_holds_what_the_last_build_used(fresh_cache, files, monkeypatch):
     Run(files, monkeypatch)
     Run(files, monkeypatch, texts=["Ein anderer Absatz mit 12,5 %."], cells=["42"])
-    paras, cells = kept(files)
+    paras, cells, _ = kept(files)
     assert len(paras) == len(WIDTHS) and len(cells) == len(WIDTHS)  # the first build's are gone
     Run(files, monkeypatch, texts=["Ein anderer Absatz mit 12,5 %.", "Kurz."], cells=["42"])
     assert len(kept(files)[0]) == 2 * len(WIDTHS)  # used (from the entry) and new
@@ -220,6 +220,46 @@ def test_parallel_processes_of_one_language_keep_both_their_paragraphs(fresh_cac
     assert len(kept(files)[0]) == 2 * len(WIDTHS)
     again = Run(files, monkeypatch, texts=["Der erste Prozess.", "Der zweite Prozess."], cells=[])
     assert again.broken == 0
+
+
+def test_a_target_composed_again_breaks_and_lays_out_nothing_and_gives_the_same_pages(fresh_cache, demo_model,
+                                                                                      monkeypatch):
+    from posterdeck.compose.build import compose
+    from posterdeck.resolve.target import make_target
+
+    target = make_target("de-DE", demo_model.info, demo_model.markets)
+    made = {"paragraphs": 0, "tables": 0}
+    real_paragraph, real_make = text._paragraph, tables.TableBlock._make
+
+    def paragraph(*a, **k):
+        made["paragraphs"] += 1
+        return real_paragraph(*a, **k)
+
+    def make(*a, **k):
+        made["tables"] += 1
+        return real_make(*a, **k)
+
+    monkeypatch.setattr(text, "_paragraph", paragraph)
+    monkeypatch.setattr(tables.TableBlock, "_make", make)
+    monkeypatch.setattr(text, "_SHARED", {})  # a new process: nothing remembered in memory
+    first = compose(demo_model, target)
+    assert made["paragraphs"] > 100 and made["tables"] > 5
+    made.update(paragraphs=0, tables=0)
+    monkeypatch.setattr(text, "_SHARED", {})
+    again = compose(demo_model, target)
+    assert made == {"paragraphs": 0, "tables": 0}
+    assert set(again) == set(first)
+    for kind in first:
+        assert again[kind].pages == first[kind].pages, kind
+
+
+def test_a_table_layout_is_keyed_by_every_field_it_depends_on():
+    from dataclasses import fields
+
+    from posterdeck.resolve.visuals import RTable
+
+    # a new field of RTable is either in the key or named here as one the layout does not read
+    assert {f.name for f in fields(RTable)} - set(memo.TABLE_FIELDS) == {"id", "caption", "type", "paths", "row_paths"}
 
 
 # ----------------------------------------------------------------------------- a real build

@@ -24,10 +24,10 @@ from itertools import product
 from operator import attrgetter
 
 from posterdeck import cache
-from posterdeck.pagemodel import Line, Paragraph, Span
+from posterdeck.pagemodel import Cell, Line, Paragraph, Span
 
 KIND = "paragraphs"
-FORMAT = 1
+FORMAT = 2
 MOST = 50_000  # paragraphs (or cells) one language's entry keeps at most: a long watch session starts afresh
 
 _STORES: list = []
@@ -83,7 +83,8 @@ class Store:
         self.root = root  # the cache folder it was read from
         self.paras: dict = {}
         self.cells: dict = {}
-        self.keep: set = set()  # ("p", key) and ("c", key) used or made in this process
+        self.tables: dict = {}
+        self.keep: set = set()  # ("p", key), ("c", key) and ("t", key) used or made in this process
         self.new = False  # made since the last write
         self.seen = None  # the file as last read or written here (cache.stamp)
         self._read()
@@ -93,6 +94,7 @@ class Store:
         if found is not None:
             self.paras.update(found[0])
             self.cells.update(found[1])
+            self.tables.update(found[2])
         self.seen = cache.stamp(KIND, self.key)
 
     def paragraph(self, key: tuple) -> Paragraph | None:
@@ -125,6 +127,23 @@ class Store:
         self.keep.add(("c", plain))
         self.new = True
 
+    def table(self, key: tuple):
+        """A table layout (tables.TableBlock._kept's key): the result of _make, or its _TooNarrow."""
+        plain = table_key(key)
+        enc = self.tables.get(plain)
+        if enc is None:
+            return None
+        found = decode_table(enc)
+        if found is not None:
+            self.keep.add(("t", plain))
+        return found
+
+    def add_table(self, key: tuple, layout) -> None:
+        plain = table_key(key)
+        self.tables[plain] = encode_table(layout)
+        self.keep.add(("t", plain))
+        self.new = True
+
     def save(self) -> None:
         if not self.new:
             return
@@ -133,31 +152,36 @@ class Store:
             if found is not None:
                 self.paras.update({k: v for k, v in found[0].items() if k not in self.paras})
                 self.cells.update({k: v for k, v in found[1].items() if k not in self.cells})
-                self.keep.update(("p", k) for k in found[0])
-                self.keep.update(("c", k) for k in found[1])
-        paras = {k: self.paras[k] for kind, k in self.keep if kind == "p" and k in self.paras}
-        cells = {k: self.cells[k] for kind, k in self.keep if kind == "c" and k in self.cells}
-        cache.put(KIND, self.key, marshal.dumps((FORMAT, paras, cells)))
+                self.tables.update({k: v for k, v in found[2].items() if k not in self.tables})
+                for kind, got in zip("pct", found):
+                    self.keep.update((kind, k) for k in got)
+        kept: dict = {"p": {}, "c": {}, "t": {}}
+        every = {"p": self.paras, "c": self.cells, "t": self.tables}
+        for kind, k in self.keep:
+            if k in every[kind]:
+                kept[kind][k] = every[kind][k]
+        cache.put(KIND, self.key, marshal.dumps((FORMAT, kept["p"], kept["c"], kept["t"])))
         self.seen = cache.stamp(KIND, self.key)
         self.new = False
         if len(self.keep) > MOST:  # a long watch session: start afresh (the entry keeps the last state)
             self.keep.clear()
             self.paras.clear()
             self.cells.clear()
+            self.tables.clear()
 
 
-def _load(data: bytes | None) -> tuple[dict, dict] | None:
-    """The (paragraphs, cells) of an entry's payload, or None when it has not the shape save() writes."""
+def _load(data: bytes | None) -> tuple[dict, dict, dict] | None:
+    """The (paragraphs, cells, tables) of an entry's payload, or None when it has not the shape save() writes."""
     if data is None:
         return None
     try:
         found = marshal.loads(data)
     except (ValueError, EOFError, TypeError):
         return None
-    if not (type(found) is tuple and len(found) == 3 and found[0] == FORMAT and type(found[1]) is dict
-            and type(found[2]) is dict):
+    if not (type(found) is tuple and len(found) == 4 and found[0] == FORMAT
+            and all(type(d) is dict for d in found[1:])):
         return None
-    return found[1], found[2]
+    return found[1], found[2], found[3]
 
 
 _getters: list = []
@@ -260,6 +284,67 @@ def _refs(refs: object) -> bool:
 
 
 _REF = {(str, a, b, str) for a, b in _NUMS}
+
+
+# the table fields a table's layout depends on (tables.TableBlock._make): not its id, caption or data paths
+TABLE_FIELDS = ("stub_heading", "groups", "columns", "rows", "cell_paths", "cell_formats", "refs", "row_refs")
+_table_fields = attrgetter(*TABLE_FIELDS)
+_CELL_NAMES = tuple(f.name for f in fields(Cell))
+_cell_values = attrgetter(*_CELL_NAMES)
+_CELL = set(product(*[(tuple,) if str(f.type).startswith("tuple") else (int,) if f.type in ("int", int)
+                      else (int, float) if f.type in ("float", float) else (str,) for f in fields(Cell)]))
+_TEXTS = tuple(i for i, f in enumerate(fields(Cell)) if str(f.type).startswith("tuple"))
+TOO_NARROW = "too narrow"
+
+
+def table_key(key: tuple) -> tuple:
+    """tables.TableBlock._kept's key (table, start, stop, step, stub share, width, style, band,
+    language) as plain data (the language left out)."""
+    table, start, stop, step, share, width, style, band, _language = key
+    return _table_fields(table), start, stop, step, share, width, _fields_of()[1](style), band
+
+
+def encode_table(layout) -> object:
+    """_make's result (widths, heights, rows of cells, pad, lead, header rows) as plain data, or
+    TOO_NARROW for its _TooNarrow."""
+    if isinstance(layout, Exception):
+        return TOO_NARROW
+    widths, heights, rows, pad, lead, header = layout
+    return (widths, heights, tuple(tuple(None if c is None else _cell_values(c) for c in row) for row in rows),
+            pad, lead, header)
+
+
+def decode_table(enc: object):
+    """The layout encode_table() made, or None when ``enc`` has not that shape."""
+    if enc == TOO_NARROW:
+        from posterdeck.compose.tables import _TooNarrow
+
+        return _TooNarrow()
+    if type(enc) is not tuple or len(enc) != 6:
+        return None
+    widths, heights, rows, pad, lead, header = enc
+    if not (_numbers(widths) and _numbers(heights) and type(rows) is tuple and type(pad) in (int, float)
+            and type(lead) in (int, float) and type(header) is int):
+        return None
+    out = []
+    for row in rows:
+        if type(row) is not tuple:
+            return None
+        cells = []
+        for c in row:
+            if c is None:
+                cells.append(None)
+                continue
+            if type(c) is not tuple or tuple(map(type, c)) not in _CELL or not all(
+                    type(s) is str for i in _TEXTS for s in c[i]):
+                return None
+            cells.append(_made(Cell, _CELL_NAMES, c))
+        out.append(tuple(cells))
+    return widths, heights, tuple(out), pad, lead, header
+
+
+def _numbers(values: object) -> bool:
+    return type(values) is tuple and all(type(v) in (int, float) for v in values)
 
 
 def _reset() -> None:

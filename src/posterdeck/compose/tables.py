@@ -36,12 +36,38 @@ class TableBlock:
         key = (width, scale)
         found = memo.get(key)
         if found is None:
-            try:
-                found = memo[key] = self._make(width, scale)
-            except _TooNarrow as exc:
-                found = memo[key] = exc
+            found = memo[key] = self._kept(width, scale)
         if isinstance(found, _TooNarrow):
             raise found
+        return found
+
+    def _kept(self, width: float, scale: float):
+        """_make's result (or its _TooNarrow), kept by the fonts for the targets of this language
+        (the same table at the same width and type size: the same layout) and for the next
+        builds by compose.memo. It depends on the table's texts and refs, the part shown, the
+        stub's share, the width, the style at this scale and whether the theme bands rows."""
+        from posterdeck.compose.memo import store
+
+        st = self.ctx.style("table", scale)
+        shown = self.shown
+        key = (self.table, shown.start, shown.stop, shown.step, self.stub_share, width, st,
+               "table_band" in self.ctx.colours, self.ctx.language)
+        fonts = self.ctx.fonts
+        memo = fonts.__dict__.setdefault("table_layouts", {})
+        found = memo.get(key)
+        if found is None:
+            if len(memo) > 10_000:  # a long batch: start afresh rather than grow
+                memo.clear()
+            kept = store(fonts, self.ctx.language)
+            found = kept.table(key) if kept is not None else None
+            if found is None:
+                try:
+                    found = self._make(width, scale)
+                except _TooNarrow as exc:
+                    found = exc
+                if kept is not None:
+                    kept.add_table(key, found)
+            memo[key] = found
         return found
 
     def _make(self, width: float, scale: float):
