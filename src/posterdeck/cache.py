@@ -68,17 +68,40 @@ def get(kind: str, k: str) -> bytes | None:
     return payload
 
 
-def put(kind: str, k: str, payload: bytes) -> None:
+def put(kind: str, k: str, payload: bytes, sync: bool = True) -> None:
     """Store ``payload`` under ``k``, whole or not at all (output.write_atomic, the one writer of
-    whole files); a cache that cannot be written is no error (only slower)."""
+    whole files); a cache that cannot be written is no error (only slower). ``sync=False``: the
+    file is renamed into place without waiting for the disk (fsync), for an entry rewritten
+    often (paragraphs): a crash may leave it cut short, and get() then finds it fails its checksum."""
     if not enabled():
         return
     from posterdeck.output import write_atomic
 
+    data = MAGIC + hashlib.sha256(payload).digest() + payload
     try:
-        write_atomic(_path(kind, k), MAGIC + hashlib.sha256(payload).digest() + payload)
+        if sync:
+            write_atomic(_path(kind, k), data)
+        else:
+            _write_quick(_path(kind, k), data)
     except OSError:
         pass
+
+
+def _write_quick(path: Path, data: bytes) -> None:
+    """write_atomic without its fsync: a temporary file (named as write_atomic names them, so that
+    prune() finds one a killed build left) renamed into place."""
+    import tempfile
+
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data)
+        os.chmod(tmp, 0o644)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
 
 
 def stamp(kind: str, k: str) -> tuple[int, int] | None:

@@ -1,23 +1,25 @@
-"""Paragraphs and table cells broken by earlier builds, kept in the disk cache (posterdeck.cache,
-kind ``paragraphs``): a rebuild after a data update breaks again only the texts whose pieces,
-style or width changed.
+"""Paragraphs, table cells and table layouts made by earlier builds, kept in the disk cache
+(posterdeck.cache, kind ``paragraphs``): a rebuild after a data update breaks again only the texts
+whose pieces, style or width changed, and lays out again only the tables whose texts changed.
 
 One entry per language and font family, keyed by all a broken paragraph depends on besides its
 own inputs: posterdeck's source (manifest.tool_hash), the font files' content, the versions of
 reportlab (the widths), pyphen (the hyphenation points) and Python (marshal), and the language's
 hyphenation dictionary file. Inside it, each paragraph is found by equality of its whole input
 (the pieces, the style, the width, the bullet, the indent, the slack), never by a hash of it; a
-value read back is checked for the shape encode() makes before use (else broken anew).
+value read back is checked for the shape encode() makes before use (else made anew).
 
 An entry is read once per process, at the first paragraph of its language, and written (whole,
-by cache.put) at the end of a target's compose when new paragraphs were broken. It holds what the
-processes of the last build that wrote it used (the paragraphs of other data cuts are dropped):
-a process that finds the entry written by another since it read it (a parallel worker of the
-same language) adds that one's paragraphs first. Losing a write to a race costs time only.
+by cache.put, without waiting for the disk) at the end of a target's compose when new
+paragraphs were broken. It holds what the processes of the last build that wrote it used (the
+paragraphs of other data cuts are dropped): a process that finds the entry written by another
+since it read it (a parallel worker of the same language) adds that one's entries first. Losing
+a write to a race costs time only.
 """
 from __future__ import annotations
 
 import marshal
+import os
 import sys
 from dataclasses import fields
 from itertools import product
@@ -38,7 +40,7 @@ def store(fonts, language: str) -> "Store | None":
     if not cache.enabled():
         return None
     stores = fonts.__dict__.setdefault("_stores", {})
-    where = cache.root()
+    where = _where()
     found = stores.get((language, where))
     if found is None:
         found = stores[(language, where)] = Store(entry_key(fonts.files, language), where)
@@ -46,13 +48,18 @@ def store(fonts, language: str) -> "Store | None":
     return found
 
 
+def _where() -> tuple:
+    """What names the cache folder (cache.root), cheaply: a store belongs to the folder it was read from."""
+    return os.environ.get("POSTERDECK_CACHE_DIR"), os.environ.get("XDG_CACHE_HOME")
+
+
 def save() -> None:
-    """Write the entries that got new paragraphs or cells (the end of a target's compose)."""
+    """Write the entries that got new paragraphs, cells or tables (the end of a target's compose)."""
     if not cache.enabled():
         return
-    where = cache.root()
+    where = _where()
     for each in _STORES:
-        if each.root == where:  # (a test's own cache folder: the others are not written)
+        if each.where == where:  # (a test's own cache folder: the others are not written)
             each.save()
 
 
@@ -76,98 +83,75 @@ def _dictionary(language: str) -> str:
 
 
 class Store:
-    """One language's kept paragraphs and cells: plain-data keys -> encoded values."""
+    """One language's kept paragraphs, cells and table layouts: plain-data keys -> encoded values,
+    as read from the disk (``found``) and as used or made in this process (``used``: what is
+    written back)."""
 
-    def __init__(self, key: str, root):
+    def __init__(self, key: str, where: tuple):
         self.key = key
-        self.root = root  # the cache folder it was read from
-        self.paras: dict = {}
-        self.cells: dict = {}
-        self.tables: dict = {}
-        self.keep: set = set()  # ("p", key), ("c", key) and ("t", key) used or made in this process
+        self.where = where  # the cache folder it was read from
+        self.found: tuple[dict, dict, dict] = ({}, {}, {})  # paragraphs, cells, tables
+        self.used: tuple[dict, dict, dict] = ({}, {}, {})
         self.new = False  # made since the last write
         self.seen = None  # the file as last read or written here (cache.stamp)
-        self._read()
-
-    def _read(self) -> None:
-        found = _load(cache.get(KIND, self.key))
-        if found is not None:
-            self.paras.update(found[0])
-            self.cells.update(found[1])
-            self.tables.update(found[2])
+        got = _load(cache.get(KIND, self.key))
+        if got is not None:
+            self.found = got
         self.seen = cache.stamp(KIND, self.key)
 
-    def paragraph(self, key: tuple) -> Paragraph | None:
-        plain = paragraph_key(key)
-        enc = self.paras.get(plain)
+    def _get(self, kind: int, plain: tuple, decode):
+        enc = self.used[kind].get(plain)
         if enc is None:
-            return None
-        found = decode(enc)
-        if found is not None:
-            self.keep.add(("p", plain))
-        return found
+            enc = self.found[kind].get(plain)
+            if enc is None:
+                return None
+        value = decode(enc)
+        if value is not None:
+            self.used[kind][plain] = enc
+        return value
+
+    def _add(self, kind: int, plain: tuple, enc) -> None:
+        self.used[kind][plain] = enc
+        self.new = True
+
+    def paragraph(self, key: tuple) -> Paragraph | None:
+        return self._get(0, paragraph_key(key), decode)
 
     def add_paragraph(self, key: tuple, para: Paragraph) -> None:
-        plain = paragraph_key(key)
-        self.paras[plain] = encode(para)
-        self.keep.add(("p", plain))
-        self.new = True
+        self._add(0, paragraph_key(key), encode(para))
 
     def cell(self, key: tuple) -> tuple[str, ...] | None:
-        plain = cell_key(key)
-        lines = self.cells.get(plain)
-        if type(lines) is not tuple or not all(type(s) is str for s in lines):
-            return None
-        self.keep.add(("c", plain))
-        return lines
+        return self._get(1, cell_key(key), _lines)
 
     def add_cell(self, key: tuple, lines: tuple[str, ...]) -> None:
-        plain = cell_key(key)
-        self.cells[plain] = lines
-        self.keep.add(("c", plain))
-        self.new = True
+        self._add(1, cell_key(key), lines)
 
     def table(self, key: tuple):
         """A table layout (tables.TableBlock._kept's key): the result of _make, or its _TooNarrow."""
-        plain = table_key(key)
-        enc = self.tables.get(plain)
-        if enc is None:
-            return None
-        found = decode_table(enc)
-        if found is not None:
-            self.keep.add(("t", plain))
-        return found
+        return self._get(2, table_key(key), decode_table)
 
     def add_table(self, key: tuple, layout) -> None:
-        plain = table_key(key)
-        self.tables[plain] = encode_table(layout)
-        self.keep.add(("t", plain))
-        self.new = True
+        self._add(2, table_key(key), encode_table(layout))
 
     def save(self) -> None:
         if not self.new:
             return
-        if cache.stamp(KIND, self.key) != self.seen:  # written by another process since: keep its paragraphs too
-            found = _load(cache.get(KIND, self.key))
-            if found is not None:
-                self.paras.update({k: v for k, v in found[0].items() if k not in self.paras})
-                self.cells.update({k: v for k, v in found[1].items() if k not in self.cells})
-                self.tables.update({k: v for k, v in found[2].items() if k not in self.tables})
-                for kind, got in zip("pct", found):
-                    self.keep.update((kind, k) for k in got)
-        kept: dict = {"p": {}, "c": {}, "t": {}}
-        every = {"p": self.paras, "c": self.cells, "t": self.tables}
-        for kind, k in self.keep:
-            if k in every[kind]:
-                kept[kind][k] = every[kind][k]
-        cache.put(KIND, self.key, marshal.dumps((FORMAT, kept["p"], kept["c"], kept["t"])))
+        if cache.stamp(KIND, self.key) != self.seen:  # written by another process since: keep its entries too
+            got = _load(cache.get(KIND, self.key))
+            if got is not None:
+                for used, theirs in zip(self.used, got):
+                    used.update({k: v for k, v in theirs.items() if k not in used})
+        # what the processes of this build used: the entries of other data cuts are left out
+        cache.put(KIND, self.key, marshal.dumps((FORMAT, *self.used)), sync=False)
         self.seen = cache.stamp(KIND, self.key)
         self.new = False
-        if len(self.keep) > MOST:  # a long watch session: start afresh (the entry keeps the last state)
-            self.keep.clear()
-            self.paras.clear()
-            self.cells.clear()
-            self.tables.clear()
+        if sum(map(len, self.used)) > MOST:  # a long watch session: start afresh (the entry keeps the last state)
+            self.found, self.used = ({}, {}, {}), ({}, {}, {})
+
+
+def _lines(enc: object) -> tuple[str, ...] | None:
+    """A cell's lines as kept, or None when ``enc`` has not their shape."""
+    return enc if type(enc) is tuple and all(type(s) is str for s in enc) else None
 
 
 def _load(data: bytes | None) -> tuple[dict, dict, dict] | None:
