@@ -35,16 +35,28 @@ MOST = 50_000  # paragraphs (or cells) one language's entry keeps at most: a lon
 _STORES: list = []
 
 
+_epoch = [0]  # save() counts: what store() found is asked again after each (the cache may be another)
+
+
 def store(fonts, language: str) -> "Store | None":
-    """The kept paragraphs of ``language`` broken with ``fonts``; None when the cache is off."""
-    if not cache.enabled():
-        return None
-    stores = fonts.__dict__.setdefault("_stores", {})
-    where = _where()
-    found = stores.get((language, where))
-    if found is None:
-        found = stores[(language, where)] = Store(entry_key(fonts.files, language), where)
-        _STORES.append(found)
+    """The kept paragraphs of ``language`` broken with ``fonts``; None when the cache is off.
+    Asked at each paragraph not in memory: the answer is kept until the next save()."""
+    now = fonts.__dict__.get("_store_now")
+    if now is None or now[0] != _epoch[0]:
+        now = fonts._store_now = (_epoch[0], {})
+    try:
+        return now[1][language]
+    except KeyError:
+        pass
+    found = None
+    if cache.enabled():
+        stores = fonts.__dict__.setdefault("_stores", {})
+        where = _where()
+        found = stores.get((language, where))
+        if found is None:
+            found = stores[(language, where)] = Store(entry_key(fonts.files, language), where)
+            _STORES.append(found)
+    now[1][language] = found
     return found
 
 
@@ -55,6 +67,7 @@ def _where() -> tuple:
 
 def save() -> None:
     """Write the entries that got new paragraphs, cells or tables (the end of a target's compose)."""
+    _epoch[0] += 1
     if not cache.enabled():
         return
     where = _where()
@@ -93,13 +106,16 @@ class Store:
         self.found: tuple[dict, dict, dict] = ({}, {}, {})  # paragraphs, cells, tables
         self.used: tuple[dict, dict, dict] = ({}, {}, {})
         self.new = False  # made since the last write
+        self._last: list = [None, None, None]
         self.seen = None  # the file as last read or written here (cache.stamp)
         got = _load(cache.get(KIND, self.key))
         if got is not None:
             self.found = got
         self.seen = cache.stamp(KIND, self.key)
 
-    def _get(self, kind: int, plain: tuple, decode):
+    def _get(self, kind: int, key: tuple, decode):
+        plain = _PLAIN[kind](key)
+        self._last[kind] = (key, plain)  # for the _add that follows a miss (the same key object)
         enc = self.used[kind].get(plain)
         if enc is None:
             enc = self.found[kind].get(plain)
@@ -110,28 +126,33 @@ class Store:
             self.used[kind][plain] = enc
         return value
 
-    def _add(self, kind: int, plain: tuple, enc) -> None:
+    def _add(self, kind: int, key: tuple, enc) -> None:
+        last = self._last[kind]
+        plain = last[1] if last is not None and last[0] is key else _PLAIN[kind](key)
         self.used[kind][plain] = enc
         self.new = True
 
     def paragraph(self, key: tuple) -> Paragraph | None:
-        return self._get(0, paragraph_key(key), decode)
+        """The paragraph of text.paragraph()'s ``key``, or None (then add_paragraph() it once made)."""
+        return self._get(0, key, decode)
 
     def add_paragraph(self, key: tuple, para: Paragraph) -> None:
-        self._add(0, paragraph_key(key), encode(para))
+        self._add(0, key, encode(para))
 
     def cell(self, key: tuple) -> tuple[str, ...] | None:
-        return self._get(1, cell_key(key), _lines)
+        """A cell's lines (tables._lines's ``key``), or None (then add_cell() them once made)."""
+        return self._get(1, key, _lines)
 
     def add_cell(self, key: tuple, lines: tuple[str, ...]) -> None:
-        self._add(1, cell_key(key), lines)
+        self._add(1, key, lines)
 
     def table(self, key: tuple):
-        """A table layout (tables.TableBlock._kept's key): the result of _make, or its _TooNarrow."""
-        return self._get(2, table_key(key), decode_table)
+        """A table layout (tables.TableBlock._kept's key): the result of _make, or its _TooNarrow,
+        or None (then add_table() it once made)."""
+        return self._get(2, key, decode_table)
 
     def add_table(self, key: tuple, layout) -> None:
-        self._add(2, table_key(key), encode_table(layout))
+        self._add(2, key, encode_table(layout))
 
     def save(self) -> None:
         if not self.new:
@@ -329,6 +350,9 @@ def decode_table(enc: object):
 
 def _numbers(values: object) -> bool:
     return type(values) is tuple and all(type(v) in (int, float) for v in values)
+
+
+_PLAIN = (paragraph_key, cell_key, table_key)
 
 
 def _reset() -> None:
