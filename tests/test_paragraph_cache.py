@@ -127,15 +127,22 @@ def test_an_entry_cut_short_or_corrupt_is_broken_anew_never_used(fresh_cache, fi
 def wrong_shapes(files):
     """Payloads that pass the checksum but have not the shape compose/memo.py writes."""
     paras, cells, _ = kept(files)
-    k, enc = next(iter(paras.items()))
+    k, packed = next(iter(paras.items()))
+    enc = marshal.loads(packed)  # a paragraph is kept as the marshal bytes of its plain data
     span = enc[0][0]
+
+    def one(value) -> bytes:
+        return marshal.dumps((memo.FORMAT, {k: marshal.dumps(value)}, {}, {}))
+
     yield "not marshal", b"\x00not marshal at all"
     yield "another format", marshal.dumps((memo.FORMAT + 1, paras, cells, {}))
     yield "a list", marshal.dumps([memo.FORMAT, paras, cells, {}])
-    yield "a span short of a field", marshal.dumps((memo.FORMAT, {k: ((span[:-1],),) + enc[1:]}, {}, {}))
-    yield "a number for a text", marshal.dumps((memo.FORMAT, {k: (((0,) + span[1:],),) + enc[1:]}, {}, {}))
-    yield "a text for a number", marshal.dumps((memo.FORMAT, {k: enc[:2] + ("11",) + enc[3:]}, {}, {}))
-    yield "lines not a tuple", marshal.dumps((memo.FORMAT, {k: (enc[0], list(enc[1])) + enc[2:]}, {}, {}))
+    yield "a span short of a field", one(((span[:-1],),) + enc[1:])
+    yield "a number for a text", one((((0,) + span[1:],),) + enc[1:])
+    yield "a text for a number", one(enc[:2] + ("11",) + enc[3:])
+    yield "lines not a tuple", one((enc[0], list(enc[1])) + enc[2:])
+    yield "a paragraph not marshal", marshal.dumps((memo.FORMAT, {k: b"\xffnot marshal"}, {}, {}))
+    yield "a paragraph not bytes", marshal.dumps((memo.FORMAT, {k: enc}, {}, {}))
     yield "a cell of numbers", marshal.dumps((memo.FORMAT, {}, {c: (1, 2) for c in cells}, {}))
 
 
@@ -153,8 +160,8 @@ def test_an_entry_of_the_wrong_shape_is_broken_anew(fresh_cache, files, monkeypa
 def poisoned(files, cold) -> None:
     """The entry with the first paragraph's lines replaced by the third's (right shape, wrong value)."""
     paras, cells, layouts = kept(files)
-    first = next(k for k in paras if memo.decode(paras[k]) == cold.paras[0])
-    paras[first] = memo.encode(cold.paras[2])
+    first = next(k for k in paras if memo.decode(marshal.loads(paras[k])) == cold.paras[0])
+    paras[first] = marshal.dumps(memo.encode(cold.paras[2]))
     cache.put(memo.KIND, memo.entry_key(files, LANGUAGE), marshal.dumps((memo.FORMAT, paras, cells, layouts)))
 
 

@@ -107,6 +107,7 @@ class Store:
         self.used: tuple[dict, dict, dict] = ({}, {}, {})
         self.new = False  # made since the last write
         self._last: list = [None, None, None]
+        self._shared: dict = {}  # equal parts of the keys, made once (paragraph_key)
         self.seen = None  # the file as last read or written here (cache.stamp)
         got = _load(cache.get(KIND, self.key))
         if got is not None:
@@ -114,7 +115,7 @@ class Store:
         self.seen = cache.stamp(KIND, self.key)
 
     def _get(self, kind: int, key: tuple, decode):
-        plain = _PLAIN[kind](key)
+        plain = _PLAIN[kind](key, self._shared)
         self._last[kind] = (key, plain)  # for the _add that follows a miss (the same key object)
         enc = self.used[kind].get(plain)
         if enc is None:
@@ -128,16 +129,16 @@ class Store:
 
     def _add(self, kind: int, key: tuple, enc) -> None:
         last = self._last[kind]
-        plain = last[1] if last is not None and last[0] is key else _PLAIN[kind](key)
+        plain = last[1] if last is not None and last[0] is key else _PLAIN[kind](key, self._shared)
         self.used[kind][plain] = enc
         self.new = True
 
     def paragraph(self, key: tuple) -> Paragraph | None:
         """The paragraph of text.paragraph()'s ``key``, or None (then add_paragraph() it once made)."""
-        return self._get(0, key, decode)
+        return self._get(0, key, _paragraph)
 
     def add_paragraph(self, key: tuple, para: Paragraph) -> None:
-        self._add(0, key, encode(para))
+        self._add(0, key, marshal.dumps(encode(para)))
 
     def cell(self, key: tuple) -> tuple[str, ...] | None:
         """A cell's lines (tables._lines's ``key``), or None (then add_cell() them once made)."""
@@ -149,10 +150,10 @@ class Store:
     def table(self, key: tuple):
         """A table layout (tables.TableBlock._kept's key): the result of _make, or its _TooNarrow,
         or None (then add_table() it once made)."""
-        return self._get(2, key, decode_table)
+        return self._get(2, key, _table)
 
     def add_table(self, key: tuple, layout) -> None:
-        self._add(2, key, encode_table(layout))
+        self._add(2, key, marshal.dumps(encode_table(layout)))
 
     def save(self) -> None:
         if not self.new:
@@ -167,7 +168,26 @@ class Store:
         self.seen = cache.stamp(KIND, self.key)
         self.new = False
         if sum(map(len, self.used)) > MOST:  # a long watch session: start afresh (the entry keeps the last state)
-            self.found, self.used = ({}, {}, {}), ({}, {}, {})
+            self.found, self.used, self._shared = ({}, {}, {}), ({}, {}, {}), {}
+
+
+# a paragraph and a table layout are kept as the marshal bytes of their plain data (a few hundred
+# bytes, where the tuples took three times more memory), unpacked when used
+def _unpacked(enc: object) -> object:
+    if type(enc) is not bytes:
+        return None
+    try:
+        return marshal.loads(enc)
+    except (ValueError, EOFError, TypeError):
+        return None
+
+
+def _paragraph(enc: object) -> Paragraph | None:
+    return decode(_unpacked(enc))
+
+
+def _table(enc: object):
+    return decode_table(_unpacked(enc))
 
 
 def _lines(enc: object) -> tuple[str, ...] | None:
@@ -202,18 +222,24 @@ def _fields_of():
     return _getters
 
 
-def paragraph_key(key: tuple) -> tuple:
+def paragraph_key(key: tuple, shared: dict | None = None) -> tuple:
     """text.paragraph()'s key (pieces, style, width, bullet, indent, language, slack) as plain data
-    (the language left out: it names the entry), equal exactly when the key is."""
+    (the language left out: it names the entry), equal exactly when the key is. ``shared``: equal
+    parts made once (one text is broken at many widths), for memory and for marshal, which writes
+    a part met again as a reference."""
     piece, style_of = _fields_of()[:2]
     ps, style, width, bullet, indent, _language, slack = key
-    return tuple(map(piece, ps)), style_of(style), width, bullet, indent, slack
+    ps, style = tuple(map(piece, ps)), style_of(style)
+    if shared is not None:
+        ps, style = shared.setdefault(ps, ps), shared.setdefault(style, style)
+    return ps, style, width, bullet, indent, slack
 
 
-def cell_key(key: tuple) -> tuple:
+def cell_key(key: tuple, shared: dict | None = None) -> tuple:
     """tables._lines()'s key (text, style, width, language) as plain data (the language left out)."""
     text, style, width, _language = key
-    return text, _fields_of()[1](style), width
+    style = _fields_of()[1](style)
+    return text, shared.setdefault(style, style) if shared is not None else style, width
 
 
 def _kinds(cls, skip: int = 0) -> set[tuple]:
@@ -302,11 +328,14 @@ _TEXTS = tuple(i for i, f in enumerate(fields(Cell)) if str(f.type).startswith("
 TOO_NARROW = "too narrow"
 
 
-def table_key(key: tuple) -> tuple:
+def table_key(key: tuple, shared: dict | None = None) -> tuple:
     """tables.TableBlock._kept's key (table, start, stop, step, stub share, width, style, band,
     language) as plain data (the language left out)."""
     table, start, stop, step, share, width, style, band, _language = key
-    return _table_fields(table), start, stop, step, share, width, _fields_of()[1](style), band
+    texts, style = _table_fields(table), _fields_of()[1](style)
+    if shared is not None:
+        texts, style = shared.setdefault(texts, texts), shared.setdefault(style, style)
+    return texts, start, stop, step, share, width, style, band
 
 
 def encode_table(layout) -> object:
