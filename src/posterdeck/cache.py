@@ -1,5 +1,5 @@
 """The on-disk cache: what a build paid for once on this machine (drawn charts, parsed hyphenation
-patterns), kept for the next build.
+patterns, paragraphs broken into lines), kept for the next build.
 
 Where: $POSTERDECK_CACHE_DIR, else $XDG_CACHE_HOME/posterdeck, else ~/.cache/posterdeck. Each
 entry is one file named by its key (a SHA-256 of everything the value depends on: the data, the
@@ -71,8 +71,8 @@ def get(kind: str, k: str) -> bytes | None:
 
 def put(kind: str, k: str, payload: bytes) -> None:
     """Store ``payload`` under ``k``, whole or not at all (output.write_atomic, the one writer of
-    whole files; not flushed to disk: get() checks the checksum); a cache that cannot be written
-    is no error (only slower)."""
+    whole files; not flushed to disk: a crash may leave an entry cut short, and get() then finds
+    that it fails its checksum); a cache that cannot be written is no error (only slower)."""
     if not enabled():
         return
     from posterdeck.output import write_atomic
@@ -81,6 +81,17 @@ def put(kind: str, k: str, payload: bytes) -> None:
         write_atomic(_path(kind, k), MAGIC + hashlib.sha256(payload).digest() + payload, durable=False)
     except OSError:
         pass
+
+
+def stamp(kind: str, k: str) -> tuple[int, int] | None:
+    """Which version of the entry ``k`` is on disk (its file's inode and size; put() writes a new
+    file): an entry read, changed and written back by one process can see whether another wrote it
+    in between. None when there is none."""
+    try:
+        st = _path(kind, k).stat()
+    except OSError:
+        return None
+    return st.st_ino, st.st_size
 
 
 def prune(max_bytes: int | None = None, max_age_days: float | None = None) -> int:

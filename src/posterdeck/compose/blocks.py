@@ -41,6 +41,7 @@ class Ctx:
     where: str  # page name, for error messages
     colours: dict = field(default_factory=dict)  # theme colour names
     language: str = ""  # the target's language: hyphenation of words too long for their line
+    _styles: dict = field(default_factory=dict, repr=False, compare=False)  # style() made once per argument set
 
     @property
     def slack(self) -> float:
@@ -49,6 +50,13 @@ class Ctx:
         return SLIDE_SLACK if self.layout.kind == "slides" else 0.0
 
     def style(self, name: str, scale: float, **over) -> TextStyle:
+        key = (name, scale, *sorted(over.items())) if over else (name, scale)
+        found = self._styles.get(key)
+        if found is None:
+            found = self._styles[key] = self._style(name, scale, **over)
+        return found
+
+    def _style(self, name: str, scale: float, **over) -> TextStyle:
         st = self.layout.styles[name]
         size = max(st.size * scale, st.smallest)
         return TextStyle(size=size, leading=st.leading, bold=over.get("bold", st.weight == "bold"),

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from typing import Callable
 
+from posterdeck.compose.memo import save
 from posterdeck.compose.poster import compose_poster
 from posterdeck.errors import PosterdeckError, collect
 from posterdeck.compose.slides import compose_slides, own_master
@@ -22,6 +23,13 @@ def compose(model, target: Target, strict: bool = False,
     called as each is done, so that its charts can start drawing while the next one composes.
     ``master``: the company PowerPoint template's frames (loading.pptx_template); without one,
     the deck is laid out as the slide layout says, on posterdeck's own master."""
+    try:
+        return _compose(model, target, strict, on_ready, master)
+    finally:
+        save()  # the paragraphs broken here, for the next builds (compose.memo)
+
+
+def _compose(model, target: Target, strict: bool, on_ready, master: SlideMaster | None) -> dict[str, Document]:
     doc = resolve(model, target, strict=strict)
     files = font_files(model.theme, model.theme_dir, target.language)
     fonts = Fonts.shared(files)

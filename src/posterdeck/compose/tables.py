@@ -36,12 +36,38 @@ class TableBlock:
         key = (width, scale)
         found = memo.get(key)
         if found is None:
-            try:
-                found = memo[key] = self._make(width, scale)
-            except _TooNarrow as exc:
-                found = memo[key] = exc
+            found = memo[key] = self._kept(width, scale)
         if isinstance(found, _TooNarrow):
             raise found
+        return found
+
+    def _kept(self, width: float, scale: float):
+        """_make's result (or its _TooNarrow), kept by the fonts for the targets of this language
+        (the same table at the same width and type size: the same layout) and for the next
+        builds by compose.memo. It depends on the table's texts and refs, the part shown, the
+        stub's share, the width, the style at this scale and whether the theme bands rows."""
+        from posterdeck.compose.memo import store
+
+        st = self.ctx.style("table", scale)
+        shown = self.shown
+        key = (self.table, shown.start, shown.stop, shown.step, self.stub_share, width, st,
+               "table_band" in self.ctx.colours, self.ctx.language)
+        fonts = self.ctx.fonts
+        memo = fonts.__dict__.setdefault("table_layouts", {})
+        found = memo.get(key)
+        if found is None:
+            if len(memo) > 10_000:  # a long batch: start afresh rather than grow
+                memo.clear()
+            kept = store(fonts, self.ctx.language)
+            found = kept.table(key) if kept is not None else None
+            if found is None:
+                try:
+                    found = self._make(width, scale)
+                except _TooNarrow as exc:
+                    found = exc
+                if kept is not None:
+                    kept.add_table(key, found)
+            memo[key] = found
         return found
 
     def _make(self, width: float, scale: float):
@@ -185,7 +211,8 @@ def _longest_words(table, fonts, language: str, size: float) -> tuple:
 
 
 def _lines(text: str, style: TextStyle, width: float, fonts, where: str, language: str) -> tuple[str, ...]:
-    """A cell's text broken into lines of at most ``width``, kept by ``fonts`` like paragraphs."""
+    """A cell's text broken into lines of at most ``width``, kept by ``fonts`` (and compose.memo) like paragraphs."""
+    from posterdeck.compose.memo import store
     from posterdeck.compose.text import break_lines, make_spans
 
     memo = fonts.__dict__.setdefault("table_cells", {})
@@ -194,9 +221,14 @@ def _lines(text: str, style: TextStyle, width: float, fonts, where: str, languag
     if found is None:
         if len(memo) > 100_000:  # a long batch: start afresh rather than grow
             memo.clear()
-        spans = make_spans([Piece(text)], style, fonts, where)
-        found = memo[key] = tuple("".join(s.text for s in ln.spans)
-                                  for ln in break_lines(spans, width, fonts, style, language))
+        kept = store(fonts, language)  # the cells of earlier builds (compose.memo)
+        found = kept.cell(key) if kept is not None else None
+        if found is None:
+            spans = make_spans([Piece(text)], style, fonts, where)
+            found = tuple("".join(s.text for s in ln.spans) for ln in break_lines(spans, width, fonts, style, language))
+            if kept is not None:
+                kept.add_cell(key, found)
+        memo[key] = found
     return found
 
 

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 
 from posterdeck.errors import LayoutError, Location
+from posterdeck.compose import memo
 from posterdeck.compose.nobreak import GLUE, rewrite
 from posterdeck.fonts import glyphs_problem, missing_glyphs, register
 from posterdeck.pagemodel import Line, Paragraph, Span
@@ -520,14 +521,21 @@ def _split_long(word: list[Span], width: float, fonts: Fonts, language: str = ""
 
 def paragraph(ps: list[Piece], style: TextStyle, width: float, fonts: Fonts, where: str,
               bullet: str = "", indent: float = 0.0, language: str = "", slack: float = 0.0) -> Paragraph:
-    """Pieces broken into lines of at most ``width`` less the share ``slack`` (kept by ``fonts``:
-    the result depends on nothing else, and ``where`` only names the page in an error)."""
+    """Pieces broken into lines of at most ``width`` less the share ``slack`` (kept by ``fonts``,
+    and for the next builds by compose.memo: the result depends on nothing else, and ``where``
+    only names the page in an error)."""
     key = (tuple(ps), style, width, bullet, indent, language, slack)
     found = fonts.paragraphs.get(key)
     if found is None:
         if len(fonts.paragraphs) > 100_000:  # a long batch: start afresh rather than grow
             fonts.paragraphs.clear()
-        found = fonts.paragraphs[key] = _paragraph(ps, style, width, fonts, where, bullet, indent, language, slack)
+        kept = memo.store(fonts, language)  # the paragraphs of earlier builds (compose.memo)
+        found = kept.paragraph(key) if kept is not None else None
+        if found is None:
+            found = _paragraph(ps, style, width, fonts, where, bullet, indent, language, slack)
+            if kept is not None:
+                kept.add_paragraph(key, found)
+        fonts.paragraphs[key] = found
     return found
 
 
