@@ -1,13 +1,15 @@
-"""Draw charts in a helper process while the main process composes, writes the PPTX and paints.
+"""Draw charts and write the PPTX in a helper process while the main process composes and paints.
 
 A target builds on one core: load, compose, then matplotlib (half a second to import, a few
 hundredths of a second a chart), then painting. On a machine with a second core, a helper
 process started with the build imports matplotlib while the main process loads and composes,
 then draws each document's charts while the main process goes on with the rest (for a single
-target, and for the first target of a batch; cli.py decides). The charts are
-the same bytes either way: the helper runs draw_items(), as the painter would. Should the helper
-fail or fall silent, the main process draws the charts itself, and an error there is reported
-as it would be without a helper.
+target, and for the first target of a batch; cli.py decides). Once the charts are drawn, it
+writes the deck's PPTX (python-pptx, which it imports while it waits for the first charts)
+while the main process paints the PDFs, which then never imports python-pptx. The outputs are
+the same bytes either way: the helper runs draw_items() and render_pptx(), as the main process
+would. Should the helper fail or fall silent, the main process draws the charts or writes the
+PPTX itself, and an error there is reported as it would be without a helper.
 """
 from __future__ import annotations
 
@@ -28,11 +30,15 @@ class ChartHelper:
         ctx = multiprocessing.get_context("fork" if sys.platform.startswith("linux") else "spawn")
         self._conn, child = ctx.Pipe()
         inherited = self._conn if ctx.get_start_method() == "fork" else None
-        self._proc = ctx.Process(target=_serve, args=(child, inherited), daemon=True, name="posterdeck-charts")
+        # the key of the last PPTX request begun, here or there: whoever takes it first writes it
+        self._taken = ctx.Value("q", 0)
+        self._proc = ctx.Process(target=_serve, args=(child, inherited, self._taken), daemon=True,
+                                 name="posterdeck-charts")
         self._proc.start()
         child.close()
         self._sent = 0
         self._replies: dict[int, bytes | None] = {}
+        self._drawing: set[int] = set()  # the chart requests not answered yet
 
     def prepare(self, font_files: list[str]) -> None:
         """Cut these fonts for matplotlib now, while this process is still composing."""
@@ -45,6 +51,8 @@ class ChartHelper:
         items = normalized(specs)
         self._sent += 1
         ok = self._send(("draw", self._sent, items))
+        if ok:
+            self._drawing.add(self._sent)
         return Drawing(self, self._sent if ok else None, items)
 
     def draw_each(self, items: tuple) -> "Each":
@@ -52,13 +60,38 @@ class ChartHelper:
         cache's unit, charts/cached.py); the Each's result() is their bytes, or None."""
         self._sent += 1
         ok = self._send(("each", self._sent, items))
+        if ok:
+            self._drawing.add(self._sent)
         return Each(self, self._sent if ok else None)
 
+    def render_pptx(self, doc) -> "Pptx":
+        """Offer the helper the PPTX of the composed deck ``doc`` (render.pptx.render_pptx), to
+        write once it has drawn the charts asked before; the Pptx's result() is its bytes. Until
+        the helper begins it, this process may take it back (Pptx.take)."""
+        self._sent += 1
+        ok = self._send(("pptx", self._sent, doc))
+        return Pptx(self, self._sent if ok else None, doc)
+
+    def drawing(self) -> bool:
+        """Whether charts asked of the helper are still being drawn (without waiting)."""
+        try:
+            while self._drawing and self._conn.poll(0):
+                got, data = self._conn.recv()
+                self._replies[got] = data
+                self._drawing.discard(got)
+        except (EOFError, OSError):  # gone: the painter draws them, as soon as it asks
+            return False
+        return bool(self._drawing)
+
     def _send(self, message) -> bool:
+        import pickle
+
         try:
             self._conn.send(message)
             return True
         except (OSError, ValueError):  # the helper has gone: the painter draws the charts
+            return False
+        except (pickle.PicklingError, TypeError, AttributeError):  # not sent: this process does the work
             return False
 
     def reply(self, key: int) -> bytes | None:
@@ -77,6 +110,8 @@ class ChartHelper:
             except (EOFError, OSError):
                 return None
             self._replies[got] = data
+            self._drawing.discard(got)
+        self._drawing.discard(key)
         return self._replies.pop(key)
 
     def close(self) -> None:
@@ -127,10 +162,51 @@ class Each:
         return self._helper.reply(self._key) if self._key is not None else None
 
 
-def _serve(conn, inherited) -> None:
+class Pptx:
+    """A deck's PPTX offered to the helper: written there, or here when this process takes it
+    before the helper begins it (it then leaves it)."""
+
+    def __init__(self, helper: ChartHelper, key: int | None, doc):
+        self._helper, self._key, self._doc = helper, key, doc
+        self._data: bytes | None = None
+
+    def take(self) -> bool:
+        """Write the PPTX here, now, unless the helper has begun it; True when written here."""
+        if self._key is None or self._data is not None or not _take(self._helper._taken, self._key):
+            return False
+        self._key = None
+        self.result()
+        return True
+
+    def result(self) -> bytes:
+        """The PPTX's bytes: the helper's, else written here (an error then raised as without a
+        helper: the helper answers None for any error, and this process meets it again)."""
+        if self._data is None:
+            data = None
+            if self._key is not None and not _take(self._helper._taken, self._key):  # begun there
+                data = self._helper.reply(self._key)
+            self._key = None
+            if data is None:
+                from posterdeck.render.pptx import render_pptx
+
+                data = render_pptx(self._doc)
+            self._data = data
+        return self._data
+
+
+def _take(taken, key: int) -> bool:
+    """Take PPTX request ``key`` for the process calling, unless the other took it first."""
+    with taken.get_lock():
+        if taken.value >= key:
+            return False
+        taken.value = key
+        return True
+
+
+def _serve(conn, inherited, taken) -> None:
     """The helper's loop: import matplotlib, then answer requests until told to stop or until
-    the main process is gone. A thread takes the requests off the pipe as they come, so that the
-    main process never waits to send one while the helper is sending a large answer (the two
+    the main process is gone; python-pptx is imported the first time it has nothing to do. A
+    thread takes the requests off the pipe as they come, so that the main process never waits to send one while the helper is sending a large answer (the two
     would wait on each other). It leaves with os._exit: nothing of its own needs flushing, and
     tearing down matplotlib's modules took longer than drawing a chart."""
     import pickle
@@ -153,7 +229,11 @@ def _serve(conn, inherited) -> None:
         from posterdeck.charts import fonts, mpl
 
         mpl.import_matplotlib()
+        warm = False
         while True:
+            if not warm and inbox.empty():  # idle (the main process is still composing)
+                _warm()
+                warm = True
             raw = inbox.get()
             message = None if raw is None else pickle.loads(raw)
             if message is None:
@@ -164,11 +244,27 @@ def _serve(conn, inherited) -> None:
                     fonts.chart_font(path)
                 continue
             try:
-                data = tuple(mpl._draw((item,)) for item in payload) if kind == "each" else mpl.draw_items(payload)
-            except Exception:  # the main process draws them again and reports the error
+                if kind == "pptx":
+                    if not _take(taken, key):  # the main process writes it: no answer
+                        continue
+                    from posterdeck.render.pptx import render_pptx
+
+                    data = render_pptx(payload)
+                else:
+                    data = tuple(mpl._draw((item,)) for item in payload) if kind == "each" else mpl.draw_items(payload)
+            except Exception:  # the main process does it again and reports the error
                 data = None
             conn.send((key, data))
     except (EOFError, OSError, KeyboardInterrupt):
         pass
     finally:
         os._exit(0)
+
+
+def _warm() -> None:
+    """Import what writing a PPTX needs: python-pptx and the painter, and the modules of the
+    classes a composed Document holds (unpickling it would import them, pydantic's schema
+    classes among them: a tenth of a second)."""
+    import posterdeck.pagemodel.charts  # noqa: F401
+    import posterdeck.render.pptx  # noqa: F401
+    import posterdeck.schema.layout  # noqa: F401
