@@ -250,18 +250,33 @@ def _paint_pdfs(model: "Model", tag: str, docs: dict, drawing: dict, files: dict
         else:
             files["poster.pdf"] = pdf_file(poster, charts=drawing.get("poster"))
         pages["poster"] = len(poster.pages)
+    screen = (["poster-screen.pdf"] if "poster-screen.pdf" in files else []) + (["deck.pdf"] if "deck" in docs else [])
+    if "poster" in docs and docs["poster"].print_spec is None:
+        screen.append("poster.pdf")  # a layout without a print section: the poster is a screen PDF
+    checked: dict[str, Exception | None] = {}
     if "deck" in docs:
+        # the poster's screen PDF checked now, while the deck's charts may still be drawing; a
+        # failure is raised where it was, after the deck's PDF painted and in the same order
+        for name in (n for n in screen if n in files):
+            checked[name] = _ua_failure(files[name], f"{model.name}/{tag}/{name}")
         idle()
         files["deck.pdf"] = pdf_file(docs["deck"], charts=drawing.get("deck"))
         pages["deck"] = len(docs["deck"].pages)
-    screen = [name for name in ("poster-screen.pdf", "deck.pdf") if name in files]
-    if "poster" in docs and docs["poster"].print_spec is None:
-        screen.append("poster.pdf")  # a layout without a print section: the poster is a screen PDF
-    if screen:  # tagged PDF/UA-1: preflighted like the print poster
-        from posterdeck.finish.ua import require_ua
+    for name in screen:  # tagged PDF/UA-1: preflighted like the print poster
+        failure = checked[name] if name in checked else _ua_failure(files[name], f"{model.name}/{tag}/{name}")
+        if failure is not None:
+            raise failure
 
-        for name in screen:
-            require_ua(files[name], f"{model.name}/{tag}/{name}")
+
+def _ua_failure(data: bytes, name: str) -> Exception | None:
+    """finish.ua.require_ua's error for the PDF ``data``, or None when it passes."""
+    from posterdeck.finish.ua import require_ua
+
+    try:
+        require_ua(data, name)
+    except Exception as exc:
+        return exc
+    return None
 
 
 def reviewed(model: "Model", target, docs: dict) -> tuple:
