@@ -17,6 +17,11 @@ import os
 import sys
 
 
+# what the helper imports while it has nothing to do, for writing a PPTX: the painter (with
+# python-pptx and lxml), and the modules of the classes a composed Document holds, which
+# unpickling it would import (pydantic's schema classes among them: a tenth of a second);
+# one at a time, so that a request waits for one import at most
+WARM = ("posterdeck.pagemodel.charts", "posterdeck.render.pptx", "posterdeck.schema.layout")
 WAIT = 300.0  # seconds to wait for one answer: drawing a document's charts takes well under one
 
 
@@ -209,6 +214,7 @@ def _serve(conn, inherited, taken) -> None:
     thread takes the requests off the pipe as they come, so that the main process never waits to send one while the helper is sending a large answer (the two
     would wait on each other). It leaves with os._exit: nothing of its own needs flushing, and
     tearing down matplotlib's modules took longer than drawing a chart."""
+    import importlib
     import pickle
     import queue
     import threading
@@ -229,11 +235,10 @@ def _serve(conn, inherited, taken) -> None:
         from posterdeck.charts import fonts, mpl
 
         mpl.import_matplotlib()
-        warm = False
+        warm = list(WARM)
         while True:
-            if not warm and inbox.empty():  # idle (the main process is still composing)
-                _warm()
-                warm = True
+            while warm and inbox.empty():  # idle (the main process is still composing): one module at a time
+                importlib.import_module(warm.pop(0))
             raw = inbox.get()
             message = None if raw is None else pickle.loads(raw)
             if message is None:
@@ -259,12 +264,3 @@ def _serve(conn, inherited, taken) -> None:
         pass
     finally:
         os._exit(0)
-
-
-def _warm() -> None:
-    """Import what writing a PPTX needs: python-pptx and the painter, and the modules of the
-    classes a composed Document holds (unpickling it would import them, pydantic's schema
-    classes among them: a tenth of a second)."""
-    import posterdeck.pagemodel.charts  # noqa: F401
-    import posterdeck.render.pptx  # noqa: F401
-    import posterdeck.schema.layout  # noqa: F401
