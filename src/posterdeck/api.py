@@ -174,6 +174,8 @@ def build_target(model: "Model", tag: str, out: Path, strict: bool = False,
             drawing[kind] = drawing["poster"]
         elif specs:
             drawing[kind] = CachedCharts(normalized(specs), helper)
+        if helper is not None and kind == "poster" and (not specs or drawing[kind].drawn == 0):
+            helper.expect_pptx()  # nothing for it to draw: it will likely write the PPTX
 
     master = deck_master(model, pptx_template) if "deck" in model.layouts else None
     docs = compose(model, target, strict=strict, on_ready=ready, master=master)

@@ -17,10 +17,12 @@ import os
 import sys
 
 
-# what the helper imports while it has nothing to do, for writing a PPTX: the painter (with
-# python-pptx and lxml), and the modules of the classes a composed Document holds, which
-# unpickling it would import (pydantic's schema classes among them: a tenth of a second);
-# one at a time, so that a request waits for one import at most
+# what the helper imports for writing a PPTX, once told to expect one (expect_pptx) and while
+# it has nothing else to do: the painter (with python-pptx and lxml), and the modules of the
+# classes a composed Document holds, which unpickling it would import (pydantic's schema
+# classes among them: a tenth of a second); one at a time, so that a request waits for one
+# import at most. Not before it is told: for a target with charts to draw, the PPTX is
+# written in the main process and the imports would only take CPU time from it.
 WARM = ("posterdeck.pagemodel.charts", "posterdeck.render.pptx", "posterdeck.schema.layout")
 WAIT = 300.0  # seconds to wait for one answer: drawing a document's charts takes well under one
 
@@ -68,6 +70,11 @@ class ChartHelper:
         if ok:
             self._drawing.add(self._sent)
         return Each(self, self._sent if ok else None)
+
+    def expect_pptx(self) -> None:
+        """Say that the PPTX will probably be asked for (the charts are in the cache): the helper
+        then imports what writing it needs, while it has nothing else to do."""
+        self._send(("warm", 0, ()))  # no reply
 
     def render_pptx(self, doc) -> "Pptx":
         """Offer the helper the PPTX of the composed deck ``doc`` (render.pptx.render_pptx), to
@@ -235,7 +242,7 @@ def _serve(conn, inherited, taken) -> None:
         from posterdeck.charts import fonts, mpl
 
         mpl.import_matplotlib()
-        warm = list(WARM)
+        warm: list = []
         while True:
             while warm and inbox.empty():  # idle (the main process is still composing): one module at a time
                 importlib.import_module(warm.pop(0))
@@ -244,6 +251,9 @@ def _serve(conn, inherited, taken) -> None:
             if message is None:
                 break
             kind, key, payload = message
+            if kind == "warm":
+                warm = list(WARM)
+                continue
             if kind == "fonts":
                 for path in payload:
                     fonts.chart_font(path)
