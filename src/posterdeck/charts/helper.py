@@ -80,8 +80,14 @@ class ChartHelper:
         """Offer the helper the PPTX of the composed deck ``doc`` (render.pptx.render_pptx), to
         write once it has drawn the charts asked before; the Pptx's result() is its bytes. Until
         the helper begins it, this process may take it back (Pptx.take)."""
+        import pickle
+
         self._sent += 1
-        ok = self._send(("pptx", self._sent, doc))
+        try:  # pickled apart: the helper unpickles it (importing its classes) only if it takes it
+            blob = pickle.dumps(doc, protocol=pickle.HIGHEST_PROTOCOL)
+        except (pickle.PicklingError, TypeError, AttributeError):  # not sent: this process writes it
+            return Pptx(self, None, doc)
+        ok = self._send(("pptx", self._sent, blob))
         return Pptx(self, self._sent if ok else None, doc)
 
     def drawing(self) -> bool:
@@ -96,14 +102,10 @@ class ChartHelper:
         return bool(self._drawing)
 
     def _send(self, message) -> bool:
-        import pickle
-
         try:
             self._conn.send(message)
             return True
         except (OSError, ValueError):  # the helper has gone: the painter draws the charts
-            return False
-        except (pickle.PicklingError, TypeError, AttributeError):  # not sent: this process does the work
             return False
 
     def reply(self, key: int) -> bytes | None:
@@ -264,7 +266,7 @@ def _serve(conn, inherited, taken) -> None:
                         continue
                     from posterdeck.render.pptx import render_pptx
 
-                    data = render_pptx(payload)
+                    data = render_pptx(pickle.loads(payload))
                 else:
                     data = tuple(mpl._draw((item,)) for item in payload) if kind == "each" else mpl.draw_items(payload)
             except Exception:  # the main process does it again and reports the error
