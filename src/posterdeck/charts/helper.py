@@ -4,12 +4,13 @@ A target builds on one core: load, compose, then matplotlib (half a second to im
 hundredths of a second a chart), then painting. On a machine with a second core, a helper
 process started with the build imports matplotlib while the main process loads and composes,
 then draws each document's charts while the main process goes on with the rest (for a single
-target, and for the first target of a batch; cli.py decides). Once the charts are drawn, it
-writes the deck's PPTX (python-pptx, which it imports while it waits for the first charts)
-while the main process paints the PDFs, which then never imports python-pptx. The outputs are
-the same bytes either way: the helper runs draw_items() and render_pptx(), as the main process
-would. Should the helper fail or fall silent, the main process draws the charts or writes the
-PPTX itself, and an error there is reported as it would be without a helper.
+target, and for the first target of a batch; cli.py decides). The deck's PPTX is offered to
+it too: whichever process begins it first writes it (the main process takes it back while the
+helper still draws charts it will need), so that a target whose charts come from the cache
+gets its PPTX written here while the main process paints the PDFs. The outputs are the same
+bytes either way: the helper runs draw_items() and render_pptx(), as the main process would.
+Should the helper fail or fall silent, the main process draws the charts or writes the PPTX
+itself, and an error there is reported as it would be without a helper.
 """
 from __future__ import annotations
 
@@ -219,9 +220,9 @@ def _take(taken, key: int) -> bool:
 
 def _serve(conn, inherited, taken) -> None:
     """The helper's loop: import matplotlib, then answer requests until told to stop or until
-    the main process is gone; python-pptx is imported the first time it has nothing to do. A
-    thread takes the requests off the pipe as they come, so that the main process never waits to send one while the helper is sending a large answer (the two
-    would wait on each other). It leaves with os._exit: nothing of its own needs flushing, and
+    the main process is gone (told to expect a PPTX, it imports WARM while it has nothing to do).
+    A thread takes the requests off the pipe as they come, so that the main process never waits
+    to send one while the helper is sending a large answer (the two would wait on each other). It leaves with os._exit: nothing of its own needs flushing, and
     tearing down matplotlib's modules took longer than drawing a chart."""
     import importlib
     import pickle
