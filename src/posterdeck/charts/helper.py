@@ -222,8 +222,9 @@ def _serve(conn, inherited, taken) -> None:
     """The helper's loop: import matplotlib, then answer requests until told to stop or until
     the main process is gone (told to expect a PPTX, it imports WARM while it has nothing to do).
     A thread takes the requests off the pipe as they come, so that the main process never waits
-    to send one while the helper is sending a large answer (the two would wait on each other). It leaves with os._exit: nothing of its own needs flushing, and
-    tearing down matplotlib's modules took longer than drawing a chart."""
+    to send one while the helper is sending a large answer (the two would wait on each other).
+    It leaves with os._exit: nothing of its own needs flushing, and tearing down matplotlib's
+    modules took longer than drawing a chart."""
     import importlib
     import pickle
     import queue
