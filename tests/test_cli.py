@@ -111,3 +111,20 @@ def test_require_tool_skips_locally_and_fails_on_ci(monkeypatch):
         conftest.require_tool("pdftotext")
     monkeypatch.setattr(conftest.shutil, "which", lambda name: f"/usr/bin/{name}")
     assert conftest.require_tool("pdftotext") == "/usr/bin/pdftotext"
+
+
+def test_require_approved_reaches_the_worker_processes(project_copy):
+    """The build's options travel to the workers in one object (cli.Options): with two targets
+    (the first built in the build process, the second in a worker), --require-approved fails
+    both while nothing is approved, and the same build without it writes both."""
+    targets = ["--target", "en-GB", "--target", "en-NL", "--jobs", "2", "--out", str(project_copy.out)]
+    res = project_copy.cli("build", f"data/{DECK}", *targets, "--require-approved")
+    assert res.returncode == 1
+    assert "approvals.yaml" in res.stderr
+    assert f"2 target(s) failed, nothing written for them: {DECK} en-GB, {DECK} en-NL" in res.stderr
+    for tag in ("en-GB", "en-NL"):
+        assert not (project_copy.out / DECK / tag).exists()
+    res = project_copy.cli("build", f"data/{DECK}", *targets)
+    assert res.returncode == 0, res.stderr
+    for tag in ("en-GB", "en-NL"):
+        assert (project_copy.out / DECK / tag / "deck.pptx").is_file()

@@ -103,6 +103,131 @@ def test_charts_are_drawn_here_when_the_helper_stops_answering(tmp_path, demo_mo
     assert digests(tmp_path / DECK_DIR.name / TARGET) == built_here
 
 
+def _ready_helper():
+    """A helper that has imported matplotlib (it answered a request) and is idle."""
+    from posterdeck.charts.helper import ChartHelper
+
+    helper = ChartHelper()
+    helper.draw_each(()).result()
+    return helper
+
+
+def _count_pptx_here(monkeypatch) -> list:
+    """Count the PPTX files written in this process (not in a helper forked before)."""
+    from posterdeck.render import pptx
+
+    calls, real = [], pptx.render_pptx
+
+    def counted(doc):
+        calls.append(doc)
+        return real(doc)
+
+    monkeypatch.setattr(pptx, "render_pptx", counted)
+    return calls
+
+
+def test_with_its_charts_drawn_the_helper_writes_the_pptx_and_the_bytes_are_the_same(tmp_path, demo_model,
+                                                                                   built_here, monkeypatch):
+    """Charts from the cache: the helper has nothing to draw, so it writes the PPTX while the
+    PDFs paint here."""
+    from posterdeck import api
+
+    api.build_target(demo_model, TARGET, tmp_path / "first")  # the charts into the (test's) cache
+    helper = _ready_helper()
+    here = _count_pptx_here(monkeypatch)
+    try:
+        result = api.build_target(demo_model, TARGET, tmp_path, helper=helper)
+    finally:
+        helper.close()
+    assert here == []  # written there
+    assert helper._taken.value > 0
+    assert [p.name for p in result.files] == ["poster.pdf", "poster-screen.pdf", "deck.pptx", "deck.pdf"]
+    assert digests(tmp_path / DECK_DIR.name / TARGET) == built_here
+
+
+def test_while_the_helper_draws_charts_the_pptx_is_written_here(tmp_path, demo_model, built_here, monkeypatch):
+    from posterdeck import api
+
+    helper = _ready_helper()
+    here = _count_pptx_here(monkeypatch)
+    try:
+        api.build_target(demo_model, TARGET, tmp_path, helper=helper)  # an empty cache: every chart to draw
+    finally:
+        helper.close()
+    assert len(here) == 1
+    assert digests(tmp_path / DECK_DIR.name / TARGET) == built_here
+
+
+def test_the_pptx_is_written_here_when_the_helper_is_gone(tmp_path, demo_model, built_here, monkeypatch):
+    from posterdeck import api
+
+    api.build_target(demo_model, TARGET, tmp_path / "first")  # charts cached: the PPTX would go to the helper
+    helper = _ready_helper()
+    helper._proc.kill()
+    helper._proc.join(10)
+    here = _count_pptx_here(monkeypatch)
+    try:
+        api.build_target(demo_model, TARGET, tmp_path, helper=helper)
+    finally:
+        helper.close()
+    assert len(here) == 1
+    assert digests(tmp_path / DECK_DIR.name / TARGET) == built_here
+
+
+def test_a_pptx_the_helper_cannot_write_fails_here_with_its_own_error():
+    """The helper answers nothing useful for a PPTX it failed to write: this process writes it
+    again and meets the error itself, as without a helper."""
+    import time
+
+    helper = _ready_helper()
+    try:
+        job = helper.render_pptx(NoDeck())
+        deadline = time.monotonic() + 60
+        while helper._taken.value == 0 and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert helper._taken.value > 0  # the helper took it (and failed) before this process asks
+        with pytest.raises(AttributeError):
+            job.result()
+    finally:
+        helper.close()
+
+
+class NoDeck:
+    """Pickles (to the helper), but is no Document."""
+
+
+def test_the_pptx_error_is_reported_before_a_pdf_error_with_or_without_a_helper(tmp_path, demo_model,
+                                                                                monkeypatch):
+    """Without a helper the PPTX is written first, so its error is the one reported; with a
+    helper the PDFs paint meanwhile, and the PPTX's error still wins."""
+    from posterdeck import api
+    from posterdeck.errors import LayoutError, PrintError
+    from posterdeck.render import pptx
+
+    def bad_pdfs(*args, **kwargs):
+        raise PrintError("the PDFs failed")
+
+    def bad_pptx(doc):
+        raise LayoutError("the PPTX failed")
+
+    monkeypatch.setattr(api, "_paint_pdfs", bad_pdfs)
+    with pytest.raises(PrintError):  # the helper writes a good PPTX: the PDFs' error stands
+        with _ready_helper() as helper:
+            api.build_target(demo_model, TARGET, tmp_path, helper=helper)
+    monkeypatch.setattr(pptx, "render_pptx", bad_pptx)
+    with pytest.raises(LayoutError, match="the PPTX failed"):
+        api.build_target(demo_model, TARGET, tmp_path)
+    helper = _ready_helper()
+    helper._proc.kill()  # the PPTX falls back here, and fails
+    helper._proc.join(10)
+    try:
+        with pytest.raises(LayoutError, match="the PPTX failed"):
+            api.build_target(demo_model, TARGET, tmp_path, helper=helper)
+    finally:
+        helper.close()
+    assert not (tmp_path / DECK_DIR.name / TARGET).exists()
+
+
 def test_the_helper_leaves_when_the_build_closes_it():
     from posterdeck.charts.helper import ChartHelper
 

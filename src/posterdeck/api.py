@@ -134,7 +134,8 @@ def build_target(model: "Model", tag: str, out: Path, strict: bool = False,
                  review: bool = False) -> TargetResult:
     """Compose and render one target; once all of its files rendered, replace the target's folder
     by them and their manifest, all at once (output.publish). With a ``helper``, the charts of
-    each document are drawn there while this process goes on. ``pptx_template``: the company
+    each document are drawn there while this process composes, and then the PPTX is written
+    there while this process paints the PDFs. ``pptx_template``: the company
     PowerPoint template for this build (else the theme's). ``fingerprint``: the manifest's
     inputs, taken before the build (by default here, before composing). ``review``: the review
     pack (review.pdf, review.html) is written into the same set."""
@@ -173,6 +174,8 @@ def build_target(model: "Model", tag: str, out: Path, strict: bool = False,
             drawing[kind] = drawing["poster"]
         elif specs:
             drawing[kind] = CachedCharts(normalized(specs), helper)
+        if helper is not None and kind == "poster" and (not specs or drawing[kind].drawn == 0):
+            helper.expect_pptx()  # nothing for it to draw: it will likely write the PPTX
 
     master = deck_master(model, pptx_template) if "deck" in model.layouts else None
     docs = compose(model, target, strict=strict, on_ready=ready, master=master)
@@ -184,12 +187,52 @@ def build_target(model: "Model", tag: str, out: Path, strict: bool = False,
     approval = approval_check(model, checked, require_approved)  # before painting: fails fast
     files: dict[str, bytes] = {}
     pages = {}
-    if "deck" in docs:  # first: the PPTX needs no matplotlib, so the helper has time to draw
+    pptx = None
+    if "deck" in docs and helper is not None:
+        # offered to the helper, to write once its charts are drawn while the PDFs paint here;
+        # taken back (written here) whenever this process would otherwise wait for charts
+        pptx = helper.render_pptx(docs["deck"])
+    elif "deck" in docs:  # first: the helper-less order, which decides whose error is reported
         from posterdeck.render.pptx import render_pptx
 
         files["deck.pptx"] = render_pptx(docs["deck"])
+
+    def idle() -> None:  # before each PDF: while the helper still draws, write the PPTX here
+        if pptx is not None and helper.drawing():
+            pptx.take()
+
+    try:
+        _paint_pdfs(model, tag, docs, drawing, files, pages, idle)
+    except Exception:
+        if pptx is not None:  # the PPTX's error first, as when it is written before the PDFs
+            pptx.result()
+        raise
+    if pptx is not None:
+        files["deck.pptx"] = pptx.result()
+    if review:
+        files.update(review_pack(checked[0], docs, files))
+    from posterdeck.output import publish
+
+    files = {name: files[name] for name in sorted(files, key=OUTPUTS.index)}  # one order, whatever order they were made in
+    written = publish(out / model.name / tag, files, manifest.content(fp, files, time.perf_counter() - start))
+    # first: a build shows its first few warnings; the deck's own (stale approvals, unstated claims) lead
+    warnings = deck_warnings(model, checked[1] if checked else None) + ([approval] if approval else [])
+    # then the resolver's, shared by the documents, then each document's own (a template's font)
+    for d in docs.values():
+        warnings.extend(w for w in d.warnings if w not in warnings)
+    return TargetResult(model.name, tag, written, pages, time.perf_counter() - start, list(warnings))
+
+
+def _paint_pdfs(model: "Model", tag: str, docs: dict, drawing: dict, files: dict[str, bytes], pages: dict,
+                idle=lambda: None) -> None:
+    """The target's PDFs into ``files`` (and their page counts into ``pages``), each checked:
+    the print poster's preflight, PDF/UA-1 for the screen PDFs. ``idle()`` is called before
+    painting a PDF (whose charts may still be drawing)."""
+    from posterdeck.render.pdf import chart_specs
+
     if "poster" in docs:
         poster = docs["poster"]
+        idle()
         if poster.print_spec is not None:
             from posterdeck.finish.preflight import preflight
 
@@ -209,29 +252,33 @@ def build_target(model: "Model", tag: str, out: Path, strict: bool = False,
         else:
             files["poster.pdf"] = pdf_file(poster, charts=drawing.get("poster"))
         pages["poster"] = len(poster.pages)
-    if "deck" in docs:
-        files["deck.pdf"] = pdf_file(docs["deck"], charts=drawing.get("deck"))
-        pages["deck"] = len(docs["deck"].pages)
-    screen = [name for name in ("poster-screen.pdf", "deck.pdf") if name in files]
+    screen = (["poster-screen.pdf"] if "poster-screen.pdf" in files else []) + (["deck.pdf"] if "deck" in docs else [])
     if "poster" in docs and docs["poster"].print_spec is None:
         screen.append("poster.pdf")  # a layout without a print section: the poster is a screen PDF
-    if screen:  # tagged PDF/UA-1: preflighted like the print poster
-        from posterdeck.finish.ua import require_ua
+    checked: dict[str, Exception | None] = {}
+    if "deck" in docs:
+        # the poster's screen PDF checked now, while the deck's charts may still be drawing; a
+        # failure is raised where it was, after the deck's PDF painted and in the same order
+        for name in (n for n in screen if n in files):
+            checked[name] = _ua_failure(files[name], f"{model.name}/{tag}/{name}")
+        idle()
+        files["deck.pdf"] = pdf_file(docs["deck"], charts=drawing.get("deck"))
+        pages["deck"] = len(docs["deck"].pages)
+    for name in screen:  # tagged PDF/UA-1: preflighted like the print poster
+        failure = checked[name] if name in checked else _ua_failure(files[name], f"{model.name}/{tag}/{name}")
+        if failure is not None:
+            raise failure
 
-        for name in screen:
-            require_ua(files[name], f"{model.name}/{tag}/{name}")
-    if review:
-        files.update(review_pack(checked[0], docs, files))
-    from posterdeck.output import publish
 
-    files = {name: files[name] for name in sorted(files, key=OUTPUTS.index)}  # one order, whatever order they were made in
-    written = publish(out / model.name / tag, files, manifest.content(fp, files, time.perf_counter() - start))
-    # first: a build shows its first few warnings; the deck's own (stale approvals, unstated claims) lead
-    warnings = deck_warnings(model, checked[1] if checked else None) + ([approval] if approval else [])
-    # then the resolver's, shared by the documents, then each document's own (a template's font)
-    for d in docs.values():
-        warnings.extend(w for w in d.warnings if w not in warnings)
-    return TargetResult(model.name, tag, written, pages, time.perf_counter() - start, list(warnings))
+def _ua_failure(data: bytes, name: str) -> Exception | None:
+    """finish.ua.require_ua's error for the PDF ``data``, or None when it passes."""
+    from posterdeck.finish.ua import require_ua
+
+    try:
+        require_ua(data, name)
+    except Exception as exc:
+        return exc
+    return None
 
 
 def reviewed(model: "Model", target, docs: dict) -> tuple:

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import sys
+from dataclasses import dataclass
 from pathlib import Path
 
 import click
@@ -76,44 +77,59 @@ def build(decks: tuple[Path, ...], targets: tuple[str, ...], out: Path, strict: 
         click.echo(plan.as_json(plan.plan(_folders(decks), out, n, targets), n))
         sys.exit(0)
 
-    from rich.console import Console
-
     # a build makes millions of short-lived objects and lives for seconds: with Python's default
     # threshold the collector ran hundreds of times a target, walking every imported module
     gc.set_threshold(50_000, 20, 100)
-    console = Console(stderr=True, quiet=quiet)
+    console = _console(quiet)
     folders = _folders(decks)
     from posterdeck import api
 
-    global _ALLOWED, _REQUIRE_APPROVED
-    _ALLOWED = tuple(str(p) for p in allow_outside)
-    _REQUIRE_APPROVED = require_approved
     try:
         template = str(api.checked_template(pptx_template) or "")
     except PosterdeckError as e:
         _report(e)
         sys.exit(e.exit_code)
+    opts = Options(strict, template, tuple(str(p) for p in allow_outside), require_approved, review)
     only = None
     if shard:
         only = {(p.deck, p.target) for p in plan.plan(folders, out, n, targets) if p.shard == k}
-    status = _build_once(folders, targets, out, strict, force, jobs, console, quiet, template=template, only=only,
-                         review=review)
+    status = _build_once(folders, targets, out, opts, force, jobs, console, quiet, only=only)
     from posterdeck import cache
 
     cache.prune()
     if not watch:
         sys.exit(status)
-    _watch(folders, targets, out, strict, jobs, console, quiet, template, review)
+    _watch(folders, targets, out, opts, jobs, console, quiet)
 
 
-_ALLOWED: tuple[str, ...] = ()  # --allow-outside of this build, for every deck and worker
-_REQUIRE_APPROVED = False  # --require-approved of this build, for every deck and worker
+@dataclass(frozen=True)
+class Options:
+    """What every target of one build is built with, from the command line to the workers (and
+    through every cycle of --watch)."""
+
+    strict: bool = False  # --strict
+    template: str = ""  # --pptx-template, checked and resolved; "" for the theme's
+    allowed: tuple[str, ...] = ()  # --allow-outside folders
+    require_approved: bool = False  # --require-approved
+    review: bool = False  # --review: the review pack is part of every target's set
+
+    def manifest_key(self) -> dict:
+        """The options a target's outputs depend on (api.options)."""
+        from posterdeck import api
+
+        return api.options(self.strict, self.template, self.require_approved, self.review)
+
+    def build_job(self, folder: str, tag: str, out: str, helper=None) -> tuple:
+        """api.build_job of one target with these options."""
+        from posterdeck import api
+
+        return api.build_job(folder, tag, out, self.strict, helper, self.template, self.allowed,
+                             self.require_approved, self.review)
 
 
-def _build_once(folders, targets, out: Path, strict: bool, force: bool, jobs: int, console, quiet: bool,
-                announce: bool = False, template: str = "", only: set | None = None, review: bool = False) -> int:
-    """``only``: the (deck name, target) pairs of this shard (--shard), else every pair.
-    ``review``: the review pack is part of every target's set."""
+def _build_once(folders, targets, out: Path, opts: Options, force: bool, jobs: int, console, quiet: bool,
+                announce: bool = False, only: set | None = None) -> int:
+    """``only``: the (deck name, target) pairs of this shard (--shard), else every pair."""
     from posterdeck import api, manifest, output
 
     api.forget_models()  # a watch cycle must see the files as they are now
@@ -132,7 +148,7 @@ def _build_once(folders, targets, out: Path, strict: bool, force: bool, jobs: in
             tags = [t for t in declared if (not targets or t in targets)
                     and (only is None or (folder.resolve().name, t) in only)]
             stale_of[folder] = [t for t in tags if force or not manifest.up_to_date(
-                out, folder, t, api.options(strict, template, _REQUIRE_APPROVED, review))]
+                out, folder, t, opts.manifest_key())]
             fresh.extend((folder.name, t) for t in tags if t not in stale_of[folder])
             if not stale_of[folder] and not (targets and set(targets) - set(declared)):
                 del stale_of[folder]
@@ -143,7 +159,7 @@ def _build_once(folders, targets, out: Path, strict: bool, force: bool, jobs: in
         for folder, stale in stale_of.items():
             try:
                 # validate first: bad input stops the deck before any work (workers reuse the model)
-                model = api.cached_model(str(folder), _ALLOWED)
+                model = api.cached_model(str(folder), opts.allowed)
                 wanted = api.targets_of(model, list(targets) or None)
                 plan.extend((str(folder), tag) for tag in wanted if tag in stale)
             except PosterdeckError as e:
@@ -153,7 +169,7 @@ def _build_once(folders, targets, out: Path, strict: bool, force: bool, jobs: in
                 if folder in unreadable:
                     click.echo(f"error: {folder}: {unreadable[folder]}", err=True)
                     failed = max(failed, 1)
-        results = _run(plan, out, strict, jobs, console, helper, template, review) if plan else []
+        results = _run(plan, out, opts, jobs, console, helper) if plan else []
     finally:
         if helper is not None:
             helper.close()
@@ -186,7 +202,7 @@ def _build_once(folders, targets, out: Path, strict: bool, force: bool, jobs: in
     return failed
 
 
-def _watch(folders, targets, out, strict, jobs, console, quiet, template: str = "", review: bool = False) -> None:
+def _watch(folders, targets, out, opts: Options, jobs, console, quiet) -> None:
     """Poll the inputs of every target; when one changes, rebuild the targets it affects."""
     import time
 
@@ -213,8 +229,7 @@ def _watch(folders, targets, out, strict, jobs, console, quiet, template: str = 
             if now != seen:
                 changed = sorted(str(p) for p in set(now) | set(seen) if now.get(p) != seen.get(p))
                 click.echo(f"changed: {', '.join(changed)}", err=True)
-                _build_once(folders, targets, out, strict, False, jobs, console, quiet, announce=True,
-                            template=template, review=review)
+                _build_once(folders, targets, out, opts, False, jobs, console, quiet, announce=True)
                 seen = snapshot()
     except KeyboardInterrupt:
         click.echo("stopped watching", err=True)
@@ -234,29 +249,22 @@ def _chart_helper(stale: int, jobs: int):
     return ChartHelper()
 
 
-def _run(plan: list, out: Path, strict: bool, jobs: int, console, helper=None, template: str = "",
-         review: bool = False) -> list:
+def _run(plan: list, out: Path, opts: Options, jobs: int, console, helper=None) -> list:
     """Build the planned targets. With a helper, the first one builds here and the others in
     worker processes forked afterwards: they start with everything this process imported,
     measured and drew (the same charts and paragraphs come back in every target of a language),
     where workers started cold each paid a second of imports and drawing first."""
     import os
 
-    from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
-
-    from posterdeck import api
-
     results = []
-    with Progress(TextColumn("{task.description}"), BarColumn(), TextColumn("{task.completed}/{task.total} targets"),
-                  TimeElapsedColumn(), console=console, transient=True) as progress:
-        task = progress.add_task("building" + (" with review packs" if review else ""), total=len(plan))
+    with _progress(console) as progress:
+        task = progress.add_task("building" + (" with review packs" if opts.review else ""), total=len(plan))
         workers = min(jobs or os.cpu_count() or 1, len(plan))
         here = plan if workers <= 1 else plan[:1] if helper is not None else []
         for folder, tag in here:
             progress.update(task, description=f"building {Path(folder).name} {tag}"
-                            + (" and its review pack" if review else ""))
-            results.append(api.build_job(folder, tag, str(out), strict, helper, template, _ALLOWED,
-                                         _REQUIRE_APPROVED, review))
+                            + (" and its review pack" if opts.review else ""))
+            results.append(opts.build_job(folder, tag, str(out), helper))
             progress.advance(task)
         rest = plan[len(here):]
         if not rest:
@@ -274,8 +282,7 @@ def _run(plan: list, out: Path, strict: bool, jobs: int, console, helper=None, t
             # the workers are forked at the first submit: with the progress bar's thread stopped,
             # so that no lock it might hold (the terminal's) is copied locked into them
             progress.stop()
-            futures = {pool.submit(_build_batch, batch, str(out), strict, template, _ALLOWED, _REQUIRE_APPROVED,
-                                   review): batch
+            futures = {pool.submit(_build_batch, batch, str(out), opts): batch
                        for batch in _batches(rest, min(workers, len(rest)))}
             progress.start()
             for fut in as_completed(futures):
@@ -284,6 +291,51 @@ def _run(plan: list, out: Path, strict: bool, jobs: int, console, helper=None, t
                 progress.update(task, description=f"built {Path(folder).name} {tag}")
                 progress.advance(task, len(futures[fut]))
     return results
+
+
+def _console(quiet: bool):
+    """The progress bar's and summary's console on stderr; None with --quiet, which shows neither
+    (rich is then not even imported)."""
+    if quiet:
+        return None
+    from rich.console import Console
+
+    return Console(stderr=True)
+
+
+def _progress(console):
+    """The build's progress bar (transient), or a silent stand-in without a console (--quiet)."""
+    if console is None:
+        return _Silent()
+    from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
+
+    return Progress(TextColumn("{task.description}"), BarColumn(), TextColumn("{task.completed}/{task.total} targets"),
+                    TimeElapsedColumn(), console=console, transient=True)
+
+
+class _Silent:
+    """What _run asks of a rich Progress, doing nothing."""
+
+    def __enter__(self) -> "_Silent":
+        return self
+
+    def __exit__(self, *exc) -> None:
+        pass
+
+    def add_task(self, *args, **kwargs) -> int:
+        return 0
+
+    def update(self, *args, **kwargs) -> None:
+        pass
+
+    def advance(self, *args, **kwargs) -> None:
+        pass
+
+    def start(self) -> None:
+        pass
+
+    def stop(self) -> None:
+        pass
 
 
 def _batches(pairs: list, workers: int) -> list[list]:
@@ -301,13 +353,9 @@ def _batches(pairs: list, workers: int) -> list[list]:
     return sorted(jobs, key=len, reverse=True)
 
 
-def _build_batch(batch: list, out: str, strict: bool, template: str, allowed: tuple,
-                 require_approved: bool = False, review: bool = False) -> list:
+def _build_batch(batch: list, out: str, opts: Options) -> list:
     """One job of a worker: its targets one after the other (api.build_job's outcomes)."""
-    from posterdeck import api
-
-    return [api.build_job(folder, tag, out, strict, None, template, allowed, require_approved, review)
-            for folder, tag in batch]
+    return [opts.build_job(folder, tag, out) for folder, tag in batch]
 
 
 def _end_with(parent: int) -> None:
@@ -366,12 +414,9 @@ def review_command(decks: tuple[Path, ...], targets: tuple[str, ...], out: Path,
     review.html beside the other outputs of each target, every page as built with a numbered
     callout for each value, citation, claim, text, footnote and statement on it (the same as
     build --review). Needs pdftoppm (poppler) for the page pictures."""
-    from rich.console import Console
-
-    global _ALLOWED
-    _ALLOWED = tuple(str(p) for p in allow_outside)
-    console = Console(stderr=True, quiet=quiet)
-    status = _build_once(_folders(decks), targets, out, strict, force, jobs, console, quiet, review=True)
+    console = _console(quiet)
+    opts = Options(strict, allowed=tuple(str(p) for p in allow_outside), review=True)
+    status = _build_once(_folders(decks), targets, out, opts, force, jobs, console, quiet)
     if status == 0 and not quiet:
         from posterdeck import manifest
 

@@ -1,13 +1,16 @@
-"""Draw charts in a helper process while the main process composes, writes the PPTX and paints.
+"""Draw charts and write the PPTX in a helper process while the main process composes and paints.
 
 A target builds on one core: load, compose, then matplotlib (half a second to import, a few
 hundredths of a second a chart), then painting. On a machine with a second core, a helper
 process started with the build imports matplotlib while the main process loads and composes,
 then draws each document's charts while the main process goes on with the rest (for a single
-target, and for the first target of a batch; cli.py decides). The charts are
-the same bytes either way: the helper runs draw_items(), as the painter would. Should the helper
-fail or fall silent, the main process draws the charts itself, and an error there is reported
-as it would be without a helper.
+target, and for the first target of a batch; cli.py decides). The deck's PPTX is offered to
+it too: whichever process begins it first writes it (the main process takes it back while the
+helper still draws charts it will need), so that a target whose charts come from the cache
+gets its PPTX written here while the main process paints the PDFs. The outputs are the same
+bytes either way: the helper runs draw_items() and render_pptx(), as the main process would.
+Should the helper fail or fall silent, the main process draws the charts or writes the PPTX
+itself, and an error there is reported as it would be without a helper.
 """
 from __future__ import annotations
 
@@ -15,6 +18,13 @@ import os
 import sys
 
 
+# what the helper imports for writing a PPTX, once told to expect one (expect_pptx) and while
+# it has nothing else to do: the painter (with python-pptx and lxml), and the modules of the
+# classes a composed Document holds, which unpickling it would import (pydantic's schema
+# classes among them: a tenth of a second); one at a time, so that a request waits for one
+# import at most. Not before it is told: for a target with charts to draw, the PPTX is
+# written in the main process and the imports would only take CPU time from it.
+WARM = ("posterdeck.pagemodel.charts", "posterdeck.render.pptx", "posterdeck.schema.layout")
 WAIT = 300.0  # seconds to wait for one answer: drawing a document's charts takes well under one
 
 
@@ -28,11 +38,15 @@ class ChartHelper:
         ctx = multiprocessing.get_context("fork" if sys.platform.startswith("linux") else "spawn")
         self._conn, child = ctx.Pipe()
         inherited = self._conn if ctx.get_start_method() == "fork" else None
-        self._proc = ctx.Process(target=_serve, args=(child, inherited), daemon=True, name="posterdeck-charts")
+        # the key of the last PPTX request begun, here or there: whoever takes it first writes it
+        self._taken = ctx.Value("q", 0)
+        self._proc = ctx.Process(target=_serve, args=(child, inherited, self._taken), daemon=True,
+                                 name="posterdeck-charts")
         self._proc.start()
         child.close()
         self._sent = 0
         self._replies: dict[int, bytes | None] = {}
+        self._drawing: set[int] = set()  # the chart requests not answered yet
 
     def prepare(self, font_files: list[str]) -> None:
         """Cut these fonts for matplotlib now, while this process is still composing."""
@@ -45,6 +59,8 @@ class ChartHelper:
         items = normalized(specs)
         self._sent += 1
         ok = self._send(("draw", self._sent, items))
+        if ok:
+            self._drawing.add(self._sent)
         return Drawing(self, self._sent if ok else None, items)
 
     def draw_each(self, items: tuple) -> "Each":
@@ -52,7 +68,39 @@ class ChartHelper:
         cache's unit, charts/cached.py); the Each's result() is their bytes, or None."""
         self._sent += 1
         ok = self._send(("each", self._sent, items))
+        if ok:
+            self._drawing.add(self._sent)
         return Each(self, self._sent if ok else None)
+
+    def expect_pptx(self) -> None:
+        """Say that the PPTX will probably be asked for (the charts are in the cache): the helper
+        then imports what writing it needs, while it has nothing else to do."""
+        self._send(("warm", 0, ()))  # no reply
+
+    def render_pptx(self, doc) -> "Pptx":
+        """Offer the helper the PPTX of the composed deck ``doc`` (render.pptx.render_pptx), to
+        write once it has drawn the charts asked before; the Pptx's result() is its bytes. Until
+        the helper begins it, this process may take it back (Pptx.take)."""
+        import pickle
+
+        self._sent += 1
+        try:  # pickled apart: the helper unpickles it (importing its classes) only if it takes it
+            blob = pickle.dumps(doc, protocol=pickle.HIGHEST_PROTOCOL)
+        except (pickle.PicklingError, TypeError, AttributeError):  # not sent: this process writes it
+            return Pptx(self, None, doc)
+        ok = self._send(("pptx", self._sent, blob))
+        return Pptx(self, self._sent if ok else None, doc)
+
+    def drawing(self) -> bool:
+        """Whether charts asked of the helper are still being drawn (without waiting)."""
+        try:
+            while self._drawing and self._conn.poll(0):
+                got, data = self._conn.recv()
+                self._replies[got] = data
+                self._drawing.discard(got)
+        except (EOFError, OSError):  # gone: the painter draws them, as soon as it asks
+            return False
+        return bool(self._drawing)
 
     def _send(self, message) -> bool:
         try:
@@ -77,6 +125,8 @@ class ChartHelper:
             except (EOFError, OSError):
                 return None
             self._replies[got] = data
+            self._drawing.discard(got)
+        self._drawing.discard(key)
         return self._replies.pop(key)
 
     def close(self) -> None:
@@ -127,12 +177,55 @@ class Each:
         return self._helper.reply(self._key) if self._key is not None else None
 
 
-def _serve(conn, inherited) -> None:
+class Pptx:
+    """A deck's PPTX offered to the helper: written there, or here when this process takes it
+    before the helper begins it (it then leaves it)."""
+
+    def __init__(self, helper: ChartHelper, key: int | None, doc):
+        self._helper, self._key, self._doc = helper, key, doc
+        self._data: bytes | None = None
+
+    def take(self) -> bool:
+        """Write the PPTX here, now, unless the helper has begun it; True when written here."""
+        if self._key is None or self._data is not None or not _take(self._helper._taken, self._key):
+            return False
+        self._key = None
+        self.result()
+        return True
+
+    def result(self) -> bytes:
+        """The PPTX's bytes: the helper's, else written here (an error then raised as without a
+        helper: the helper answers None for any error, and this process meets it again)."""
+        if self._data is None:
+            data = None
+            if self._key is not None and not _take(self._helper._taken, self._key):  # begun there
+                data = self._helper.reply(self._key)
+            self._key = None
+            if data is None:
+                from posterdeck.render.pptx import render_pptx
+
+                data = render_pptx(self._doc)
+            self._data = data
+        return self._data
+
+
+def _take(taken, key: int) -> bool:
+    """Take PPTX request ``key`` for the process calling, unless the other took it first."""
+    with taken.get_lock():
+        if taken.value >= key:
+            return False
+        taken.value = key
+        return True
+
+
+def _serve(conn, inherited, taken) -> None:
     """The helper's loop: import matplotlib, then answer requests until told to stop or until
-    the main process is gone. A thread takes the requests off the pipe as they come, so that the
-    main process never waits to send one while the helper is sending a large answer (the two
-    would wait on each other). It leaves with os._exit: nothing of its own needs flushing, and
-    tearing down matplotlib's modules took longer than drawing a chart."""
+    the main process is gone (told to expect a PPTX, it imports WARM while it has nothing to do).
+    A thread takes the requests off the pipe as they come, so that the main process never waits
+    to send one while the helper is sending a large answer (the two would wait on each other).
+    It leaves with os._exit: nothing of its own needs flushing, and tearing down matplotlib's
+    modules took longer than drawing a chart."""
+    import importlib
     import pickle
     import queue
     import threading
@@ -153,19 +246,32 @@ def _serve(conn, inherited) -> None:
         from posterdeck.charts import fonts, mpl
 
         mpl.import_matplotlib()
+        warm: list = []
         while True:
+            while warm and inbox.empty():  # idle (the main process is still composing): one module at a time
+                importlib.import_module(warm.pop(0))
             raw = inbox.get()
             message = None if raw is None else pickle.loads(raw)
             if message is None:
                 break
             kind, key, payload = message
+            if kind == "warm":
+                warm = list(WARM)
+                continue
             if kind == "fonts":
                 for path in payload:
                     fonts.chart_font(path)
                 continue
             try:
-                data = tuple(mpl._draw((item,)) for item in payload) if kind == "each" else mpl.draw_items(payload)
-            except Exception:  # the main process draws them again and reports the error
+                if kind == "pptx":
+                    if not _take(taken, key):  # the main process writes it: no answer
+                        continue
+                    from posterdeck.render.pptx import render_pptx
+
+                    data = render_pptx(pickle.loads(payload))
+                else:
+                    data = tuple(mpl._draw((item,)) for item in payload) if kind == "each" else mpl.draw_items(payload)
+            except Exception:  # the main process does it again and reports the error
                 data = None
             conn.send((key, data))
     except (EOFError, OSError, KeyboardInterrupt):

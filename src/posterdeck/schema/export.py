@@ -13,6 +13,7 @@ the loader reads more than the models type, the schema says it here: the study's
 from __future__ import annotations
 
 import json
+from functools import lru_cache
 from pathlib import Path
 
 from pydantic import BaseModel
@@ -70,8 +71,83 @@ def _results(defs: dict) -> dict:
     return {"type": "object", "additionalProperties": {"$ref": "#/$defs/ResultNode"}}
 
 
+@lru_cache(maxsize=1)
+def describe() -> None:
+    """Give every field of every posterdeck model the docstring under it as its description (as
+    pydantic's use_attribute_docstrings would, which the models leave off: schema.base), then
+    rebuild the models, each after the models its fields hold, so that their JSON Schemas carry
+    the descriptions."""
+    models = _models()
+    for cls in models:
+        for base in cls.__mro__:  # the class's own docstring first, then its bases'
+            if base is BaseModel or not (isinstance(base, type) and issubclass(base, BaseModel)):
+                continue
+            own = base.__dict__.get("__annotations__", {})
+            for name, doc in _field_docstrings(base).items():
+                field = cls.__pydantic_fields__.get(name)
+                if field is not None and field.description is None and name in own:
+                    field.description = doc
+    for cls in _inner_first(models):
+        cls.model_rebuild(force=True)
+
+
+def _models() -> list[type[BaseModel]]:
+    found, todo = [], list(BaseModel.__subclasses__())
+    while todo:
+        cls = todo.pop(0)
+        if cls not in found:
+            found.append(cls)
+            todo.extend(cls.__subclasses__())
+    return [cls for cls in found if cls.__module__.startswith("posterdeck.")]
+
+
+def _field_docstrings(cls: type) -> dict[str, str]:
+    """name -> the string literal right under the field's annotated line, in the class body."""
+    import ast
+    import inspect
+    import textwrap
+
+    try:
+        body = ast.parse(textwrap.dedent(inspect.getsource(cls))).body[0].body
+    except (OSError, TypeError, SyntaxError, IndexError, AttributeError):
+        return {}
+    docs = {}
+    for stmt, after in zip(body, body[1:]):
+        if (isinstance(stmt, ast.AnnAssign) and isinstance(stmt.target, ast.Name) and isinstance(after, ast.Expr)
+                and isinstance(after.value, ast.Constant) and isinstance(after.value.value, str)):
+            docs[stmt.target.id] = inspect.cleandoc(after.value.value)
+    return docs
+
+
+def _inner_first(models: list) -> list:
+    """The models, each after the models its fields hold (at any depth of list, dict, union)."""
+    import typing
+
+    def held(annotation) -> list:
+        if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+            return [annotation]
+        return [m for arg in typing.get_args(annotation) for m in held(arg)]
+
+    order: list = []
+    seen: set = set()
+
+    def visit(cls) -> None:
+        if cls in seen:  # done, or being visited (a model that holds itself, at any depth)
+            return
+        seen.add(cls)
+        for field in cls.__pydantic_fields__.values():
+            for inner in held(field.annotation):
+                visit(inner)
+        order.append(cls)
+
+    for cls in models:
+        visit(cls)
+    return order
+
+
 def schema(kind: str) -> dict:
     """The JSON Schema (draft 2020-12) of one YAML file kind."""
+    describe()
     model, title = KINDS[kind]
     body = model.model_json_schema(ref_template="#/$defs/{model}")
     defs = body.pop("$defs", {})

@@ -7,7 +7,7 @@ from pydantic import BaseModel, ConfigDict, Field
 class CslName(BaseModel):
     """An author: family and given names, or a literal name (an organisation)."""
 
-    model_config = ConfigDict(extra="allow", frozen=True, use_attribute_docstrings=True)
+    model_config = ConfigDict(extra="allow", frozen=True)
     family: str = ""
     """The family name."""
     given: str = ""
@@ -19,7 +19,7 @@ class CslName(BaseModel):
 class CslDate(BaseModel):
     """A CSL date."""
 
-    model_config = ConfigDict(extra="allow", frozen=True, use_attribute_docstrings=True)
+    model_config = ConfigDict(extra="allow", frozen=True)
     date_parts: list[list[int]] = Field(default_factory=list, alias="date-parts")
     """[[year, month, day]], month and day optional: [[2020]] or [[2021, 5, 14]]."""
 
@@ -27,7 +27,7 @@ class CslDate(BaseModel):
 class CslItem(BaseModel):
     """A CSL item; unknown CSL fields are kept (CSL has many), the ones we render are typed."""
 
-    model_config = ConfigDict(extra="allow", frozen=True, populate_by_name=True, use_attribute_docstrings=True)
+    model_config = ConfigDict(extra="allow", frozen=True, populate_by_name=True)
     id: str
     """The citation key, cited in content as [@id]."""
     type: str = "article-journal"
