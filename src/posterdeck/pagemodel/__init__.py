@@ -102,7 +102,7 @@ def line_origins(box: TextBox) -> Iterator[LineOrigin]:
             elif para.align == "right":
                 left += free
             yield LineOrigin(i, para, j, line, left, top + j * para.leading, top + line.baseline)
-        top += len(para.lines) * para.leading
+        top += max(len(para.lines), 1) * para.leading  # as compose.text.height: an empty one is a line
 
 
 @dataclass(frozen=True)
