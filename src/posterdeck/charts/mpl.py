@@ -71,8 +71,10 @@ def _draw(items: tuple) -> bytes:
     matplotlib.use("Agg")
     from matplotlib.backends.backend_pdf import PdfPages
 
+    from posterdeck.charts import subsets
     from posterdeck.charts.fonts import chart_font, chart_text
 
+    subsets.install()
     buf = io.BytesIO()
     with matplotlib.rc_context({"pdf.fonttype": 42, "svg.fonttype": "none", "hatch.linewidth": 0.5,
                                 "axes.linewidth": 0.6}):
