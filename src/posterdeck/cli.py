@@ -47,7 +47,8 @@ ALLOW_OUTSIDE = click.option(
 @click.option("--plan", "show_plan", is_flag=True,
               help="Print the (deck, target) pairs and their shard (of --shard's N, else 1) as JSON; build nothing.")
 @click.option("--no-cache", "no_cache", is_flag=True,
-              help="Neither read nor write the cache of drawn charts and parsed hyphenation patterns.")
+              help="Neither read nor write the cache (drawn charts, hyphenation patterns, broken "
+                   "paragraphs, chart workbooks, painted slides).")
 @click.option("--require-approved", "require_approved", is_flag=True,
               help="Fail when an item shown (value, claim, citation, text, footnote, statement) is not approved as it "
                    "stands in the deck's approvals.yaml (see posterdeck approve).")
