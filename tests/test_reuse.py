@@ -30,8 +30,10 @@ def test_pptx_properties_copied_are_the_xml_python_pptx_makes(demo_docs, monkeyp
     made = []
     monkeypatch.setattr(xml, "reuse_rPr", lambda r, doc, key: made.append(key) and False)
     monkeypatch.setattr(xml, "reuse_tcPr", lambda tc, doc, key: made.append(key) and False)
+    monkeypatch.setattr(xml, "reuse_pPr", lambda p, doc, key: made.append(key) and False)
     fresh = render_pptx(deck)
-    assert len(made) > 100  # every run and cell was made by python-pptx's setters this time
+    assert len(made) > 100  # every run, paragraph and cell was made by python-pptx's setters this time
+    assert any(k[0] == "para" for k in made)
     assert reused == fresh, [n for n, b in _parts(fresh).items() if _parts(reused).get(n) != b]
     slides = [b for n, b in _parts(reused).items() if n.startswith("ppt/slides/slide")]
     # a link's run got its address after the copy (the copy stays python-pptx's element class)

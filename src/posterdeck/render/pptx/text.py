@@ -49,15 +49,19 @@ def add_text(slide, box: TextBox, doc: Document, shape=None, font: str = "+mn-lt
     tf.margin_left = tf.margin_right = tf.margin_top = tf.margin_bottom = pad
     for i, para in enumerate(box.paragraphs):
         p = tf.paragraphs[0] if i == 0 else tf.add_paragraph()
-        p.alignment = alignment(para.align)
-        p.line_spacing = Pt(para.leading)
-        p.space_before = Pt(para.space_before) if i else Pt(0)
-        p.space_after = Pt(0)
-        if para.bullet:
-            xml.bullet(p, para.bullet, emu(para.indent), emu(para.hang))
-        else:
-            xml.no_bullet(p)
-        xml.margin_right(p, emu(para.margin_right))  # always: LibreOffice carries one on to the next paragraph
+        key = ("para", para.align, para.leading, para.space_before if i else 0.0, para.bullet,
+               emu(para.indent), emu(para.hang), emu(para.margin_right))
+        if p._p.pPr is not None or not xml.reuse_pPr(p._p, doc, key):  # made once per look, then copied
+            p.alignment = alignment(para.align)
+            p.line_spacing = Pt(para.leading)
+            p.space_before = Pt(para.space_before) if i else Pt(0)
+            p.space_after = Pt(0)
+            if para.bullet:
+                xml.bullet(p, para.bullet, emu(para.indent), emu(para.hang))
+            else:
+                xml.no_bullet(p)
+            xml.margin_right(p, emu(para.margin_right))  # always: LibreOffice carries one on to the next paragraph
+            xml.keep_pPr(p._p, doc, key)
         for sp in para.spans:
             # compose wrote "\n" where the line must break (inside a word it hyphenated)
             for k, part in enumerate(sp.text.split("\n")):

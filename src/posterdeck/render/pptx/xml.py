@@ -162,6 +162,24 @@ def keep_rPr(r, doc, key: tuple) -> None:
     _made(doc)[key] = deepcopy(r.rPr)
 
 
+def reuse_pPr(p, doc, key: tuple) -> bool:
+    """Give the paragraph ``p`` (no properties yet, no runs) a copy of the properties kept under
+    ``key``: the same XML as setting them one by one through python-pptx, a fifth of the time."""
+    from copy import deepcopy
+
+    found = _made(doc).get(key)
+    if found is None:
+        return False
+    p.insert(0, deepcopy(found))
+    return True
+
+
+def keep_pPr(p, doc, key: tuple) -> None:
+    from copy import deepcopy
+
+    _made(doc)[key] = deepcopy(p.pPr)
+
+
 def reuse_tcPr(tc, doc, key: tuple) -> bool:
     """Give the cell ``tc`` a copy of the cell properties kept under ``key``, in place of its own."""
     from copy import deepcopy
