@@ -76,6 +76,29 @@ def test_entries_cut_short_or_corrupt_are_drawn_again_never_used(fresh_cache, po
     assert [cache.get("charts", p.name) is not None for p in files] == [True] * len(files)
 
 
+def test_an_entry_moved_under_another_name_is_never_used(fresh_cache, poster_items, monkeypatch):
+    """Each entry is valid on its own; moved under another's name (a cache copied or mended by
+    hand), it fails its check, is deleted and drawn again: never another chart's drawing."""
+    first, _ = charts_of(poster_items, monkeypatch)
+    files = entries(fresh_cache)
+    assert len(files) >= 2
+    contents = [p.read_bytes() for p in files]
+    for path, data in zip(files, contents[1:] + contents[:1]):  # each one's content under the next name
+        path.write_bytes(data)
+    again, drawn = charts_of(poster_items, monkeypatch)
+    assert again == first and drawn == len(files)
+    assert [p.read_bytes() for p in files] == contents  # each made again under its own name
+
+
+def test_the_check_binds_the_kind_too(fresh_cache):
+    cache.put("hyphen", "ab" * 32, b"patterns")
+    moved = fresh_cache / "charts" / "ab" / ("ab" * 32)
+    moved.parent.mkdir(parents=True)
+    moved.write_bytes((fresh_cache / "hyphen" / "ab" / ("ab" * 32)).read_bytes())
+    assert cache.get("hyphen", "ab" * 32) == b"patterns"
+    assert cache.get("charts", "ab" * 32) is None and not moved.exists()
+
+
 def test_a_changed_library_version_or_drawing_code_draws_anew(fresh_cache, poster_items, monkeypatch):
     first, _ = charts_of(poster_items, monkeypatch)
     mpl_version, ft_version = cached.library_versions()

@@ -5,8 +5,9 @@ Where: $POSTERDECK_CACHE_DIR, else $XDG_CACHE_HOME/posterdeck, else ~/.cache/pos
 entry is one file named by its key (a SHA-256 of everything the value depends on: the data, the
 posterdeck version and the versions of the libraries that made it), written whole (output.write_atomic:
 a temporary file renamed into place, so a parallel build never reads half an entry) and starting with the
-SHA-256 of its payload: an entry that is cut short or corrupt fails that check, is deleted and
-made again, never used. So an entry is not flushed to disk (no fsync): a power loss can only cut it,
+SHA-256 of its kind, its key and its payload: an entry that is cut short or corrupt, or that sits
+under another entry's name (a cache folder copied or mended by hand), fails that check, is
+deleted and made again, never used. So an entry is not flushed to disk (no fsync): a power loss can only cut it,
 which that check finds. ``prune()`` keeps the cache under POSTERDECK_CACHE_MB (default 500 MB)
 and drops entries unused for POSTERDECK_CACHE_DAYS (default 30 days), oldest first; the CLI runs
 it after each build. ``POSTERDECK_NO_CACHE=1`` (``build --no-cache``) neither reads nor writes it.
@@ -20,8 +21,14 @@ import os
 import time
 from pathlib import Path
 
-MAGIC = b"PDCACHE1"
-HEAD = len(MAGIC) + 32  # the magic, then the payload's SHA-256
+MAGIC = b"PDCACHE2"
+HEAD = len(MAGIC) + 32  # the magic, then the SHA-256 of the kind, the key and the payload
+
+
+def _digest(kind: str, k: str, payload: bytes) -> bytes:
+    """What an entry starts with: its payload's checksum bound to its own kind and key, so that
+    a valid entry moved under another name is not taken for that name's."""
+    return hashlib.sha256(f"{kind}\0{k}\0".encode() + payload).digest()
 
 
 def enabled() -> bool:
@@ -56,8 +63,8 @@ def get(kind: str, k: str) -> bytes | None:
     except OSError:
         return None
     payload = data[HEAD:]
-    if data[:len(MAGIC)] != MAGIC or hashlib.sha256(payload).digest() != data[len(MAGIC):HEAD]:
-        try:  # cut short or corrupt: made again by the caller
+    if data[:len(MAGIC)] != MAGIC or _digest(kind, k, payload) != data[len(MAGIC):HEAD]:
+        try:  # cut short, corrupt or another entry's: made again by the caller
             path.unlink()
         except OSError:
             pass
@@ -78,7 +85,7 @@ def put(kind: str, k: str, payload: bytes) -> None:
     from posterdeck.output import write_atomic
 
     try:
-        write_atomic(_path(kind, k), MAGIC + hashlib.sha256(payload).digest() + payload, durable=False)
+        write_atomic(_path(kind, k), MAGIC + _digest(kind, k, payload) + payload, durable=False)
     except OSError:
         pass
 
