@@ -325,3 +325,22 @@ def test_compose_refuses_rtl_text_that_resolve_did_not_see(demo_fonts):
     with pytest.raises(ContentError) as info:
         fonts.check_glyphs("10 \u05e9\u05e2\u05d5\u05ea", "regular", "poster page 1")
     assert "Hebrew" in str(info.value) and "poster page 1" in str(info.value)
+
+
+def test_an_empty_abbreviation_is_kept_as_in_the_source_by_status_and_strict_alike(project_copy):
+    """glossary-term.X left empty: the abbreviation stays as written (builds keep it, even with
+    --strict), so i18n status counts it as translated, not missing: the two agree."""
+    from posterdeck.i18n import status
+
+    before = {st.target: st for st in status(project_copy.path(f"data/{DECK}"))}
+    edit_msgstr(project_copy.path(PO), "glossary-term.CR", lambda s: "")
+    after = {st.target: st for st in status(project_copy.path(f"data/{DECK}"))}
+    german = [t for t in after if t.startswith("de-")]
+    assert german
+    for tag in german:
+        assert "glossary-term.CR" not in [e.context for e in after[tag].missing]
+        assert after[tag].translated == before[tag].translated
+    res = project_copy.cli("check", "--strict", f"data/{DECK}")
+    assert res.returncode == 0, res.stderr
+    res = project_copy.cli("build", f"data/{DECK}", "--target", "de-DE", "--out", "out", "-j", "1", "-q", "--strict")
+    assert res.returncode == 0, res.stderr
