@@ -37,7 +37,8 @@ ALLOW_OUTSIDE = click.option(
 @click.option("--strict", is_flag=True, help="A missing translation is an error, not a warning.")
 @click.option("--force", "-f", is_flag=True, help="Rebuild every target, even those whose inputs did not change.")
 @click.option("--watch", "-w", is_flag=True, help="Keep running; rebuild what a saved file affects.")
-@click.option("--jobs", "-j", type=click.IntRange(min=0), default=0, help="Processes to build with (0, the default: one per core; 1: all in this one).")
+@click.option("--jobs", "-j", type=click.IntRange(min=0), default=0,
+              help="Processes to build with (0, the default: one per core; 1: all in this one).")
 @click.option("--quiet", "-q", is_flag=True, help="No progress bar or summary (warnings and errors still show).")
 @click.option("--pptx-template", type=click.Path(path_type=Path, dir_okay=False), default=None,
               help="Build deck.pptx on this company PowerPoint template (.pptx or .potx) instead of the theme's.")
@@ -406,7 +407,8 @@ def _summary(console, done, lost=()) -> None:
               show_default=True, help="Output folder; files go to OUT/<deck>/<target>/.")
 @click.option("--strict", is_flag=True, help="A missing translation is an error, not a warning.")
 @click.option("--force", "-f", is_flag=True, help="Rebuild every target, even those whose inputs did not change.")
-@click.option("--jobs", "-j", type=click.IntRange(min=0), default=0, help="Processes to build with (0, the default: one per core).")
+@click.option("--jobs", "-j", type=click.IntRange(min=0), default=0,
+              help="Processes to build with (0, the default: one per core).")
 @click.option("--quiet", "-q", is_flag=True, help="No progress bar or summary (warnings and errors still show).")
 @ALLOW_OUTSIDE
 def review_command(decks: tuple[Path, ...], targets: tuple[str, ...], out: Path, strict: bool, force: bool,
