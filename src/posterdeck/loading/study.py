@@ -28,8 +28,9 @@ def load_study(source: Source, errors: list) -> tuple[Study | None, dict[str, Le
                                      source.where(("populations", name, "n")), hint="check the number"))
             continue
         leaves[f"populations.{name}"] = Count(n=pop.n, N=pop.n, label=pop.label)
-    _walk(study.results, ("results",), source, leaves, errors)
-    cells = load_tables(study, source, leaves, errors)  # before the checks: table cells are leaves too
+    failed: set[str] = set()  # results whose own error is reported: a table naming one is no second error
+    _walk(study.results, ("results",), source, leaves, errors, failed)
+    cells = load_tables(study, source, leaves, errors, failed)  # before the checks: table cells are leaves too
     _check_units(study, leaves, source, errors, cells)
     _check_counts(study, leaves, source, errors, cells)
     return study, leaves
@@ -51,7 +52,7 @@ def _number_problem(leaf, path: tuple, source: Source) -> InputError | None:
     return None
 
 
-def _walk(node, path: tuple, source: Source, leaves: dict, errors: list) -> None:
+def _walk(node, path: tuple, source: Source, leaves: dict, errors: list, failed: set | None = None) -> None:
     if not isinstance(node, dict):
         errors.append(InputError(f"{'.'.join(map(str, path))}: expected a mapping of results",
                                  source.where(path), hint="a result is e.g. {n: 87, N: 111} or {value: 25.9, ci: [18.1, 34.4]}"))
@@ -65,11 +66,14 @@ def _walk(node, path: tuple, source: Source, leaves: dict, errors: list) -> None
             problem = _number_problem(leaf, path, source)
             if problem is not None:
                 errors.append(problem)
-                return
-            leaves[".".join(path)] = leaf
+                leaf = None
+            else:
+                leaves[".".join(path)] = leaf
+        if leaf is None and failed is not None:
+            failed.add(".".join(path))
         return
     for key, child in node.items():
-        _walk(child, path + (key,), source, leaves, errors)
+        _walk(child, path + (key,), source, leaves, errors, failed)
 
 
 def as_written(leaf: Leaf, path: tuple, source: Source) -> Leaf:

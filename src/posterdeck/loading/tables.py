@@ -69,7 +69,8 @@ def row_key_name(table: DataTable, r: int) -> str:
     return "cells" if table.rows[r].cells is not None else "n"
 
 
-def load_tables(study: Study, source: Source, leaves: dict, errors: list) -> dict[str, tuple[tuple, str]]:
+def load_tables(study: Study, source: Source, leaves: dict, errors: list,
+                failed: set | frozenset = frozenset()) -> dict[str, tuple[tuple, str]]:
     """Register the results written in table cells as leaves; check every cell. Returns the
     YAML path and a name for messages of each registered leaf (for errors found later, e.g.
     n > N)."""
@@ -111,7 +112,7 @@ def load_tables(study: Study, source: Source, leaves: dict, errors: list) -> dic
                 elif isinstance(raw, dict):
                     _mapping(dict(raw), col, at, own, label, pops, source, leaves, places, errors, _LEAF_BY_KEY)
     for path, at, label in named:
-        if path not in leaves:
+        if path not in leaves and path not in failed:  # a result with an error of its own: said once
             hint = suggest(path, leaves)
             errors.append(ContentError(
                 f"{label}: {path!r} names no value in the study data", source.where(at),
