@@ -577,6 +577,8 @@ def test_changed_source_text_is_out_of_date_not_missing_and_falls_back(project_c
             msg = {m.context: m for m in read_catalogue(project_copy.deck / "i18n" / "de.po") if m.id}[SUMMARY_CTX]
             assert msg.id == new_text and msg.fuzzy  # the old translation kept, flagged
             assert msg.string == catalogue("de")[SUMMARY_CTX].string
+            obsolete = read_catalogue(project_copy.deck / "i18n" / "de.po").obsolete.values()
+            assert SUMMARY_CTX not in [m.context for m in obsolete]  # carried over, not also kept as #~
         st, text = status()
         for tag in TARGETS:
             want = 1 if tag in translated_tags else 0

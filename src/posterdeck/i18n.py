@@ -72,6 +72,8 @@ def extract(deck_dir: Path, extra_languages: list[str] | None = None) -> list[Ex
                 if m.id and not m.string and old is not None and old.id != m.id:
                     m.string, m.previous_id = old.string, [old.id]
                     m.flags.add("fuzzy")
+                    # carried over: not also kept as an obsolete (#~) copy of the same entry
+                    catalog.obsolete.pop((old.id, old.context) if old.context is not None else old.id, None)
             new = sum(1 for m in catalog if m.id and (m.context, m.id) not in before and not m.fuzzy)
             changed = sum(1 for m in catalog if m.id and m.fuzzy)
         else:
