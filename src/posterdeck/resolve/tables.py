@@ -56,7 +56,7 @@ class TableResolver:
         rows, row_paths, cell_paths, row_refs, cell_formats = [], [], [], [], []
         for r, row in enumerate(data.rows):
             term_ctx = f"study.tables.{spec.data}.{row.term}"
-            term = self.tr(row.term, ("tables", spec.data, "rows"), study_src, context=term_ctx)
+            term = self.tr(row.term, ("tables", spec.data, "rows", r), study_src, context=term_ctx)  # the row's line
             if term and term.strip():  # a review item of its own, marked on its stub cell
                 self.wording.setdefault(term_ctx, (row.term, term, study_src.where(("tables", spec.data, "rows", r))))
             row_refs.append(f"text:{term_ctx}" if term and term.strip() else "")
