@@ -196,6 +196,58 @@ class NoDeck:
     """Pickles (to the helper), but is no Document."""
 
 
+class BigDeck:
+    """Pickles to far more than a pipe's buffer holds."""
+
+    def __init__(self):
+        self.padding = os.urandom(4 * 1024 * 1024)
+
+
+def test_a_large_pptx_offered_to_a_stopped_helper_never_blocks_this_process():
+    """The document goes over as a file: offering it to a helper that stopped reading returns at
+    once (through the pipe, 4 MB would wait on the helper for ever), and the file is gone at close."""
+    import signal
+    import threading
+
+    helper = _ready_helper()
+    os.kill(helper._proc.pid, signal.SIGSTOP)
+    done = threading.Event()
+    try:
+        threading.Thread(target=lambda: (helper.render_pptx(BigDeck()), done.set()), daemon=True).start()
+        assert done.wait(20), "offering the PPTX blocked"
+        files = list(helper._files)
+        assert files and all(os.path.isfile(f) for f in files)
+    finally:
+        helper.close()
+    assert not helper._proc.is_alive() and not any(os.path.exists(f) for f in files)
+
+
+def test_a_pptx_that_fails_here_is_written_once(monkeypatch):
+    """Taken back and failing, the PPTX is not written a second time when the build asks for it:
+    the same error is raised again."""
+    from posterdeck.charts.helper import ChartHelper, Pptx
+    from posterdeck.render import pptx
+
+    calls = []
+
+    def failing(doc):
+        calls.append(doc)
+        raise RuntimeError("cannot write")
+
+    monkeypatch.setattr(pptx, "render_pptx", failing)
+    helper = ChartHelper()
+    try:
+        job = Pptx(helper, None, NoDeck())
+        job._key = 10**9  # offered, not begun by the helper: this process takes it
+        with pytest.raises(RuntimeError, match="cannot write"):
+            job.take()
+        with pytest.raises(RuntimeError, match="cannot write"):
+            job.result()
+    finally:
+        helper.close()
+    assert len(calls) == 1
+
+
 def test_the_pptx_error_is_reported_before_a_pdf_error_with_or_without_a_helper(tmp_path, demo_model,
                                                                                 monkeypatch):
     """Without a helper the PPTX is written first, so its error is the one reported; with a

@@ -43,6 +43,7 @@ class ChartHelper:
         self._proc = ctx.Process(target=_serve, args=(child, inherited, self._taken), daemon=True,
                                  name="posterdeck-charts")
         self._proc.start()
+        self._files: list[str] = []  # the PPTX documents handed over: removed at close()
         child.close()
         self._sent = 0
         self._replies: dict[int, bytes | None] = {}
@@ -82,13 +83,20 @@ class ChartHelper:
         write once it has drawn the charts asked before; the Pptx's result() is its bytes. Until
         the helper begins it, this process may take it back (Pptx.take)."""
         import pickle
+        import tempfile
 
         self._sent += 1
         try:  # pickled apart: the helper unpickles it (importing its classes) only if it takes it
             blob = pickle.dumps(doc, protocol=pickle.HIGHEST_PROTOCOL)
-        except (pickle.PicklingError, TypeError, AttributeError):  # not sent: this process writes it
+            # handed over as a file: a document larger than the pipe's buffer, sent to a helper
+            # that has stopped reading, would block this process for ever
+            fd, path = tempfile.mkstemp(prefix="posterdeck-pptx-", suffix=".pickle")
+            with os.fdopen(fd, "wb") as fh:
+                fh.write(blob)
+        except Exception:  # noqa: BLE001  (not sent, whatever the reason: this process writes it)
             return Pptx(self, None, doc)
-        ok = self._send(("pptx", self._sent, blob))
+        self._files.append(path)
+        ok = self._send(("pptx", self._sent, path))
         return Pptx(self, self._sent if ok else None, doc)
 
     def drawing(self) -> bool:
@@ -138,6 +146,11 @@ class ChartHelper:
         if self._proc.is_alive():  # stopped or stuck: it must not outlive the build
             self._proc.kill()
             self._proc.join(timeout=5)
+        for path in self._files:
+            try:
+                os.unlink(path)
+            except OSError:
+                pass
 
     def __enter__(self) -> "ChartHelper":
         return self
@@ -184,18 +197,22 @@ class Pptx:
     def __init__(self, helper: ChartHelper, key: int | None, doc):
         self._helper, self._key, self._doc = helper, key, doc
         self._data: bytes | None = None
+        self._error: BaseException | None = None
 
     def take(self) -> bool:
         """Write the PPTX here, now, unless the helper has begun it; True when written here."""
         if self._key is None or self._data is not None or not _take(self._helper._taken, self._key):
             return False
         self._key = None
-        self.result()
+        self.result()  # an error is raised now, and again (not written again) by result()
         return True
 
     def result(self) -> bytes:
         """The PPTX's bytes: the helper's, else written here (an error then raised as without a
-        helper: the helper answers None for any error, and this process meets it again)."""
+        helper: the helper answers None for any error, and this process meets it again, once:
+        asked again, the same error is raised without writing it a second time)."""
+        if self._error is not None:
+            raise self._error
         if self._data is None:
             data = None
             if self._key is not None and not _take(self._helper._taken, self._key):  # begun there
@@ -204,18 +221,29 @@ class Pptx:
             if data is None:
                 from posterdeck.render.pptx import render_pptx
 
-                data = render_pptx(self._doc)
+                try:
+                    data = render_pptx(self._doc)
+                except Exception as exc:
+                    self._error = exc
+                    raise
             self._data = data
         return self._data
 
 
 def _take(taken, key: int) -> bool:
-    """Take PPTX request ``key`` for the process calling, unless the other took it first."""
-    with taken.get_lock():
+    """Take PPTX request ``key`` for the process calling, unless the other took it first (or
+    holds the lock too long: a stopped helper; then the caller waits for its answer, which
+    reply() bounds)."""
+    lock = taken.get_lock()
+    if not lock.acquire(timeout=10):
+        return False
+    try:
         if taken.value >= key:
             return False
         taken.value = key
         return True
+    finally:
+        lock.release()
 
 
 def _serve(conn, inherited, taken) -> None:
@@ -268,7 +296,8 @@ def _serve(conn, inherited, taken) -> None:
                         continue
                     from posterdeck.render.pptx import render_pptx
 
-                    data = render_pptx(pickle.loads(payload))
+                    with open(payload, "rb") as fh:  # the main process removes the file at close()
+                        data = render_pptx(pickle.loads(fh.read()))
                 else:
                     data = tuple(mpl._draw((item,)) for item in payload) if kind == "each" else mpl.draw_items(payload)
             except Exception:  # the main process does it again and reports the error
