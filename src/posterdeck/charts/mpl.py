@@ -74,10 +74,9 @@ def _draw(items: tuple) -> bytes:
     from posterdeck.charts import subsets
     from posterdeck.charts.fonts import chart_font, chart_text
 
-    subsets.install()
     buf = io.BytesIO()
-    with matplotlib.rc_context({"pdf.fonttype": 42, "svg.fonttype": "none", "hatch.linewidth": 0.5,
-                                "axes.linewidth": 0.6}):
+    with subsets.kept(), matplotlib.rc_context({"pdf.fonttype": 42, "svg.fonttype": "none",
+                                                "hatch.linewidth": 0.5, "axes.linewidth": 0.6}):
         with PdfPages(buf, metadata={"Creator": None, "Producer": None, "CreationDate": None}) as pages:
             text = chart_text(item[0] for item in items)
             for chart, w, h, font_size, rgb_items, font_file, bold_file, plot in items:

@@ -6,9 +6,10 @@ the subset's bytes and its glyph map are kept, keyed by the font file's path, fa
 modification time and the glyphs asked, and handed back as matplotlib made them: the same bytes
 in the chart PDF, with or without this (tested).
 
-matplotlib's own functions are wrapped only when its private module has the shape this was
-written for (matplotlib 3.11: ``_backend_pdf_ps.get_glyphs_subset`` and ``font_as_file``);
-otherwise charts are drawn as matplotlib does, only slower.
+matplotlib's own functions are wrapped only while posterdeck draws a chart (``kept()``) and only
+when its private module has the shape this was written for (matplotlib 3.11:
+``_backend_pdf_ps.get_glyphs_subset`` and ``font_as_file``); otherwise charts are drawn as
+matplotlib does, only slower.
 """
 from __future__ import annotations
 
@@ -19,7 +20,6 @@ from contextlib import contextmanager
 LIMIT = 512  # subsets kept (a few kB each)
 _KEPT: dict[tuple, tuple[bytes, dict]] = {}
 _MADE = [0]  # subsets made by matplotlib (tests count them)
-ORIGINAL: tuple = ()  # matplotlib's own two functions, once wrapped
 
 
 class _Saved:
@@ -35,15 +35,26 @@ class _Saved:
         return None
 
 
-def install() -> bool:
-    """Wrap matplotlib's subsetting (once per process); False when its internals differ."""
+@contextmanager
+def kept():
+    """Within the block, matplotlib's subsetting goes through the kept subsets; outside it,
+    matplotlib's own functions are in place again (its PS backend, for one, needs the real font
+    object). Nothing is wrapped when matplotlib's internals differ from what this was written for."""
     from matplotlib.backends import _backend_pdf_ps as backend
 
     make, as_file = getattr(backend, "get_glyphs_subset", None), getattr(backend, "font_as_file", None)
-    if make is None or as_file is None or not hasattr(backend, "SubsetResults"):
-        return False
-    if getattr(make, "posterdeck", False):
-        return True
+    if make is None or as_file is None or not hasattr(backend, "SubsetResults") or getattr(make, "posterdeck", False):
+        yield
+        return
+    backend.get_glyphs_subset, backend.font_as_file = _wrapped(backend, make, as_file)
+    try:
+        yield
+    finally:
+        backend.get_glyphs_subset, backend.font_as_file = make, as_file
+
+
+def _wrapped(backend, make, as_file) -> tuple:
+    """matplotlib's two functions, kept subsets first."""
 
     @contextmanager
     def get_glyphs_subset(fontfile, glyphs):
@@ -70,8 +81,5 @@ def install() -> bool:
             return io.BytesIO(font.data)
         return as_file(font)
 
-    global ORIGINAL
-    ORIGINAL = (make, as_file)
     get_glyphs_subset.posterdeck = True
-    backend.get_glyphs_subset, backend.font_as_file = get_glyphs_subset, font_as_file
-    return True
+    return get_glyphs_subset, font_as_file
