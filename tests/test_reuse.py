@@ -265,7 +265,14 @@ def test_cache_entries_are_not_flushed_to_disk_but_outputs_are(tmp_path, monkeyp
     monkeypatch.delenv("POSTERDECK_NO_CACHE", raising=False)
     synced = []
     real = os.fsync
-    monkeypatch.setattr(os, "fsync", lambda fd: (synced.append(fd), real(fd)))
+
+    def named(fd):  # which file each flush was for
+        try:
+            return os.path.basename(os.readlink(f"/proc/self/fd/{fd}"))
+        except OSError:
+            return fd
+
+    monkeypatch.setattr(os, "fsync", lambda fd: (synced.append(named(fd)), real(fd)))
     cache.put("charts", "cd" * 32, b"payload")
     assert synced == [] and cache.get("charts", "cd" * 32) == b"payload"
     output.write_atomic(tmp_path / "changes.md", b"text")
@@ -273,3 +280,22 @@ def test_cache_entries_are_not_flushed_to_disk_but_outputs_are(tmp_path, monkeyp
     synced.clear()
     output.publish(tmp_path / "out" / "en-GB", {"poster.pdf": b"a", "deck.pdf": b"b"}, b"{}")
     assert len(synced) >= 3  # each file, the manifest (and the folders where the system allows)
+    if os.path.isdir("/proc/self/fd"):  # Linux: each output file by name, not only the manifest and folders
+        assert {"poster.pdf", "deck.pdf"} <= set(synced), synced
+
+
+def test_outputs_are_flushed_one_after_the_other_when_no_thread_can_start(tmp_path, monkeypatch):
+    """A container's process limit may refuse threads: the files are flushed in turn, the set
+    published whole."""
+    import concurrent.futures
+
+    from posterdeck import output
+
+    def refuse(*a, **k):
+        raise RuntimeError("can't start new thread")
+
+    monkeypatch.setattr(concurrent.futures.ThreadPoolExecutor, "__init__", refuse)
+    written = output.publish(tmp_path / "out" / "en-GB", {"poster.pdf": b"a", "deck.pdf": b"b"}, b"{}")
+    assert written
+    assert (tmp_path / "out" / "en-GB" / "poster.pdf").read_bytes() == b"a"
+    assert not [p for p in (tmp_path / "out").iterdir() if "staging" in p.name]
