@@ -204,13 +204,22 @@ def test_changed_fonts_libraries_or_source_give_another_entry(fresh_cache, files
     assert memo.entry_key(files, LANGUAGE) == key
 
 
-def test_the_entry_holds_what_the_last_build_used(fresh_cache, files, monkeypatch):
-    Run(files, monkeypatch)
+def test_the_entry_keeps_another_build_s_paragraphs_up_to_its_bound(fresh_cache, files, monkeypatch):
+    """A build of another deck in the language keeps the first deck's paragraphs (they are
+    broken for nothing otherwise when the first deck is built again), up to KEEP entries: what
+    this build used first, then the older ones."""
+    first = Run(files, monkeypatch)
+    assert first.broken > 0
     Run(files, monkeypatch, texts=["Ein anderer Absatz mit 12,5 %."], cells=["42"])
     paras, cells, _ = kept(files)
-    assert len(paras) == len(WIDTHS) and len(cells) == len(WIDTHS)  # the first build's are gone
-    Run(files, monkeypatch, texts=["Ein anderer Absatz mit 12,5 %.", "Kurz."], cells=["42"])
-    assert len(kept(files)[0]) == 2 * len(WIDTHS)  # used (from the entry) and new
+    assert len(paras) == (len(TEXTS) + 1) * len(WIDTHS) and len(cells) == (len(CELLS) + 1) * len(WIDTHS)  # both
+    assert Run(files, monkeypatch).broken == 0  # the first deck again: nothing broken anew
+    monkeypatch.setattr(memo, "KEEP", 2 * len(WIDTHS))  # room for what one build uses, and one more
+    last = Run(files, monkeypatch, texts=["Ganz neu."], cells=["7"])
+    paras, cells, _ = kept(files)
+    assert len(paras) + len(cells) == 2 * len(WIDTHS)  # the bound, filled by what this build used
+    again = Run(files, monkeypatch, texts=["Ganz neu."], cells=["7"])
+    assert last.broken > 0 and again.broken == 0
 
 
 def test_parallel_processes_of_one_language_keep_both_their_paragraphs(fresh_cache, files, monkeypatch):

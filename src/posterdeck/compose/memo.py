@@ -30,6 +30,7 @@ from posterdeck.pagemodel import Cell, Line, Paragraph, Span
 
 KIND = "paragraphs"
 FORMAT = 2
+KEEP = 30_000  # entries (paragraphs, cells and tables) an entry holds at most: a few MB
 MOST = 50_000  # paragraphs (or cells) one language's entry keeps at most: a long watch session starts afresh
 
 _STORES: list = []
@@ -163,8 +164,23 @@ class Store:
             if got is not None:
                 for used, theirs in zip(self.used, got):
                     used.update({k: v for k, v in theirs.items() if k not in used})
-        # what the processes of this build used: the entries of other data cuts are left out
-        cache.put(KIND, self.key, marshal.dumps((FORMAT, *self.used)))
+        # what the processes of this build used first, then what was there before and not used
+        # (another deck in this language, an earlier data cut) while the entry holds fewer than
+        # KEEP: building deck B does not drop deck A's paragraphs, and old cuts age out
+        kept = tuple(dict(used) for used in self.used)
+        room = KEEP - sum(map(len, kept))
+        for mine, before in zip(kept, self.found):
+            for k, v in before.items():
+                if room <= 0:
+                    break
+                if k not in mine:
+                    mine[k] = v
+                    room -= 1
+        try:
+            data = marshal.dumps((FORMAT, *kept))
+        except ValueError:  # a key marshal cannot write: not kept, never a failed build
+            return
+        cache.put(KIND, self.key, data)
         self.seen = cache.stamp(KIND, self.key)
         self.new = False
         if sum(map(len, self.used)) > MOST:  # a long watch session: start afresh (the entry keeps the last state)
