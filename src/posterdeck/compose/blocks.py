@@ -41,7 +41,7 @@ class Ctx:
     where: str  # page name, for error messages
     colours: dict = field(default_factory=dict)  # theme colour names
     language: str = ""  # the target's language: hyphenation of words too long for their line
-    _styles: dict = field(default_factory=dict, repr=False, compare=False)  # style() made once per argument set
+    _styles: dict = field(default_factory=dict, init=False, repr=False, compare=False)  # style() made once per call
 
     @property
     def slack(self) -> float:
