@@ -511,11 +511,12 @@ def test_each_slide_footer_cites_exactly_the_references_on_the_slide(demo_build,
     items = {int(p.split(".")[0]): p for p in slides[-1].body if re.match(r"^\d+\. ", p)}
     for s, nums in zip(slides[:-1], numbers):
         line = next((p for p in s.footer if p.startswith("References:")), "")
-        listed = [int(m) for m in re.findall(r"(?:^|; )(\d+)\. ", line.removeprefix("References: "))]
+        # run in as AMA lists them: '1. Jabbour E, et al. Leuk Lymphoma. 2020. 2. Kantarjian HM, ...'
+        listed = [int(m) for m in re.findall(r"(?:^|\. )(\d+)\. (?=\D)", line.removeprefix("References: "))]
         assert listed == sorted(set(nums)), f"slide {s.index}"
         for n in listed:  # the short form names the same first author as the full list
             first_author = items[n].split(" ", 2)[1]
-            assert re.search(rf"(?:^|; ){n}\. {re.escape(first_author)}", line.removeprefix("References: "))
+            assert re.search(rf"(?:^|\. ){n}\. {re.escape(first_author)}", line.removeprefix("References: "))
 
 
 def test_references_page_in_deck_pdf_lists_jabbour_first(deck_pages):

@@ -11,7 +11,7 @@ from posterdeck.resolve.document import RDocument, RSection
 from posterdeck.pagemodel.charts import RChart, RForest, RKaplanMeier
 from posterdeck.resolve.visuals import RImage, RTable
 from posterdeck.resolve.glossary import footer_line, terms_used
-from posterdeck.resolve.references import ama, short
+from posterdeck.resolve.references import ama, run_in, short
 
 def word(doc, key: str) -> str:
     """A fixed word of the layout ('References') in the target's language, from the catalogue."""
@@ -120,7 +120,7 @@ class PageContent:
         by_number = {n: k for k, n in self.marks.citations.order.items()}
         ref_items = []
         if refs and with_references:
-            text = "; ".join(f"{n}. {short(self.model.references[by_number[n]])}" for n in sorted(refs))
+            text = run_in([(n, short(self.model.references[by_number[n]])) for n in sorted(refs)])
             ref_items.append(([Piece(word(self.doc, "references") + ": ", bold=True), Piece(text)], "footer", 0))
         st_items = [(pieces(s.nodes, self.marks), "footer", 0) for s in self.doc.statements if s.placement in placements]
         job = [([Piece(t.job_line)], "footer", 0)]

@@ -136,8 +136,11 @@ def pieces(nodes, marks: PageMarks, uppercase: bool = False) -> list[Piece]:
 
 
 def _bare(text: str) -> str:
-    """An address as people write it, to compare: no scheme, www., doi resolver or doi: prefix."""
-    t = text.strip().lower()
+    """An address as people write it, to compare: no scheme, www., doi resolver or doi: prefix,
+    percent-escapes read back (a DOI's link encodes what its printed text shows as written)."""
+    from urllib.parse import unquote
+
+    t = unquote(text.strip()).lower()
     for prefix in ("https://", "http://", "mailto:", "doi:", "www.", "dx.doi.org/", "doi.org/"):
         if t.startswith(prefix):
             t = t[len(prefix):]

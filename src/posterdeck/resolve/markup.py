@@ -158,13 +158,12 @@ class _Parser:
                 continue
             if c == "[":
                 end = _matching(s, i)
-                if end > 0 and s.startswith("(", end + 1) and ")" in s[end + 1:]:
-                    close = s.index(")", end + 1)
-                    url = s[end + 2:close].strip()
+                if end > 0 and s.startswith("(", end + 1):
+                    url, after = _destination(s, end + 1)
                     inner = _Parser(s[i + 1:end], style=replace(self.style, link=url), depth=self.depth + 1).run()
                     self.flush()
                     self.out.extend(inner)
-                    i = close + 1
+                    i = after
                     continue
             if s.startswith("**", i):
                 self.set_style(bold=not self.style.bold)
@@ -218,10 +217,12 @@ def _citation(whole: str, inner: str) -> tuple[tuple[str, ...], tuple]:
 
 
 def _matching(s: str, start: int) -> int:
-    """Index of the ']' matching the '[' at ``start``, or -1."""
+    """Index of the ']' matching the '[' at ``start``, or -1 (a '\\]' does not count)."""
     depth = 0
-    for j in range(start, len(s)):
+    j = start
+    while j < len(s):
         if s[j] == "\\":
+            j += 2
             continue
         if s[j] == "[":
             depth += 1
@@ -229,7 +230,66 @@ def _matching(s: str, start: int) -> int:
             depth -= 1
             if depth == 0:
                 return j
+        j += 1
     return -1
+
+
+_PUNCT = set("!\"#$%&'()*+,-./:;<=>?@[\\]^_`{|}~")
+_FIX = ("write a lone parenthesis of the address as %28 or %29, or put the whole address in angle brackets: "
+        "[text](<https://...>)")
+
+
+def _destination(s: str, start: int) -> tuple[str, int]:
+    """The address of a link whose '(' is at ``start``, and the index after its ')'. As in
+    CommonMark and pandoc: balanced parentheses belong to the address (``Response_(medicine)``,
+    ``S1470-2045(19)30863-0``), nested ones too; an unmatched ')' ends it; ``<...>`` holds any
+    address; a backslash escapes punctuation. An address left open, or followed by anything but
+    its ')', is an error rather than a link cut short."""
+    i = start + 1
+    while i < len(s) and s[i] in " \t\n":
+        i += 1
+    chars: list[str] = []
+    if s.startswith("<", i):
+        i += 1
+        while i < len(s) and s[i] not in "<>\n":
+            if s[i] == "\\" and i + 1 < len(s) and s[i + 1] in _PUNCT:
+                i += 1
+            chars.append(s[i])
+            i += 1
+        if not s.startswith(">", i):
+            raise MarkupError(f"link address {s[start + 1:i + 1][:80]!r}: '<' is not closed by '>'",
+                              "write [text](<https://...>), with no '<' or line break inside")
+        i += 1
+    else:
+        depth = 0
+        while i < len(s) and s[i] not in " \t\n":
+            c = s[i]
+            if c == "\\" and i + 1 < len(s) and s[i + 1] in _PUNCT:
+                chars.append(s[i + 1])
+                i += 2
+                continue
+            if c == "(":
+                depth += 1
+            elif c == ")":
+                if depth == 0:
+                    break
+                depth -= 1
+            chars.append(c)
+            i += 1
+        if depth:
+            raise MarkupError(f"link address {''.join(chars)[:80]!r} has a '(' that is not closed",
+                              f"close it with ')' inside the address, or {_FIX}")
+    url = "".join(chars)
+    while i < len(s) and s[i] in " \t\n":
+        i += 1
+    if not s.startswith(")", i):
+        rest = s[i:i + 20]
+        why = ("takes the ')' meant to close the link for its own '(' (an address keeps its parentheses "
+               "in pairs)" if "(" in url else f"is followed by {rest!r} before its ')'" if rest else
+               "is not closed by ')'")
+        raise MarkupError(f"link address {url[:80]!r} {why}",
+                          "close the address with ')'; an address holds no spaces (write %20); " + _FIX)
+    return url, i + 1
 
 
 def plain(nodes) -> str:

@@ -3,6 +3,7 @@ is italic and the DOI/URL a link. Covers the CSL types medical material cites.""
 from __future__ import annotations
 
 import re
+from urllib.parse import quote
 
 from posterdeck.schema.references import CslItem
 
@@ -54,10 +55,51 @@ def ama(item: CslItem) -> str:
             y, m, *_ = item.accessed.date_parts[0] + [1]
             parts.append(f"Accessed {MONTHS[m - 1]} {y}.")
     if item.DOI:
-        parts.append(f"[doi:{esc(item.DOI)}](https://doi.org/{item.DOI})")
+        parts.append(f"[doi:{esc(item.DOI)}]({doi_url(item.DOI)})")
     elif item.URL:
-        parts.append(f"[{esc(item.URL)}]({item.URL})")
+        parts.append(f"[{esc(item.URL)}]({destination(item.URL)})")
     return " ".join(parts)
+
+
+# what a DOI may keep in its https://doi.org/ address: RFC 3986's path characters ('%', '#', '?',
+# spaces, '<', '>', '[', ']' and the like are percent-encoded, as the DOI Handbook asks)
+_DOI_SAFE = "/:;=@&$+,!*'()-._~"
+
+
+def doi_url(doi: str) -> str:
+    """The address a DOI links to: https://doi.org/ and the DOI, percent-encoded where an address
+    needs it. Parentheses stay as written when they pair up (``10.1016/S1470-2045(19)30863-0``,
+    as doi.org prints it); a lone one is encoded (%28, %29)."""
+    path = quote(doi.strip(), safe=_DOI_SAFE)
+    if not _balanced(path):
+        path = path.replace("(", "%28").replace(")", "%29")
+    return "https://doi.org/" + path
+
+
+def _balanced(text: str) -> bool:
+    depth = 0
+    for c in text:
+        depth += (c == "(") - (c == ")")
+        if depth < 0:
+            return False
+    return depth == 0
+
+
+def destination(url: str) -> str:
+    """A URL as it stands between a markup link's parentheses, read back whole by markup.parse:
+    as written, or in <...> when a lone parenthesis would end it early; spaces, '<', '>' and
+    backslashes percent-encoded."""
+    url = "".join(quote(c, safe="") if c in "<>\\ \n\t" else c for c in url.strip())
+    return url if _balanced(url) else f"<{url}>"
+
+
+def run_in(entries: list[tuple[int, str]]) -> str:
+    """Numbered short references run into one line (a slide footer): '1. Baselga J, et al. N Engl
+    J Med. 2012. 2. Swain SM, et al. Lancet Oncol. 2020.' Each entry keeps its closing full
+    stop, as in AMA's reference list, and the next follows after a space: a semicolon after the
+    year would double the punctuation ('2012.;') or, dropping the stop, read as AMA's
+    year;volume ('2012; 2.')."""
+    return " ".join(f"{n}. {text}" for n, text in entries)
 
 
 def short(item: CslItem) -> str:
