@@ -85,6 +85,24 @@ def test_typo_in_a_layout_key(project_copy):
     assert_one_clear_error(res, project_copy, rel, line, "unknown key 'panel_paddin'", "did you mean 'panel_padding'?")
 
 
+def test_british_spelling_of_a_chart_series_key(project_copy):
+    """A key inside a chart (a member of the charts' union, in a list) is reported at its own
+    line, not the chart's, with its other spelling as the hint."""
+    line = project_copy.replace(CONTENT, "results.cri.ino_s2, results.cri.sc_s2]\n        color:",
+                                "results.cri.ino_s2, results.cri.sc_s2]\n        colour:") + 1
+    res = build(project_copy)
+    assert_one_clear_error(res, project_copy, CONTENT, line, "unknown key 'colour' at charts.", ".series.1.colour",
+                           "did you mean 'color'?")
+    assert "clustered_column" not in res.stderr  # pydantic's union tag is no key of the file
+
+
+def test_typo_in_a_chart_key_suggests_the_closest(project_copy):
+    line = project_copy.replace(CONTENT, "primary_light\n    value_axis: {title: \"Patients (%)\", max: 100}\n\n  # BESPONSA",
+                                "primary_light\n    value_axsi: {title: \"Patients (%)\", max: 100}\n\n  # BESPONSA") + 1
+    res = build(project_copy)
+    assert_one_clear_error(res, project_copy, CONTENT, line, "unknown key 'value_axsi'", "did you mean 'value_axis'?")
+
+
 @pytest.mark.parametrize("rel, old, new, key", [
     (DECKYAML, "  theme: besponsa", "  theem: besponsa", "theem"),
     (CONTENT, "\ntitle: ", "\ntitel: ", "titel"),

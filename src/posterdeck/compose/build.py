@@ -4,6 +4,7 @@ from __future__ import annotations
 from typing import Callable
 
 from posterdeck.compose.memo import save
+from posterdeck.compose.palette import with_palette
 from posterdeck.compose.poster import compose_poster
 from posterdeck.errors import PosterdeckError, collect
 from posterdeck.compose.slides import compose_slides, own_master
@@ -31,6 +32,7 @@ def compose(model, target: Target, strict: bool = False,
 
 def _compose(model, target: Target, strict: bool, on_ready, master: SlideMaster | None) -> dict[str, Document]:
     doc = resolve(model, target, strict=strict)
+    doc = with_palette(doc, model.theme.colours, model.sources["content"])  # series left without a colour
     files = font_files(model.theme, model.theme_dir, target.language)
     fonts = Fonts.shared(files)
     colours = dict(model.theme.colours)

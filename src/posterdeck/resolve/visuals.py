@@ -73,7 +73,7 @@ class ChartResolver:
             if len(s.values) != len(spec.categories):
                 self.err(base + ("series", s_i, "values"),
                          f"chart {cid}: series {s.name!r} has {len(s.values)} values for {len(spec.categories)} categories")
-            if s.color not in self.model.theme.colours:
+            if s.color is not None and s.color not in self.model.theme.colours:
                 self.err(base + ("series", s_i, "color"), f"chart {cid}: colour {s.color!r} is not in the theme",
                          suggest(s.color, self.model.theme.colours) or f"use one of {', '.join(self.model.theme.colours)}")
             vals, cis, labels, decimals = [], [], [], []
@@ -99,7 +99,7 @@ class ChartResolver:
                 cis.append(ci)
                 labels.append(f.percent(v, d) if unit == "percent" else f.number(v, d))
                 decimals.append(d)
-            series.append(RSeries(self.plain(s.name, base + ("series", s_i, "name")), s.color, tuple(vals),
+            series.append(RSeries(self.plain(s.name, base + ("series", s_i, "name")), s.color or "", tuple(vals),
                                   tuple(cis), tuple(labels), tuple(decimals)))
         unit = next(iter(units), None)
         cats = tuple(self.plain(c, base + ("categories", i)) for i, c in enumerate(spec.categories))
@@ -141,7 +141,8 @@ class ChartResolver:
         f = self.target.formats
         curves = []
         for i, c in enumerate(spec.curves):
-            self.colour(c.color, base + ("curves", i, "color"))
+            if c.color is not None:  # none: compose gives it the palette's next (compose.palette)
+                self.colour(c.color, base + ("curves", i, "color"))
             data = self.model.study.curves.get(c.data)
             if data is None:
                 self.err(base + ("curves", i, "data"), f"chart {cid}: no curve {c.data!r} in study.curves",
@@ -170,7 +171,7 @@ class ChartResolver:
                     self.err(base + ("curves", i, "data"),
                              f"chart {cid}: curve {c.data} has no at-risk count at time(s) {missing}",
                              "add them to at_risk in study.yaml, or change time_step / time_axis.max")
-            curves.append(RCurve(self.plain(c.name, base + ("curves", i, "name")), c.color, steps))
+            curves.append(RCurve(self.plain(c.name, base + ("curves", i, "name")), c.color or "", steps))
         x_max = spec.time_axis.max or max((c.steps.time[-1] for c in curves), default=spec.time_step)
         ticks = _ticks(x_max, spec.time_step)
         curves = [RCurve(c.name, c.color, c.steps, tuple(

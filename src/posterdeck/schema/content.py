@@ -44,8 +44,9 @@ class Series(Strict):
     """The series name, shown in the legend (translated)."""
     values: list[str]
     """Data paths into study.yaml, one per category, e.g. results.crcri.ino_s1."""
-    color: str = "primary"
-    """A colour name of the theme."""
+    color: str | None = None
+    """A colour name of the theme; default: the next colour of the chart palette (primary,
+    secondary, accent, ... that the theme has) not given to another series of the chart."""
 
 
 class BarChart(Strict):
@@ -82,8 +83,9 @@ class Curve(Strict):
     """The arm's name, shown in the legend (translated)."""
     data: str
     """The id of a curve under curves: in study.yaml."""
-    color: str = "primary"
-    """A colour name of the theme."""
+    color: str | None = None
+    """A colour name of the theme; default: the next colour of the chart palette (primary,
+    secondary, accent, ... that the theme has) not given to another curve of the chart."""
 
 
 class KaplanMeier(Strict):
