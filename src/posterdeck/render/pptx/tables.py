@@ -41,7 +41,7 @@ def add_table(slide, t: Table, doc: Document) -> None:
                 else:
                     target.fill.background()
                 xml.cell_rule(target, rgb(doc, t.rule_color), emu(0.5))
-                xml.keep_tcPr(target._tc, doc, look)
+                xml.keep(doc, look, target._tc.get_or_add_tcPr())
             tf = target.text_frame
             tf.word_wrap = True
             p = tf.paragraphs[0]
@@ -61,7 +61,7 @@ def add_table(slide, t: Table, doc: Document) -> None:
                     run.font.bold = cell.font == "bold"
                     colour(run.font.color, doc, cell.color)
                     xml.lang(run._r.get_or_add_rPr(), doc.language)
-                    xml.keep_rPr(run._r, doc, key)
+                    xml.keep(doc, key, run._r.rPr)
             xml.end_lang(p, doc.language, round(cell.size * 100))
 
 

@@ -61,7 +61,7 @@ def add_text(slide, box: TextBox, doc: Document, shape=None, font: str = "+mn-lt
             else:
                 xml.no_bullet(p)
             xml.margin_right(p, emu(para.margin_right))  # always: LibreOffice carries one on to the next paragraph
-            xml.keep_pPr(p._p, doc, key)
+            xml.keep(doc, key, p._p.pPr)
         for sp in para.spans:
             # compose wrote "\n" where the line must break (inside a word it hyphenated)
             for k, part in enumerate(sp.text.split("\n")):
@@ -90,6 +90,6 @@ def _run(p, sp, text: str, para_size: float, doc: Document, font: str) -> None:
         xml.lang(run._r.get_or_add_rPr(), sp.lang or doc.language)
         if sp.script:
             xml.baseline(run, 30000 if sp.script == "sup" else -25000)
-        xml.keep_rPr(run._r, doc, key)
+        xml.keep(doc, key, run._r.rPr)
     if sp.link:
         run.hyperlink.address = sp.link
