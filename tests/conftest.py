@@ -430,12 +430,18 @@ class ProjectCopy:
         return sorted(p for p in self.out.rglob("*") if p.is_file()) if self.out.exists() else []
 
 
+def copy_project(root: Path, deck: Path = DECK_DIR) -> Path:
+    """A project at ``root``: the deck folder ``deck``, the shared data and the layouts, copied
+    (to break or change without touching the repository's); the copied deck's folder."""
+    shutil.copytree(deck, root / "data" / deck.name)
+    shutil.copytree(SHARED_DIR, root / "data" / "shared")
+    shutil.copytree(LAYOUTS_DIR, root / "layouts")
+    return root / "data" / deck.name
+
+
 @pytest.fixture
 def project_copy(tmp_path) -> ProjectCopy:
-    (tmp_path / "data").mkdir()
-    shutil.copytree(DECK_DIR, tmp_path / "data" / DECK)
-    shutil.copytree(SHARED_DIR, tmp_path / "data" / "shared")
-    shutil.copytree(LAYOUTS_DIR, tmp_path / "layouts")
+    copy_project(tmp_path)
     return ProjectCopy(tmp_path)
 
 

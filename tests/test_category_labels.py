@@ -5,13 +5,12 @@ those same lines. Read back from the built files: the PDF's words with their box
 chart categories."""
 from __future__ import annotations
 
-import shutil
 import subprocess
 from pathlib import Path
 
 import pytest
 
-from conftest import DATA, LAYOUTS_DIR, SHARED_DIR, require_tool
+from conftest import DATA, copy_project, require_tool
 
 DAPA = "dapa-hf"
 WARNINGS: list[str] = []  # the build's, filled by the fixture
@@ -24,9 +23,7 @@ def built(tmp_path_factory) -> Path:
     from posterdeck import api
 
     root = tmp_path_factory.mktemp("labels")
-    shutil.copytree(DATA / DAPA, root / "data" / DAPA)
-    shutil.copytree(SHARED_DIR, root / "data" / "shared")
-    shutil.copytree(LAYOUTS_DIR, root / "layouts")
+    copy_project(root, DATA / DAPA)
     content = root / "data" / DAPA / "content.yaml"
     text = content.read_text(encoding="utf-8")
     assert "type: clustered_bar" in text

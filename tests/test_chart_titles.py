@@ -9,13 +9,12 @@ from __future__ import annotations
 
 import html
 import re
-import shutil
 import subprocess
 from pathlib import Path
 
 import pytest
 
-from conftest import DATA, LAYOUTS_DIR, SHARED_DIR, require_tool
+from conftest import DATA, copy_project, require_tool
 
 DECKS = ("inovate-salvage", "aurora-fictional", "dapa-hf")
 DAPA = "dapa-hf"
@@ -216,9 +215,7 @@ def built(tmp_path_factory) -> Path:
     from posterdeck import api
 
     root = tmp_path_factory.mktemp("titles")
-    shutil.copytree(DATA / DAPA, root / "data" / DAPA)
-    shutil.copytree(SHARED_DIR, root / "data" / "shared")
-    shutil.copytree(LAYOUTS_DIR, root / "layouts")
+    copy_project(root, DATA / DAPA)
     content = root / "data" / DAPA / "content.yaml"
     text = content.read_text(encoding="utf-8")
     assert 'title: "Event rates per 100 patient-years"' in text

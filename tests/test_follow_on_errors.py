@@ -2,21 +2,17 @@
 error claiming the path names no value (a README-only audit found that follow-on)."""
 from __future__ import annotations
 
-import shutil
 import subprocess
 import sys
 from pathlib import Path
 
-from conftest import LAYOUTS_DIR, SHARED_DIR
+from conftest import copy_project
 
 DAPA = Path(__file__).resolve().parents[1] / "data" / "dapa-hf"
 
 
 def test_an_estimate_outside_its_ci_named_by_a_table_is_one_error(tmp_path):
-    shutil.copytree(LAYOUTS_DIR, tmp_path / "layouts")
-    shutil.copytree(SHARED_DIR, tmp_path / "data" / "shared")
-    shutil.copytree(DAPA, tmp_path / "data" / "dapa-hf")
-    study = tmp_path / "data" / "dapa-hf" / "study.yaml"
+    study = copy_project(tmp_path, DAPA) / "study.yaml"
     text = study.read_text(encoding="utf-8")
     bad = "hr: {value: 0.95, ci: [0.65, 0.85], unit: ratio}"
     study.write_text(text.replace("hr: {value: 0.74, ci: [0.65, 0.85], unit: ratio}", bad, 1), encoding="utf-8")
