@@ -430,6 +430,15 @@ class ProjectCopy:
         return sorted(p for p in self.out.rglob("*") if p.is_file()) if self.out.exists() else []
 
 
+@pytest.fixture
+def fresh_cache(tmp_path, monkeypatch) -> Path:
+    """An empty disk cache folder of this test (POSTERDECK_CACHE_DIR), the cache switched on."""
+    folder = tmp_path / "cache"
+    monkeypatch.setenv("POSTERDECK_CACHE_DIR", str(folder))
+    monkeypatch.delenv("POSTERDECK_NO_CACHE", raising=False)
+    return folder
+
+
 def copy_project(root: Path, deck: Path = DECK_DIR) -> Path:
     """A project at ``root``: the deck folder ``deck``, the shared data and the layouts, copied
     (to break or change without touching the repository's); the copied deck's folder."""

@@ -22,13 +22,10 @@ from posterdeck.charts import cached
 
 
 @pytest.fixture
-def fresh_cache(tmp_path, monkeypatch):
-    """An empty cache folder of this test, and no charts remembered in this process."""
-    folder = tmp_path / "cache"
-    monkeypatch.setenv("POSTERDECK_CACHE_DIR", str(folder))
-    monkeypatch.delenv("POSTERDECK_NO_CACHE", raising=False)
+def fresh_cache(fresh_cache, monkeypatch):
+    """conftest's empty cache folder, and no charts remembered in this process."""
     monkeypatch.setattr(cached, "_MEMORY", {})
-    return folder
+    return fresh_cache
 
 
 @pytest.fixture(scope="module")

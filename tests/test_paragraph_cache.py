@@ -37,14 +37,6 @@ CELLS = ["Hämatopoetische Stammzelltransplantation", "72,1 %", "Lebervenenversc
 
 
 @pytest.fixture
-def fresh_cache(tmp_path, monkeypatch):
-    folder = tmp_path / "cache"
-    monkeypatch.setenv("POSTERDECK_CACHE_DIR", str(folder))
-    monkeypatch.delenv("POSTERDECK_NO_CACHE", raising=False)
-    return folder
-
-
-@pytest.fixture
 def files(demo_fonts):
     return demo_fonts[1]
 

@@ -24,14 +24,6 @@ import make_template  # noqa: E402
 
 
 @pytest.fixture
-def fresh_cache(tmp_path, monkeypatch):
-    folder = tmp_path / "cache"
-    monkeypatch.setenv("POSTERDECK_CACHE_DIR", str(folder))
-    monkeypatch.delenv("POSTERDECK_NO_CACHE", raising=False)
-    return folder
-
-
-@pytest.fixture
 def painted(monkeypatch) -> list:
     """The pages painted afresh (not taken from the cache), in order."""
     got: list = []
