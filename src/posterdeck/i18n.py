@@ -10,6 +10,7 @@ from posterdeck.loading.deck import Model, load_deck
 from posterdeck.errors import Location, UsageError
 from posterdeck.loading.yamlsource import display_path
 from posterdeck.resolve.catalogue import catalogue_path, read_catalogue, read_catalogue_lines, write_catalogue
+from posterdeck.resolve.glossary import TERM_CONTEXT
 
 HEADER = """Translations of the posterdeck deck {deck} into {language}.
 Each message's context says where the text sits; placeholders ({{{{ ... | format }}}}), citations ([@...]),
@@ -152,8 +153,8 @@ def status(deck_dir: Path) -> list[Status]:
                     translated += 1
             elif (exact and exact[0].fuzzy) or any(m.id != raw and m.string for m in entries):
                 outdated.append(Entry(ctx, file, line, raw))
-            elif exact and not exact[0].fuzzy and ctx.startswith("glossary-term."):
-                translated += 1  # an abbreviation left empty stays as in the source, as builds keep it (even --strict)
+            elif exact and not exact[0].fuzzy and ctx.startswith(TERM_CONTEXT):
+                translated += 1  # an abbreviation left empty: kept as in the source, as builds keep it
             else:
                 missing.append(Entry(ctx, file, line, raw))
         out.append(Status(tag, lang, len(items), translated, outdated, missing, errors, invalid))

@@ -13,7 +13,7 @@ from posterdeck.loading.deck import Model
 from posterdeck.loading.yamlsource import Source, suggest
 from posterdeck.resolve import markup, rtl
 from posterdeck.resolve.fidelity import HINT as FIDELITY_HINT, differences
-from posterdeck.resolve.glossary import GlossaryResolver
+from posterdeck.resolve.glossary import TERM_CONTEXT, GlossaryResolver
 from posterdeck.resolve.language import language_tag, tag_language
 from posterdeck.resolve.markup import Cite, Note, Placeholder, Text
 from posterdeck.resolve.sections import RPara, RSection, SectionResolver
@@ -69,7 +69,7 @@ class _Resolver(ChartResolver, TableResolver, SectionResolver, StatementResolver
         self.wording: dict = {}  # context -> (source, shown, Location), see RDocument.wording
         ci = "CI"
         if "CI" in model.glossary.glossary and self.translating and translations is not None:
-            ci = translations.get("glossary-term.CI", "CI") or "CI"
+            ci = translations.get(f"{TERM_CONTEXT}CI", "CI") or "CI"
         self.ci_label = f"{target.formats.percent(95, 0)} {ci}"  # '95% CI', '95 % KI', '95 % IC'
 
     def context(self, path: tuple) -> str:

@@ -7,6 +7,11 @@ from functools import lru_cache
 from posterdeck.schema.glossary import Glossary
 
 
+# an abbreviation often stays the same in another language: its catalogue entry may stay empty
+# (the source's is kept, without a warning, even with --strict), and i18n status counts it kept
+TERM_CONTEXT = "glossary-term."
+
+
 @lru_cache(maxsize=4096)
 def term_pattern(term: str) -> re.Pattern:
     """A term as a whole word: 'CR' in 'CR/CRi' and 'CR rate', not in 'CRi'."""
@@ -97,12 +102,11 @@ class GlossaryResolver:
             src = next((s for k, s in self.model.sources.items() if k.startswith("glossary:")
                         and term in s.data.get("glossary", {})), self.src)
             path = ("glossary", term)
-            local = self.lookup(f"glossary-term.{term}", term) or term
+            local = self.lookup(f"{TERM_CONTEXT}{term}", term) or term
             if not term_pattern(local).search(shown) and not term_pattern(term).search(shown):
                 terms.setdefault(local, self.lookup(f"glossary.{term}", expansion) or expansion)  # unused: no demand
                 continue
-            # an abbreviation often stays the same: no warning when it has no translation
-            local = self.tr(term, path, src, context=f"glossary-term.{term}", quiet=True)
+            local = self.tr(term, path, src, context=f"{TERM_CONTEXT}{term}", quiet=True)  # may stay empty
             terms[local] = self.tr(expansion, path, src, context=f"glossary.{term}")
             if local != term and term_pattern(term).search(fallen):
                 source_terms[term] = expansion
